@@ -1,0 +1,78 @@
+package dev.powrace.cli;
+
+import dev.powrace.ledger.Ledger;
+import dev.powrace.ledger.LedgerException;
+import dev.powrace.node.Network;
+import dev.powrace.node.PortInUseException;
+import dev.powrace.node.Settings;
+import dev.powrace.pow.EngineFactory;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Runs the nodes without a window. stdout shows only each node's start and end lines and "
+                + "each race's winner; everything else goes to stderr. Ctrl-C stops.",
+                "Send a transaction to all three nodes with:",
+                "  echo \"Your transaction data\" | tee >(nc localhost 5000) >(nc localhost 5001) "
+                        + ">(nc localhost 5002) > /dev/null"})
+final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    NodeOptions options;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Settings settings = options.settings(spec);
+        PrintStream out = Main.stdout();
+        PrintStream err = System.err;
+        Ledger ledger;
+        try {
+            ledger = Ledger.open(options.ledger());
+        } catch (LedgerException e) {
+            err.println("powrace: " + e.getMessage() + " (the file was left as it is)");
+            return 2;
+        }
+        ledger.repairNote().ifPresent(note -> err.println("powrace: " + ledger.path() + ": " + note));
+        Network network;
+        try {
+            network = Network.start(settings, ledger, EngineFactory.digest(), new Terminal(out, err));
+        } catch (PortInUseException e) {
+            err.println("powrace: " + e.getMessage());
+            close(ledger);
+            return 2;
+        } catch (IOException e) {
+            err.println("powrace: " + e.getMessage());
+            close(ledger);
+            return 2;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            network.close();
+            close(ledger);
+            stopped.countDown();
+        }, "powrace-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        err.println("powrace: " + network.nodes().stream().map(n -> n.name() + " on " + settings.bind() + ":" + n.port())
+                .collect(Collectors.joining(", ")) + "; difficulty " + settings.difficulty() + "; ledger "
+                + ledger.path() + " (" + ledger.size() + " entries). Ctrl-C stops.");
+        stopped.await();
+        return 0;
+    }
+
+    private static void close(Ledger ledger) {
+        try {
+            ledger.close();
+        } catch (IOException ignored) {
+            // the process is ending
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.powrace.cli;
+
+import dev.powrace.ledger.Audit;
+import dev.powrace.ledger.LedgerException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Re-checks every ledger entry: the hash is sha256(transaction + nonce), it meets the "
+                + "difficulty, and the timestamps are well formed and in order. The file is not changed.",
+                "Exit code: 0 all valid, 1 some entries invalid (they are named), 2 the file can't be read."})
+final class VerifyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--ledger", paramLabel = "FILE", defaultValue = "ledger.json",
+            description = "The ledger file (default: ${DEFAULT-VALUE}).")
+    Path ledger;
+
+    @Override
+    public Integer call() {
+        PrintStream out = Main.stdout();
+        Audit.Report report;
+        try {
+            report = Audit.check(ledger);
+        } catch (LedgerException e) {
+            System.err.println("powrace: " + e.getMessage());
+            return 2;
+        }
+        report.tornTail().ifPresent(t -> System.err.println("powrace: " + ledger + ": " + t));
+        for (Audit.Problem p : report.problems()) {
+            out.println("entry " + p.index() + " (" + p.node() + ", "
+                    + (p.transaction() == null ? "no transaction" : Quote.of(abbreviate(p.transaction()))) + "): "
+                    + p.reason());
+        }
+        if (report.valid()) {
+            out.println(ledger + ": " + report.entries() + " entries, all valid");
+            return 0;
+        }
+        out.println(ledger + ": " + report.problems().size() + " of " + report.entries() + " entries invalid");
+        return 1;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+}

@@ -1,0 +1,84 @@
+package dev.powrace.node;
+
+import dev.powrace.ledger.Ledger;
+import dev.powrace.pow.EngineFactory;
+import dev.powrace.race.RaceListener;
+import dev.powrace.race.Referee;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The nodes of one process, their referee and their ledger, started and stopped together. */
+public final class Network implements Closeable {
+    private final Settings settings;
+    private final Referee referee;
+    private final List<Node> nodes;
+
+    private Network(Settings settings, Referee referee, List<Node> nodes) {
+        this.settings = settings;
+        this.referee = referee;
+        this.nodes = List.copyOf(nodes);
+    }
+
+    /**
+     * Binds every node's port, then starts them all. If any port is taken, none is kept.
+     *
+     * @throws PortInUseException naming the first port that is taken
+     */
+    public static Network start(Settings settings, Ledger ledger, EngineFactory engines, RaceListener... listeners)
+            throws IOException {
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(settings.bind());
+        } catch (UnknownHostException e) {
+            throw new IOException("can't listen on '" + settings.bind() + "': unknown address");
+        }
+        Referee referee = new Referee(ledger, settings.ports().size(), settings.difficulty(), settings.joinWindow(),
+                engines);
+        for (RaceListener l : listeners) {
+            referee.addListener(l);
+        }
+        List<Node> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < settings.ports().size(); i++) {
+                Node node = new Node("Node" + (i + 1), new InetSocketAddress(address, settings.ports().get(i)),
+                        referee, settings);
+                node.bind();
+                nodes.add(node);
+            }
+        } catch (IOException | RuntimeException e) {
+            nodes.forEach(Node::close);
+            throw e;
+        }
+        nodes.forEach(Node::start);
+        return new Network(settings, referee, nodes);
+    }
+
+    public List<Node> nodes() {
+        return nodes;
+    }
+
+    public Referee referee() {
+        return referee;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** The ports the nodes really listen on, in node order. */
+    public List<Integer> ports() {
+        return nodes.stream().map(Node::port).toList();
+    }
+
+    /** Stops accepting, stops mining, and waits for the node threads to end. The ledger stays open. */
+    @Override
+    public void close() {
+        // Tell every node first, so that they all stop at once rather than one after another.
+        nodes.parallelStream().forEach(Node::close);
+    }
+}

@@ -1,0 +1,420 @@
+package dev.powrace.node;
+
+import dev.powrace.pow.HashMeter;
+import dev.powrace.race.Race;
+import dev.powrace.race.Referee;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One node: a TCP listener whose own thread reads transactions (one per line) from any number of clients,
+ * and a mining thread that works through them from a bounded queue.
+ *
+ * <p>For every transaction the node answers one line: {@code OK <node> <race id>} or {@code ERR <reason>}.
+ */
+public final class Node implements Closeable {
+    private final String name;
+    private final InetSocketAddress address;
+    private final Referee referee;
+    private final Settings settings;
+    private final BlockingQueue<Race> queue;
+    private final HashMeter meter = new HashMeter();
+    private final List<Connection> connections = new ArrayList<>(); // listener thread only
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(16 * 1024);
+    private ServerSocketChannel server;
+    private Selector selector;
+    private Thread listener;
+    private Thread miner;
+    private volatile boolean stopping;
+    private volatile long attemptBase;
+    private volatile Race current;
+
+    public Node(String name, InetSocketAddress address, Referee referee, Settings settings) {
+        this.name = name;
+        this.address = address;
+        this.referee = referee;
+        this.settings = settings;
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+    }
+
+    /** Takes the port; throws {@link PortInUseException} if it is taken. */
+    public void bind() throws IOException {
+        selector = Selector.open();
+        server = ServerSocketChannel.open();
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(address, 512);
+        } catch (BindException e) {
+            close();
+            throw new PortInUseException(address.getHostString(), address.getPort());
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
+        server.configureBlocking(false);
+        server.register(selector, SelectionKey.OP_ACCEPT);
+    }
+
+    /** Starts the listener and mining threads. */
+    public void start() {
+        listener = new Thread(this::listen, name + "-listener");
+        miner = new Thread(this::mine, name + "-miner");
+        listener.setDaemon(true);
+        miner.setDaemon(true);
+        listener.start();
+        miner.start();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The port it listens on (the real one, when 0 was asked for). */
+    public int port() {
+        return server.socket().getLocalPort();
+    }
+
+    /** All hashes this node has tried; readable from any thread at any rate. */
+    public long hashes() {
+        return meter.get();
+    }
+
+    /** Hashes tried in the current (or last) attempt. */
+    public long attemptHashes() {
+        return meter.get() - attemptBase;
+    }
+
+    /** The race it is mining now, or null. */
+    public Race current() {
+        return current;
+    }
+
+    /** Transactions waiting for the miner. */
+    public int queued() {
+        return queue.size();
+    }
+
+    // ---- mining thread ----
+
+    private void mine() {
+        while (!stopping) {
+            Race race;
+            try {
+                race = queue.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                break;
+            }
+            if (race == null) {
+                continue;
+            }
+            try {
+                attemptBase = meter.get();
+                current = race;
+                referee.run(race, name, () -> stopping, meter);
+            } catch (RuntimeException e) {
+                referee.tell(l -> l.problem(name + ": mining failed: " + e));
+            } finally {
+                current = null;
+            }
+        }
+    }
+
+    // ---- listener thread ----
+
+    private void listen() {
+        while (!stopping) {
+            try {
+                selector.select(100);
+                long now = System.nanoTime();
+                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext()) {
+                    SelectionKey key = keys.next();
+                    keys.remove();
+                    handle(key, now);
+                }
+                sweep(now);
+            } catch (IOException | RuntimeException e) {
+                if (!stopping) {
+                    referee.tell(l -> l.problem(name + ": " + e));
+                }
+            }
+        }
+        for (Connection c : List.copyOf(connections)) {
+            c.close();
+        }
+    }
+
+    private void handle(SelectionKey key, long now) {
+        if (!key.isValid()) {
+            return;
+        }
+        if (key.isAcceptable()) {
+            acceptAll(now);
+            return;
+        }
+        Connection c = (Connection) key.attachment();
+        try {
+            if (key.isReadable()) {
+                c.read(now);
+            }
+            if (key.isValid() && key.isWritable()) {
+                c.flush(now);
+            }
+        } catch (IOException | RuntimeException e) {
+            c.close(); // a reset or a broken client: drop it, keep serving
+        }
+    }
+
+    private void acceptAll(long now) {
+        while (true) {
+            SocketChannel ch;
+            try {
+                ch = server.accept();
+            } catch (IOException e) {
+                referee.tell(l -> l.problem(name + ": accept failed: " + e.getMessage()));
+                return;
+            }
+            if (ch == null) {
+                return;
+            }
+            try {
+                ch.configureBlocking(false);
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                if (connections.size() >= settings.maxConnections()) {
+                    ch.write(ascii("ERR too many connections to " + name + " (limit " + settings.maxConnections()
+                            + "); try again later\n"));
+                    ch.close();
+                    continue;
+                }
+                Connection c = new Connection(ch, now);
+                c.key = ch.register(selector, SelectionKey.OP_READ, c);
+                connections.add(c);
+            } catch (IOException e) {
+                closeQuietly(ch);
+            }
+        }
+    }
+
+    private void sweep(long now) {
+        long idle = settings.idleTimeout().toNanos();
+        for (int i = connections.size() - 1; i >= 0; i--) {
+            Connection c = connections.get(i);
+            try {
+                c.tick(now, idle);
+            } catch (IOException | RuntimeException e) {
+                c.close();
+            }
+        }
+    }
+
+    /** A transaction line arrived: join its race and queue it, and say how that went. */
+    private String accept(String transaction) {
+        if (stopping) {
+            return "ERR " + name + " is shutting down";
+        }
+        Race race = referee.join(name, transaction);
+        if (!queue.offer(race)) {
+            referee.withdraw(race, name);
+            return "ERR busy: " + name + " has " + settings.queueCapacity() + " transactions waiting; try again later";
+        }
+        return "OK " + name + " " + race.id();
+    }
+
+    private static ByteBuffer ascii(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+
+    /** One client connection; touched only by the listener thread. */
+    private final class Connection {
+        private static final int MAX_PENDING_REPLY_BYTES = 64 * 1024;
+        private static final long CLOSE_GRACE_NANOS = 5_000_000_000L;
+
+        private final SocketChannel channel;
+        private SelectionKey key;
+        private final LineDecoder lines = new LineDecoder(Settings.MAX_LINE_BYTES);
+        private ByteBuffer out = ByteBuffer.allocate(0);
+        private long lastByte;
+        private long lastActivity;
+        private long closingSince = -1;
+        private boolean inputDone;
+        private boolean outputShut;
+
+        Connection(SocketChannel channel, long now) {
+            this.channel = channel;
+            this.lastByte = now;
+            this.lastActivity = now;
+        }
+
+        void read(long now) throws IOException {
+            for (int round = 0; round < 16; round++) { // then let other connections have a turn
+                readBuffer.clear();
+                int n = channel.read(readBuffer);
+                if (n < 0) { // the client closed: its unterminated last line still counts
+                    inputDone = true;
+                    if (closingSince < 0) {
+                        lines.finish().ifPresent(this::answer);
+                        closeWhenFlushed(now);
+                    }
+                    key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+                    flush(now);
+                    return;
+                }
+                if (n == 0) {
+                    return;
+                }
+                lastByte = now;
+                lastActivity = now;
+                if (closingSince >= 0) {
+                    continue; // condemned: drain what the client still sends until it closes or time is up
+                }
+                readBuffer.flip();
+                while (readBuffer.hasRemaining() && closingSince < 0) {
+                    lines.feed(readBuffer).ifPresent(this::answer);
+                }
+                flush(now);
+            }
+        }
+
+        /** Handles one decoded line: a transaction, a blank line, or a protocol error. */
+        private void answer(LineDecoder.Line line) {
+            switch (line.kind()) {
+                case BLANK -> { }
+                case TRANSACTION -> reply(accept(line.text()));
+                case TOO_LONG -> {
+                    reply("ERR line too long: a transaction is at most " + Settings.MAX_LINE_BYTES + " bytes");
+                    closeWhenFlushed(System.nanoTime());
+                }
+                case INVALID_UTF8 -> {
+                    reply("ERR invalid UTF-8: a transaction is a line of UTF-8 text");
+                    closeWhenFlushed(System.nanoTime());
+                }
+            }
+        }
+
+        private void reply(String line) {
+            byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+            if (out.remaining() + bytes.length > MAX_PENDING_REPLY_BYTES) {
+                close(); // it does not read its replies
+                return;
+            }
+            ByteBuffer grown = ByteBuffer.allocate(out.remaining() + bytes.length);
+            grown.put(out).put(bytes).flip();
+            out = grown;
+        }
+
+        void flush(long now) throws IOException {
+            if (!channel.isOpen()) {
+                return;
+            }
+            if (out.hasRemaining()) {
+                channel.write(out);
+                lastActivity = now;
+            }
+            if (out.hasRemaining()) {
+                key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
+            } else {
+                if (key.isValid()) {
+                    key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
+                }
+                if (closingSince >= 0) {
+                    if (inputDone) {
+                        close();
+                    } else if (!outputShut) {
+                        // Say goodbye with FIN, not RST, so the client still reads the ERR line; the rest
+                        // of its input is drained until it closes.
+                        channel.shutdownOutput();
+                        outputShut = true;
+                    }
+                }
+            }
+        }
+
+        void tick(long now, long idle) throws IOException {
+            if (!channel.isOpen()) {
+                connections.remove(this);
+                return;
+            }
+            if (closingSince >= 0) {
+                if (now - closingSince > CLOSE_GRACE_NANOS) {
+                    close();
+                }
+                return;
+            }
+            if (lines.pending() && now - lastByte >= idle) { // an unterminated line, then quiet: it counts
+                lines.finish().ifPresent(this::answer);
+                lastActivity = now;
+                flush(now);
+            } else if (!lines.pending() && !out.hasRemaining() && now - lastActivity >= idle) {
+                close();
+            }
+        }
+
+        private void closeWhenFlushed(long now) {
+            if (closingSince < 0) {
+                closingSince = now;
+            }
+        }
+
+        void close() {
+            connections.remove(this);
+            if (key != null) {
+                key.cancel();
+            }
+            closeQuietly(channel);
+        }
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        if (selector != null) {
+            selector.wakeup();
+        }
+        join(listener);
+        join(miner);
+        if (server != null) {
+            closeQuietly(server);
+        }
+        if (selector != null) {
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    private static void join(Thread t) {
+        if (t == null || t == Thread.currentThread()) {
+            return;
+        }
+        try {
+            t.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

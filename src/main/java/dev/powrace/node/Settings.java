@@ -1,0 +1,76 @@
+package dev.powrace.node;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How a network of nodes is set up.
+ *
+ * @param ports one node per port (0 picks a free one); the nodes are named Node1, Node2, ...
+ * @param bind the address to listen on
+ * @param difficulty leading zero bytes wanted, 1 to 8
+ * @param joinWindow how long a race stays open to nodes that have not joined yet
+ * @param queueCapacity transactions a node holds before it answers "ERR busy"
+ * @param maxConnections open connections per node before new ones are refused
+ * @param idleTimeout an unterminated line counts after this long without bytes; an idle connection with
+ *     nothing pending is closed after this long
+ */
+public record Settings(
+        List<Integer> ports,
+        String bind,
+        int difficulty,
+        Duration joinWindow,
+        int queueCapacity,
+        int maxConnections,
+        Duration idleTimeout) {
+    public static final List<Integer> DEFAULT_PORTS = List.of(5000, 5001, 5002);
+    public static final String DEFAULT_BIND = "127.0.0.1";
+    public static final int DEFAULT_DIFFICULTY = 3;
+    public static final int MAX_NODES = 16;
+    /** The longest transaction line, in bytes. */
+    public static final int MAX_LINE_BYTES = 65_536;
+
+    public Settings {
+        ports = List.copyOf(ports);
+        if (ports.isEmpty() || ports.size() > MAX_NODES) {
+            throw new IllegalArgumentException("give 1 to " + MAX_NODES + " ports, not " + ports.size());
+        }
+        for (int p : ports) {
+            if (p < 0 || p > 65_535) {
+                throw new IllegalArgumentException("a port is 0 to 65535, not " + p);
+            }
+            if (p != 0 && ports.indexOf(p) != ports.lastIndexOf(p)) {
+                throw new IllegalArgumentException("port " + p + " is given twice");
+            }
+        }
+    }
+
+    public static Settings defaults() {
+        return new Settings(DEFAULT_PORTS, DEFAULT_BIND, DEFAULT_DIFFICULTY, Duration.ofSeconds(5), 256, 256,
+                Duration.ofSeconds(1));
+    }
+
+    public Settings withPorts(List<Integer> newPorts) {
+        return new Settings(newPorts, bind, difficulty, joinWindow, queueCapacity, maxConnections, idleTimeout);
+    }
+
+    public Settings withBind(String address) {
+        return new Settings(ports, address, difficulty, joinWindow, queueCapacity, maxConnections, idleTimeout);
+    }
+
+    public Settings withDifficulty(int d) {
+        return new Settings(ports, bind, d, joinWindow, queueCapacity, maxConnections, idleTimeout);
+    }
+
+    public Settings withJoinWindow(Duration window) {
+        return new Settings(ports, bind, difficulty, window, queueCapacity, maxConnections, idleTimeout);
+    }
+
+    public Settings withQueueCapacity(int capacity) {
+        return new Settings(ports, bind, difficulty, joinWindow, capacity, maxConnections, idleTimeout);
+    }
+
+    public Settings withMaxConnections(int max) {
+        return new Settings(ports, bind, difficulty, joinWindow, queueCapacity, max, idleTimeout);
+    }
+}

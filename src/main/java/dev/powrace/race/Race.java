@@ -1,0 +1,85 @@
+package dev.powrace.race;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** One transaction raced by the nodes that received it while the race was open. */
+public final class Race {
+    private final long id;
+    private final String transaction;
+    private final int difficulty;
+    private final Set<String> joined = new LinkedHashSet<>(); // guarded by the referee
+    private final AtomicReference<Attempt> winner = new AtomicReference<>();
+    private final List<Attempt> ended = new CopyOnWriteArrayList<>();
+
+    Race(long id, String transaction, int difficulty) {
+        this.id = id;
+        this.transaction = transaction;
+        this.difficulty = difficulty;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public String transaction() {
+        return transaction;
+    }
+
+    public int difficulty() {
+        return difficulty;
+    }
+
+    /** True once a node has found a valid nonce. Cheap: losers look at it once per batch of hashes. */
+    public boolean decided() {
+        return winner.get() != null;
+    }
+
+    public Optional<Attempt> winner() {
+        return Optional.ofNullable(winner.get());
+    }
+
+    /** The attempts that have ended so far, in the order they ended. */
+    public List<Attempt> attempts() {
+        return List.copyOf(ended);
+    }
+
+    boolean claim(Attempt attempt) {
+        return winner.compareAndSet(null, attempt);
+    }
+
+    void ended(Attempt attempt) {
+        ended.add(attempt);
+    }
+
+    // The membership methods are called with the referee's lock held.
+    boolean has(String node) {
+        return joined.contains(node);
+    }
+
+    void add(String node) {
+        joined.add(node);
+    }
+
+    void remove(String node) {
+        joined.remove(node);
+    }
+
+    int size() {
+        return joined.size();
+    }
+
+    List<String> nodes() {
+        return new ArrayList<>(joined);
+    }
+
+    @Override
+    public String toString() {
+        return "Race " + id + " (" + transaction.length() + " chars, difficulty " + difficulty + ")";
+    }
+}

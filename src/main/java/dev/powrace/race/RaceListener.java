@@ -1,0 +1,21 @@
+package dev.powrace.race;
+
+import dev.powrace.ledger.Entry;
+
+/**
+ * What a referee tells the world. Calls come from node threads, never from a UI thread: an adapter must
+ * hand them over itself. Each call is made once per event, never once per hash.
+ */
+public interface RaceListener {
+    /** A node began to mine. */
+    default void started(Attempt attempt) {}
+
+    /** A node's attempt ended: found, stopped or late. */
+    default void ended(Attempt attempt) {}
+
+    /** A race's winner is on disk in the ledger. */
+    default void won(Race race, Entry entry) {}
+
+    /** Something went wrong that a person should see: one line. */
+    default void problem(String message) {}
+}
