@@ -2,7 +2,8 @@ package dev.powrace.cli;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -14,9 +15,6 @@ import picocli.CommandLine.HelpCommand;
         description = "A live, precisely timed proof-of-work race between network nodes.",
         subcommands = {ServeCommand.class, SendCommand.class, VerifyCommand.class, HelpCommand.class})
 public final class Main implements Callable<Integer> {
-    private static final PrintStream STDOUT =
-            new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-
     @Override
     public Integer call() {
         CommandLine.usage(this, System.err);
@@ -24,12 +22,11 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
-    }
-
-    /** stdout as UTF-8, whatever the locale says. */
-    static PrintStream stdout() {
-        return STDOUT;
+        CommandLine cl = commandLine();
+        // UTF-8 whatever the locale says; autoflush so that each line shows as it happens.
+        cl.setOut(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true));
+        System.exit(cl.execute(args));
     }
 
     /** The command line, with one-line errors for user mistakes. */

@@ -4,7 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -48,7 +48,7 @@ final class SendCommand implements Callable<Integer> {
         if (text.isBlank()) {
             throw new ParameterException(spec.commandLine(), "TEXT is blank");
         }
-        PrintStream out = Main.stdout();
+        PrintWriter out = spec.commandLine().getOut();
         List<CompletableFuture<String>> replies = ports.stream()
                 .map(p -> CompletableFuture.supplyAsync(() -> send(host, p, text))).toList();
         boolean allOk = true;

@@ -7,7 +7,7 @@ import dev.powrace.node.PortInUseException;
 import dev.powrace.node.Settings;
 import dev.powrace.pow.EngineFactory;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
@@ -32,8 +32,8 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Settings settings = options.settings(spec);
-        PrintStream out = Main.stdout();
-        PrintStream err = System.err;
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         Ledger ledger;
         try {
             ledger = Ledger.open(options.ledger());
@@ -63,7 +63,7 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         err.println("powrace: " + network.nodes().stream().map(n -> n.name() + " on " + settings.bind() + ":" + n.port())
                 .collect(Collectors.joining(", ")) + "; difficulty " + settings.difficulty() + "; ledger "
-                + ledger.path() + " (" + ledger.size() + " entries). Ctrl-C stops.");
+                + ledger.path() + " (" + VerifyCommand.entries(ledger.size()) + "). Ctrl-C stops.");
         stopped.await();
         return 0;
     }

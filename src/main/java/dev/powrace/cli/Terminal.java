@@ -5,16 +5,16 @@ import dev.powrace.ledger.Timestamps;
 import dev.powrace.race.Attempt;
 import dev.powrace.race.Race;
 import dev.powrace.race.RaceListener;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /**
  * What `serve` prints: on stdout only the start, end and winner lines, one line each; problems on stderr.
  */
 final class Terminal implements RaceListener {
-    private final PrintStream out;
-    private final PrintStream err;
+    private final PrintWriter out;
+    private final PrintWriter err;
 
-    Terminal(PrintStream out, PrintStream err) {
+    Terminal(PrintWriter out, PrintWriter err) {
         this.out = out;
         this.err = err;
     }

@@ -2,7 +2,7 @@ package dev.powrace.cli;
 
 import dev.powrace.ledger.Audit;
 import dev.powrace.ledger.LedgerException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,26 +24,31 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintStream out = Main.stdout();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         Audit.Report report;
         try {
             report = Audit.check(ledger);
         } catch (LedgerException e) {
-            System.err.println("powrace: " + e.getMessage());
+            err.println("powrace: " + e.getMessage());
             return 2;
         }
-        report.tornTail().ifPresent(t -> System.err.println("powrace: " + ledger + ": " + t));
+        report.tornTail().ifPresent(t -> err.println("powrace: " + ledger + ": " + t));
         for (Audit.Problem p : report.problems()) {
             out.println("entry " + p.index() + " (" + p.node() + ", "
                     + (p.transaction() == null ? "no transaction" : Quote.of(abbreviate(p.transaction()))) + "): "
                     + p.reason());
         }
         if (report.valid()) {
-            out.println(ledger + ": " + report.entries() + " entries, all valid");
+            out.println(ledger + ": " + entries(report.entries()) + ", all valid");
             return 0;
         }
-        out.println(ledger + ": " + report.problems().size() + " of " + report.entries() + " entries invalid");
+        out.println(ledger + ": " + report.problems().size() + " of " + entries(report.entries()) + " invalid");
         return 1;
+    }
+
+    static String entries(long n) {
+        return n + (n == 1 ? " entry" : " entries");
     }
 
     private static String abbreviate(String s) {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.Closeable;
 import java.io.IOException;
@@ -179,7 +179,8 @@ public final class Ledger implements Closeable {
         byte[] end = "\n]\n".getBytes(StandardCharsets.US_ASCII);
         ByteBuffer record = ByteBuffer.allocate(sep.length + json.length + end.length);
         record.put(sep).put(json).put(end).flip();
-        long at = from + close;
+        // Write right after the last entry (or the opening bracket), over the old "\n]\n".
+        long at = from + before + 1;
         try {
             while (record.hasRemaining()) {
                 at += channel.write(record, at);
@@ -191,8 +192,8 @@ public final class Ledger implements Closeable {
         } catch (IOException e) {
             // Put the old tail back (it is no longer than what was there) so the file stays a valid array.
             try {
-                ByteBuffer old = ByteBuffer.wrap(t, close, t.length - close);
-                long pos = from + close;
+                ByteBuffer old = ByteBuffer.wrap(t, before + 1, t.length - before - 1);
+                long pos = from + before + 1;
                 while (old.hasRemaining()) {
                     pos += channel.write(old, pos);
                 }
@@ -213,11 +214,12 @@ public final class Ledger implements Closeable {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 throw new LedgerException(path, "is not a JSON array");
             }
-            parser.nextToken();
-            try (MappingIterator<Entry> it = JSON.readerFor(Entry.class).readValues(parser)) {
-                while (it.hasNextValue()) {
-                    entries.add(it.nextValue());
+            ObjectReader reader = JSON.readerFor(Entry.class);
+            for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+                if (t != JsonToken.START_OBJECT) {
+                    throw new LedgerException(path, "entry " + (entries.size() + 1) + " is not a JSON object");
                 }
+                entries.add(reader.readValue(parser));
             }
         } catch (NoSuchFileException e) {
             throw new LedgerException(path, "does not exist");
@@ -275,9 +277,11 @@ public final class Ledger implements Closeable {
         if (end < 0 || bytes[end] == ']') {
             return Optional.empty(); // empty, or closed: not a torn append
         }
-        // Either the last entry is whole and only its "\n]" is missing, or the last line is unfinished.
-        if (bytes[end] == '}') {
-            byte[] candidate = close(bytes, end + 1);
+        // Either the last entry is whole and only (part of) what follows it is missing, or the last line is
+        // unfinished.
+        int last = bytes[end] == ',' ? lastNonSpace(bytes, end - 1) : end;
+        if (last >= 0 && (bytes[last] == '}' || bytes[last] == '[')) {
+            byte[] candidate = close(bytes, last + 1);
             if (isArray(candidate)) {
                 return Optional.of(candidate);
             }
@@ -333,6 +337,9 @@ public final class Ledger implements Closeable {
     private static String repair(Path path, FileChannel channel, byte[] repaired) throws IOException {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
         Path copy = path.resolveSibling(path.getFileName() + ".damaged-" + stamp);
+        for (int i = 2; Files.exists(copy); i++) {
+            copy = path.resolveSibling(path.getFileName() + ".damaged-" + stamp + "-" + i);
+        }
         byte[] original = Files.readAllBytes(path);
         try (FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteBuffer buf = ByteBuffer.wrap(original);

@@ -1,0 +1,144 @@
+package dev.powrace.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static final String GOOD = "{\"node\":\"Node1\",\"transaction\":\"Your transaction data\",\"nonce\":154,"
+            + "\"hash\":\"0083bc06dca739aa647a104f910cd307e210fe0c7559d1141be864d3e408d958\",\"difficulty\":1,"
+            + "\"time_taken\":0.000123456,\"start_time\":\"2026-11-25T10:03:42.123456+00:00\","
+            + "\"end_time\":\"2026-11-25T10:03:42.123579+00:00\"}";
+
+    @Test
+    void verifyExitsZeroWhenEveryEntryHoldsUp() throws Exception {
+        Path ledger = dir.resolve("ledger.json");
+        Files.writeString(ledger, "[\n" + GOOD + "\n]\n");
+        Run r = run("verify", "--ledger", ledger.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("1 entry, all valid"), r.out());
+    }
+
+    @Test
+    void verifyExitsOneAndNamesTheBadEntries() throws Exception {
+        Path ledger = dir.resolve("ledger.json");
+        String wrongNonce = GOOD.replace("\"nonce\":154", "\"nonce\":155");
+        String backwards = GOOD.replace("42.123579", "41.000000");
+        Files.writeString(ledger, "[" + GOOD + "," + wrongNonce + "," + backwards + "]");
+        Run r = run("verify", "--ledger", ledger.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.out().contains("entry 2 (Node1, \"Your transaction data\"): hash does not match"), r.out());
+        assertTrue(r.out().contains("entry 3 (Node1, \"Your transaction data\"): end_time is before start_time"), r.out());
+        assertTrue(r.out().contains("2 of 3 entries invalid"), r.out());
+    }
+
+    @Test
+    void verifyExitsTwoWhenTheFileCantBeRead() throws Exception {
+        Run missing = run("verify", "--ledger", dir.resolve("nope.json").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("does not exist"), missing.err());
+        Path corrupt = dir.resolve("corrupt.json");
+        Files.writeString(corrupt, "[{\"node\": ");
+        Run r = run("verify", "--ledger", corrupt.toString());
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("corrupt.json"), r.err());
+    }
+
+    @Test
+    void serveNamesAPortInUseAndExitsTwo() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            Run r = run("serve", "--ports", "0," + port, "--ledger", dir.resolve("l.json").toString());
+            assertEquals(2, r.code());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().contains("port " + port + " "), r.err());
+            assertTrue(r.err().contains("--ports"), r.err());
+            assertEquals("", r.out());
+        }
+    }
+
+    @Test
+    void serveRefusesACorruptLedgerAndLeavesItAlone() throws Exception {
+        Path ledger = dir.resolve("ledger.json");
+        Files.writeString(ledger, "[{\"node\":\"Node1\"}, oops]");
+        byte[] before = Files.readAllBytes(ledger);
+        Run r = run("serve", "--ports", "0", "--ledger", ledger.toString());
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("ledger.json") && r.err().contains("line 1"), r.err());
+        assertArrayEquals(before, Files.readAllBytes(ledger));
+    }
+
+    @Test
+    void badOptionsGetOneLineAndExitTwo() {
+        for (String[] args : new String[][] {
+            {"serve", "--difficulty", "9"},
+            {"serve", "--difficulty", "x"},
+            {"serve", "--ports", "5000,5000"},
+            {"serve", "--ports", "70000"},
+            {"serve", "--nope"},
+            {"send"},
+        }) {
+            Run r = run(args);
+            assertEquals(2, r.code(), String.join(" ", args));
+            assertEquals(1, r.err().lines().count(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().startsWith("powrace: "), r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
+        }
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String cmd : new String[] {"serve", "send", "verify"}) {
+            Run r = run(cmd, "--help");
+            assertEquals(0, r.code());
+            assertTrue(r.out().contains("Usage: powrace " + cmd), r.out());
+        }
+        assertTrue(run("serve", "--help").out().contains("--difficulty"));
+    }
+
+    @Test
+    void sendSaysWhenNothingListens() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Run r = run("send", "--ports", String.valueOf(port), "hello");
+        assertEquals(1, r.code());
+        assertTrue(r.out().contains(port + ": ERR nothing listens"), r.out());
+    }
+
+    @Test
+    void quotingDefusesTerminalEscapes() {
+        assertEquals("\"plain ✓ 🙂\"", Quote.of("plain ✓ 🙂"));
+        assertEquals("\"say \\\"hi\\\" \\\\ \\x1b[31mred\\n\"", Quote.of("say \"hi\" \\ \u001b[31mred\n"));
+        assertEquals("\"\\u{202e}evil\\x9b\"", Quote.of("\u202eevil\u009b"));
+    }
+}

@@ -1,0 +1,329 @@
+package dev.powrace.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.powrace.ledger.Audit;
+import dev.powrace.ledger.Entry;
+import dev.powrace.ledger.Ledger;
+import dev.powrace.pow.EngineFactory;
+import dev.powrace.race.Attempt;
+import dev.powrace.race.RaceListener;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NetworkTest {
+    @TempDir
+    Path dir;
+
+    Ledger ledger;
+    Network network;
+    final List<Attempt> started = new CopyOnWriteArrayList<>();
+    final ExecutorService pool = Executors.newCachedThreadPool();
+
+    Network start(Settings settings) throws IOException {
+        ledger = Ledger.open(dir.resolve("ledger.json"));
+        network = Network.start(settings, ledger, EngineFactory.digest(), new RaceListener() {
+            @Override
+            public void started(Attempt a) {
+                started.add(a);
+            }
+        });
+        return network;
+    }
+
+    static Settings settings(int difficulty) {
+        return Settings.defaults().withPorts(List.of(0, 0, 0)).withDifficulty(difficulty);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        pool.shutdownNow();
+        if (network != null) {
+            network.close();
+        }
+        if (ledger != null) {
+            ledger.close();
+        }
+    }
+
+    /** A client that sends bytes and reads lines, as nc does: it does not close its side by itself. */
+    static final class Client implements AutoCloseable {
+        final Socket socket = new Socket();
+        final InputStream in;
+
+        Client(int port) throws IOException {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            socket.setSoTimeout(15_000);
+            in = socket.getInputStream();
+        }
+
+        Client send(byte[] bytes) throws IOException {
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+            return this;
+        }
+
+        Client send(String text) throws IOException {
+            return send(text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** The next reply line, or null when the node has closed the connection. */
+        String line() throws IOException {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            int c;
+            while ((c = in.read()) != -1 && c != '\n') {
+                b.write(c);
+            }
+            return c == -1 && b.size() == 0 ? null : b.toString(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    List<Entry> entries() {
+        try {
+            return Ledger.readAll(ledger.path());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void oneLineSentToThreePortsAtOnceAsNcDoesGivesOneEntry() throws Exception {
+        start(settings(2));
+        List<Future<List<String>>> replies = new ArrayList<>();
+        for (int port : network.ports()) {
+            replies.add(pool.submit(() -> {
+                try (Client c = new Client(port)) {
+                    c.send("Your transaction data\n");
+                    String reply = c.line();
+                    long t0 = System.nanoTime();
+                    String after = c.line(); // the node closes an idle connection by itself
+                    return List.of(reply, String.valueOf(after), String.valueOf((System.nanoTime() - t0) / 1_000_000));
+                }
+            }));
+        }
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            List<String> r = replies.get(i).get(30, TimeUnit.SECONDS);
+            assertTrue(r.get(0).matches("OK Node" + (i + 1) + " \\d+"), r.get(0));
+            ids.add(r.get(0).split(" ")[2]);
+            assertEquals("null", r.get(1), "closed after the reply");
+            assertTrue(Long.parseLong(r.get(2)) < 10_000, "closed within seconds, not never: " + r.get(2) + " ms");
+        }
+        assertEquals(1, ids.stream().distinct().count(), "one race: " + ids);
+        await("the winner's entry", () -> entries().size() == 1);
+        Entry e = entries().get(0);
+        assertEquals("Your transaction data", e.transaction());
+        Thread.sleep(300);
+        assertEquals(1, entries().size(), "exactly one entry");
+        assertEquals(3, started.size(), "all three nodes raced");
+        assertTrue(Audit.check(ledger.path()).valid());
+    }
+
+    @Test
+    void anUnterminatedLineCountsAfterASecondOfQuiet() throws Exception {
+        start(settings(1));
+        try (Client c = new Client(network.ports().get(0))) {
+            long t0 = System.nanoTime();
+            c.send("no newline here");
+            String reply = c.line();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(reply.startsWith("OK Node1 "), reply);
+            assertTrue(ms >= 900, "answered only after the quiet second: " + ms + " ms");
+        }
+        await("entry", () -> entries().size() == 1);
+        assertEquals("no newline here", entries().get(0).transaction());
+    }
+
+    @Test
+    void blankLinesAreIgnoredAndCarriageReturnsStripped() throws Exception {
+        start(settings(1));
+        try (Client c = new Client(network.ports().get(0))) {
+            c.send("\r\n   \n\nwith cr\r\n");
+            assertTrue(c.line().startsWith("OK Node1 "));
+            assertEquals(null, c.line(), "one reply only, then closed when idle");
+        }
+        await("entry", () -> entries().size() == 1);
+        assertEquals("with cr", entries().get(0).transaction());
+    }
+
+    @Test
+    void anOversizedLineIsRefusedAndNothingIsMined() throws Exception {
+        start(settings(1));
+        try (Client c = new Client(network.ports().get(0))) {
+            byte[] big = new byte[Settings.MAX_LINE_BYTES + 10];
+            java.util.Arrays.fill(big, (byte) 'a');
+            c.send(big).send("\nafter\n");
+            String reply = c.line();
+            assertTrue(reply.startsWith("ERR line too long"), reply);
+            assertEquals(null, c.line(), "the connection is closed");
+        }
+        // A line of exactly the limit is fine.
+        try (Client c = new Client(network.ports().get(0))) {
+            c.send("b".repeat(Settings.MAX_LINE_BYTES) + "\r\n");
+            assertTrue(c.line().startsWith("OK "));
+        }
+        await("entry", () -> entries().size() == 1);
+        assertEquals(Settings.MAX_LINE_BYTES, entries().get(0).transaction().length());
+        assertEquals(1, started.size(), "only the valid line was mined");
+    }
+
+    @Test
+    void invalidUtf8GetsAnError() throws Exception {
+        start(settings(1));
+        try (Client c = new Client(network.ports().get(1))) {
+            c.send(new byte[] {'o', 'k', (byte) 0xC3, (byte) 0x28, '\n'});
+            String reply = c.line();
+            assertTrue(reply.startsWith("ERR invalid UTF-8"), reply);
+            assertEquals(null, c.line());
+        }
+        try (Client c = new Client(network.ports().get(1))) {
+            c.send("still serving ✓\n");
+            assertTrue(c.line().startsWith("OK Node2 "));
+        }
+        await("entry", () -> entries().size() == 1);
+        assertEquals("still serving ✓", entries().get(0).transaction());
+    }
+
+    @Test
+    void aConnectionFloodIsCappedAndTheNodeKeepsServing() throws Exception {
+        start(settings(1).withMaxConnections(20));
+        int port = network.ports().get(0);
+        List<Client> flood = new ArrayList<>();
+        try {
+            for (int i = 0; i < 60; i++) {
+                flood.add(new Client(port));
+            }
+            int refused = 0;
+            for (Client c : flood.subList(20, 60)) {
+                String line = c.line();
+                if (line != null && line.startsWith("ERR too many connections")) {
+                    refused++;
+                }
+            }
+            assertTrue(refused >= 30, "most connections over the cap were refused: " + refused);
+        } finally {
+            for (Client c : flood) {
+                c.close();
+            }
+        }
+        await("a free slot", () -> {
+            try (Client c = new Client(port)) {
+                c.send("after the flood\n");
+                return String.valueOf(c.line()).startsWith("OK Node1");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        await("entry", () -> entries().size() == 1);
+    }
+
+    @Test
+    void fiftyTransactionsInFlightGiveFiftyEntriesEachOnce() throws Exception {
+        start(settings(1));
+        List<Future<?>> sends = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String tx = "in flight " + i;
+            for (int port : network.ports()) {
+                sends.add(pool.submit(() -> {
+                    try (Client c = new Client(port)) {
+                        c.send(tx + "\n");
+                        String reply = c.line();
+                        assertTrue(reply.startsWith("OK "), reply);
+                    }
+                    return null;
+                }));
+            }
+        }
+        for (Future<?> f : sends) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        await("50 entries", () -> entries().size() >= 50);
+        Thread.sleep(300);
+        List<Entry> entries = entries();
+        assertEquals(50, entries.size());
+        Map<String, Long> counts = entries.stream().collect(Collectors.groupingBy(Entry::transaction, Collectors.counting()));
+        assertEquals(50, counts.size());
+        assertEquals(Collections.singleton(1L), new java.util.HashSet<>(counts.values()));
+        assertTrue(Audit.check(ledger.path()).valid());
+    }
+
+    @Test
+    void aFullQueueAnswersBusy() throws Exception {
+        start(settings(8).withQueueCapacity(1));
+        Node node = network.nodes().get(0);
+        try (Client c = new Client(node.port())) {
+            c.send("first\n");
+            assertTrue(c.line().startsWith("OK "));
+            await("mining", () -> node.current() != null);
+            c.send("second\n");
+            assertTrue(c.line().startsWith("OK "), "queued");
+            c.send("third\n");
+            String busy = c.line();
+            assertTrue(busy.startsWith("ERR busy"), busy);
+        }
+        await("hashes", () -> node.attemptHashes() > 0);
+    }
+
+    @Test
+    void aPortInUseIsNamed() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Ledger l = Ledger.open(dir.resolve("l.json"));
+            try {
+                PortInUseException e = org.junit.jupiter.api.Assertions.assertThrows(PortInUseException.class,
+                        () -> Network.start(Settings.defaults().withPorts(List.of(0, taken.getLocalPort())), l,
+                                EngineFactory.digest()));
+                assertEquals(taken.getLocalPort(), e.port());
+                assertTrue(e.getMessage().contains("--ports"));
+            } finally {
+                l.close();
+            }
+        }
+    }
+
+    @Test
+    void settingsRefuseBadPorts() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Settings.defaults().withPorts(List.of()));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Settings.defaults().withPorts(Collections.nCopies(17, 0)));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Settings.defaults().withPorts(List.of(6000, 6000)));
+        assertEquals(Duration.ofSeconds(5), Settings.defaults().joinWindow());
+    }
+}
