@@ -8,6 +8,7 @@ import dev.powrace.ledger.Entry;
 import dev.powrace.ledger.Ledger;
 import dev.powrace.pow.EngineFactory;
 import dev.powrace.race.Attempt;
+import dev.powrace.race.Outcome;
 import dev.powrace.race.RaceListener;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,6 +40,7 @@ class NetworkTest {
     Ledger ledger;
     Network network;
     final List<Attempt> started = new CopyOnWriteArrayList<>();
+    final List<Attempt> ended = new CopyOnWriteArrayList<>();
     final ExecutorService pool = Executors.newCachedThreadPool();
 
     Network start(Settings settings) throws IOException {
@@ -47,6 +49,11 @@ class NetworkTest {
             @Override
             public void started(Attempt a) {
                 started.add(a);
+            }
+
+            @Override
+            public void ended(Attempt a) {
+                ended.add(a);
             }
         });
         return network;
@@ -151,7 +158,11 @@ class NetworkTest {
         assertEquals("Your transaction data", e.transaction());
         Thread.sleep(300);
         assertEquals(1, entries().size(), "exactly one entry");
-        assertEquals(3, started.size(), "all three nodes raced");
+        await("every node's attempt to end", () -> ended.size() == 3);
+        List<Outcome> outcomes = ended.stream().map(Attempt::outcome).toList();
+        assertEquals(1, outcomes.stream().filter(o -> o == Outcome.FOUND).count(), outcomes.toString());
+        assertTrue(outcomes.stream().allMatch(o -> o == Outcome.FOUND || o == Outcome.STOPPED || o == Outcome.LATE));
+        assertEquals(e.node(), ended.stream().filter(a -> a.outcome() == Outcome.FOUND).findFirst().orElseThrow().node());
         assertTrue(Audit.check(ledger.path()).valid());
     }
 
