@@ -9,16 +9,36 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import dev.powrace.node.Settings;
+import dev.powrace.pow.EngineFactory;
+import dev.powrace.ui.App;
 
 /** The command line: {@code powrace [serve|send|verify] ...}. */
 @Command(name = "powrace", mixinStandardHelpOptions = true, version = "powrace 0.1.0",
-        description = "A live, precisely timed proof-of-work race between network nodes.",
+        description = {"A live, precisely timed proof-of-work race between network nodes.",
+                "With no command, opens the desktop app, which hosts the nodes."},
         subcommands = {ServeCommand.class, SendCommand.class, VerifyCommand.class, HelpCommand.class})
 public final class Main implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    NodeOptions options;
+    /** With no command: the desktop app, hosting the nodes. */
     @Override
     public Integer call() {
-        CommandLine.usage(this, System.err);
-        return 2;
+        Settings settings = options.settings(spec);
+        try {
+            App.run(settings, options.ledger(), EngineFactory.digest());
+        } catch (UnsupportedOperationException | IllegalStateException e) {
+            spec.commandLine().getErr().println("powrace: can't open a window (" + e.getMessage()
+                    + "); 'powrace serve' runs the nodes without one");
+            return 2;
+        }
+        return 0;
     }
 
     public static void main(String[] args) {

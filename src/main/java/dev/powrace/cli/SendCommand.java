@@ -1,18 +1,9 @@
 package dev.powrace.cli;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
+import dev.powrace.node.Client;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -49,35 +40,12 @@ final class SendCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "TEXT is blank");
         }
         PrintWriter out = spec.commandLine().getOut();
-        List<CompletableFuture<String>> replies = ports.stream()
-                .map(p -> CompletableFuture.supplyAsync(() -> send(host, p, text))).toList();
+        List<String> replies = Client.sendToAll(host, ports, text);
         boolean allOk = true;
         for (int i = 0; i < ports.size(); i++) {
-            String reply = replies.get(i).join();
-            allOk &= reply.startsWith("OK ");
-            out.println(ports.get(i) + ": " + reply);
+            allOk &= replies.get(i).startsWith("OK ");
+            out.println(ports.get(i) + ": " + replies.get(i));
         }
         return allOk ? 0 : 1;
-    }
-
-    /** Sends one line to one node and returns its reply line (or what went wrong). */
-    static String send(String host, int port, String text) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), 3000);
-            socket.setSoTimeout(10_000);
-            OutputStream o = socket.getOutputStream();
-            o.write((text + "\n").getBytes(StandardCharsets.UTF_8));
-            o.flush();
-            socket.shutdownOutput();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            String line = in.readLine();
-            return line == null ? "ERR no reply (the node closed the connection)" : line;
-        } catch (ConnectException e) {
-            return "ERR nothing listens on " + host + ":" + port;
-        } catch (SocketTimeoutException e) {
-            return "ERR no reply within 10 s";
-        } catch (IOException e) {
-            return "ERR " + e.getMessage();
-        }
     }
 }

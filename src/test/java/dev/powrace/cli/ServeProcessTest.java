@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.powrace.ledger.Audit;
 import dev.powrace.ledger.Entry;
 import dev.powrace.ledger.Ledger;
+import dev.powrace.node.Client;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,7 @@ class ServeProcessTest {
             assertEquals(3, ports.size(), banner);
 
             String tx = "Your \"transaction\" data \u001b[2J";
-            List<String> replies = ports.parallelStream().map(port -> SendCommand.send("127.0.0.1", port, tx)).toList();
+            List<String> replies = ports.parallelStream().map(port -> Client.send("127.0.0.1", port, tx)).toList();
             replies.forEach(r -> assertTrue(r.startsWith("OK "), r));
 
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

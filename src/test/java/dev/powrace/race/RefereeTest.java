@@ -79,6 +79,18 @@ class RefereeTest {
             race = joined;
         }
         Race r = race;
+        // Hold each node at its start until all three have started, so none can be late.
+        java.util.concurrent.CyclicBarrier allStarted = new java.util.concurrent.CyclicBarrier(3);
+        referee.addListener(new RaceListener() {
+            @Override
+            public void started(Attempt a) {
+                try {
+                    allStarted.await(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
         List<Future<Attempt>> attempts = new ArrayList<>();
         for (String node : List.of("Node1", "Node2", "Node3")) {
             attempts.add(pool.submit(() -> referee.run(r, node, () -> false, new HashMeter())));

@@ -1,0 +1,291 @@
+package dev.powrace.ui;
+
+import dev.powrace.ledger.Entry;
+import dev.powrace.node.Client;
+import dev.powrace.node.Network;
+import dev.powrace.node.Node;
+import dev.powrace.node.Settings;
+import dev.powrace.race.Attempt;
+import dev.powrace.race.Race;
+import dev.powrace.race.RaceListener;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * The window's view model. Race events come from node threads and cross to the UI thread through
+ * {@code fx}, once per event; hash counters are read by {@link #sample}, which the window's timer calls
+ * 10 to 30 times a second. Typed transactions go to the nodes through the same sockets nc uses, on
+ * {@code io}. Needs no running toolkit.
+ */
+public final class Dashboard implements RaceListener {
+    private static final int REMEMBERED_RACES = 2000;
+
+    private final Network network;
+    private final Path ledgerPath;
+    private final Executor fx;
+    private final Executor io;
+    private final List<NodeModel> nodes;
+    private final Map<String, NodeModel> byName = new LinkedHashMap<>();
+    private final ObservableList<Entry> entries = FXCollections.observableArrayList();
+    private final ReadOnlyObjectWrapper<RaceView> timeline = new ReadOnlyObjectWrapper<>();
+    private final BooleanProperty followLatest = new SimpleBooleanProperty(true);
+    private final IntegerProperty difficulty;
+    private final ReadOnlyStringWrapper lastError = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
+    /** Races seen in this session, for the timeline: race id -> each node's latest attempt. */
+    private final Map<Long, Map<String, Attempt>> races = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Map<String, Attempt>> eldest) {
+            return size() > REMEMBERED_RACES;
+        }
+    };
+    private final Map<Entry, Long> raceOfEntry = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Entry, Long> eldest) {
+            return size() > REMEMBERED_RACES;
+        }
+    };
+    private final Map<Long, Race> raceById = new LinkedHashMap<>();
+    private long shownRace = -1;
+    private double fastest;
+
+    public Dashboard(Network network, Path ledgerPath, Executor fx, Executor io) {
+        this.network = network;
+        this.ledgerPath = ledgerPath;
+        this.fx = fx;
+        this.io = io;
+        List<NodeModel> models = new ArrayList<>();
+        for (Node n : network.nodes()) {
+            NodeModel m = new NodeModel(n.name(), n.port(), n::hashes, n::attemptHashes);
+            models.add(m);
+            byName.put(n.name(), m);
+        }
+        this.nodes = List.copyOf(models);
+        this.difficulty = new SimpleIntegerProperty(network.referee().difficulty());
+        difficulty.addListener((obs, old, d) -> network.referee().setDifficulty(d.intValue()));
+        entries.addListener((javafx.collections.ListChangeListener<Entry>) c -> updateStatus());
+        lastError.addListener((obs, old, e) -> updateStatus());
+        updateStatus();
+    }
+
+    // ---- Properties ----
+
+    public List<NodeModel> nodes() {
+        return nodes;
+    }
+
+    /** Every ledger entry: those in the file at start, then each new winner. */
+    public ObservableList<Entry> entries() {
+        return entries;
+    }
+
+    /** The race the timeline shows. */
+    public ReadOnlyObjectProperty<RaceView> timelineProperty() {
+        return timeline.getReadOnlyProperty();
+    }
+
+    /** While true the timeline shows the latest race; picking an entry turns it off. */
+    public BooleanProperty followLatestProperty() {
+        return followLatest;
+    }
+
+    /** The difficulty of the next race. */
+    public IntegerProperty difficultyProperty() {
+        return difficulty;
+    }
+
+    public ReadOnlyStringProperty lastErrorProperty() {
+        return lastError.getReadOnlyProperty();
+    }
+
+    /** Ports, entry count and the latest error, in one line. */
+    public ReadOnlyStringProperty statusProperty() {
+        return status.getReadOnlyProperty();
+    }
+
+    public String portsText() {
+        return network.settings().bind() + " : "
+                + network.ports().stream().map(String::valueOf).collect(Collectors.joining(", "));
+    }
+
+    public Path ledgerPath() {
+        return ledgerPath;
+    }
+
+    public String engineName() {
+        return network.referee().engineName();
+    }
+
+    // ---- Commands ----
+
+    /** Why {@code text} can't be submitted, or empty if it can. */
+    public Optional<String> problemWith(String text) {
+        if (text == null || text.isBlank()) {
+            return Optional.of("Type a transaction first.");
+        }
+        if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
+            return Optional.of("A transaction is one line.");
+        }
+        int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > Settings.MAX_LINE_BYTES) {
+            return Optional.of("Too long: " + bytes + " bytes; a transaction is at most " + Settings.MAX_LINE_BYTES
+                    + " bytes of UTF-8.");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Sends a transaction to every node through their sockets, as nc does. Returns false (and sends nothing)
+     * if {@link #problemWith} objects.
+     */
+    public boolean submit(String text) {
+        if (problemWith(text).isPresent()) {
+            return false;
+        }
+        followLatest.set(true);
+        String host = Client.hostFor(network.settings().bind());
+        List<Integer> ports = network.ports();
+        io.execute(() -> {
+            List<String> replies = Client.sendToAll(host, ports, text);
+            List<String> errors = new ArrayList<>();
+            for (int i = 0; i < replies.size(); i++) {
+                if (!replies.get(i).startsWith("OK ")) {
+                    errors.add(nodes.get(i).name() + ": " + replies.get(i));
+                }
+            }
+            if (!errors.isEmpty()) {
+                fx.execute(() -> lastError.set(String.join("; ", errors)));
+            }
+        });
+        return true;
+    }
+
+    /** Entries read from the file at start. */
+    public void load(List<Entry> fromFile) {
+        entries.addAll(0, fromFile);
+    }
+
+    /** Shows a ledger entry's race on the timeline (all its attempts if it ran in this session). */
+    public void pick(Entry entry) {
+        if (entry == null) {
+            return;
+        }
+        followLatest.set(false);
+        Long id = raceOfEntry.get(entry);
+        if (id != null && races.containsKey(id)) {
+            show(id, false);
+        } else {
+            shownRace = -1;
+            timeline.set(RaceView.of(entry));
+        }
+    }
+
+    /** Reads every node's counters. The window's timer calls this on the UI thread. */
+    public void sample(long nanos) {
+        for (NodeModel m : nodes) {
+            m.sample(nanos, fastest);
+            double r = m.rateProperty().get();
+            if (!Double.isNaN(r) && r > fastest) {
+                fastest = r;
+            }
+        }
+        RaceView shown = timeline.get();
+        if (shown != null && shown.live() && !shown.finished()) {
+            show(shownRace, true); // unfinished bars grow
+        }
+    }
+
+    public void reportProblem(String message) {
+        lastError.set(message);
+    }
+
+    // ---- Events from node threads: each crosses to the UI thread once ----
+
+    @Override
+    public void started(Attempt a) {
+        fx.execute(() -> {
+            remember(a);
+            model(a).ifPresent(m -> m.started(a));
+            if (followLatest.get()) {
+                show(a.race().id(), true);
+            } else if (a.race().id() == shownRace) {
+                show(shownRace, false);
+            }
+        });
+    }
+
+    @Override
+    public void ended(Attempt a) {
+        fx.execute(() -> {
+            remember(a);
+            model(a).ifPresent(m -> m.ended(a));
+            if (a.race().id() == shownRace || followLatest.get() && shownRace < 0) {
+                show(a.race().id(), followLatest.get());
+            }
+        });
+    }
+
+    @Override
+    public void won(Race race, Entry entry) {
+        fx.execute(() -> {
+            raceOfEntry.put(entry, race.id());
+            entries.add(entry);
+        });
+    }
+
+    @Override
+    public void problem(String message) {
+        fx.execute(() -> lastError.set(message));
+    }
+
+    private Optional<NodeModel> model(Attempt a) {
+        return Optional.ofNullable(byName.get(a.node()));
+    }
+
+    private void remember(Attempt a) {
+        long id = a.race().id();
+        races.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(a.node(), a);
+        raceById.put(id, a.race());
+        if (raceById.size() > REMEMBERED_RACES) {
+            raceById.keySet().removeIf(k -> !races.containsKey(k));
+        }
+    }
+
+    private void show(long id, boolean live) {
+        Map<String, Attempt> attempts = races.get(id);
+        Race race = raceById.get(id);
+        if (attempts == null || race == null) {
+            return;
+        }
+        shownRace = id;
+        List<RaceView.Bar> bars = new ArrayList<>();
+        for (Attempt a : attempts.values()) {
+            bars.add(new RaceView.Bar(a.node(), a.start(), a.end(), NodeState.of(a.outcome(), a.won())));
+        }
+        timeline.set(new RaceView(id, race.transaction(), race.difficulty(), List.copyOf(bars), live, Instant.now()));
+    }
+
+    private void updateStatus() {
+        String error = lastError.get().isEmpty() ? "no errors" : "last error: " + lastError.get();
+        status.set("Listening on " + portsText() + "   ·   " + entries.size()
+                + (entries.size() == 1 ? " entry" : " entries") + " in " + ledgerPath + "   ·   " + error);
+    }
+}

@@ -1,0 +1,186 @@
+package dev.powrace.ui;
+
+import javafx.animation.Animation;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.Parent;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.VBox;
+import javafx.util.Duration;
+
+/** The window's content, bound to a {@link Dashboard}. */
+final class MainView {
+    /** How often the counters are sampled: 20 times a second. */
+    static final Duration SAMPLE_PERIOD = Duration.millis(50);
+
+    private final Dashboard dashboard;
+    private final BorderPane root = new BorderPane();
+    private final TextField field = new TextField();
+    private final Label inputError = new Label();
+    private final Timeline sampler;
+
+    MainView(Dashboard dashboard) {
+        this.dashboard = dashboard;
+        root.getStyleClass().add("powrace");
+        root.setTop(inputBar());
+        root.setCenter(center());
+        root.setBottom(statusBar());
+        sampler = new Timeline(new KeyFrame(SAMPLE_PERIOD, e -> dashboard.sample(System.nanoTime())));
+        sampler.setCycleCount(Animation.INDEFINITE);
+        sampler.play();
+    }
+
+    Parent root() {
+        return root;
+    }
+
+    TextField field() {
+        return field;
+    }
+
+    void stop() {
+        sampler.stop();
+    }
+
+    private Parent inputBar() {
+        field.setId("transactionField");
+        field.setPromptText("Type a transaction and press Enter");
+        field.getStyleClass().add("transaction-field");
+        HBox.setHgrow(field, Priority.ALWAYS);
+        field.setOnAction(e -> submit());
+
+        Button mine = new Button("Mine");
+        mine.setId("mineButton");
+        mine.setDefaultButton(false);
+        mine.getStyleClass().add("mine-button");
+        mine.disableProperty().bind(Bindings.createBooleanBinding(() -> field.getText().isBlank(), field.textProperty()));
+        mine.setOnAction(e -> submit());
+
+        Spinner<Integer> difficulty = new Spinner<>(1, 8, dashboard.difficultyProperty().get());
+        difficulty.setId("difficultySpinner");
+        difficulty.setPrefWidth(70);
+        difficulty.setEditable(true);
+        difficulty.setTooltip(new Tooltip("Leading zero bytes the hash needs; applies to the next race. "
+                + "Each step is 256 times more work."));
+        difficulty.valueProperty().addListener((obs, old, d) -> dashboard.difficultyProperty().set(d));
+        Label difficultyLabel = new Label("difficulty");
+        difficultyLabel.setLabelFor(difficulty);
+        difficultyLabel.getStyleClass().add("caption");
+
+        HBox row = new HBox(10, field, mine, difficultyLabel, difficulty);
+        row.setAlignment(Pos.CENTER_LEFT);
+
+        inputError.setId("inputError");
+        inputError.getStyleClass().add("input-error");
+        inputError.setManaged(false);
+        inputError.setVisible(false);
+        field.textProperty().addListener((obs, old, t) -> hideError());
+
+        Label ports = new Label("Nodes on " + dashboard.portsText());
+        ports.setId("portsLabel");
+        ports.getStyleClass().add("caption");
+        Label ledger = new Label("Ledger " + dashboard.ledgerPath());
+        ledger.setId("ledgerLabel");
+        ledger.getStyleClass().add("caption");
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox info = new HBox(16, ports, spacer, ledger);
+
+        VBox bar = new VBox(6, row, inputError, info);
+        bar.getStyleClass().add("input-bar");
+        bar.setPadding(new Insets(12, 16, 10, 16));
+        return bar;
+    }
+
+    private void submit() {
+        String text = field.getText();
+        var problem = dashboard.problemWith(text);
+        if (problem.isPresent()) {
+            showError(problem.get());
+            return;
+        }
+        if (dashboard.submit(text)) {
+            field.clear();
+        }
+    }
+
+    private void showError(String message) {
+        inputError.setText(message);
+        inputError.setManaged(true);
+        inputError.setVisible(true);
+    }
+
+    private void hideError() {
+        inputError.setManaged(false);
+        inputError.setVisible(false);
+    }
+
+    private Parent center() {
+        GridPane cards = new GridPane();
+        cards.setId("nodeCards");
+        cards.setHgap(12);
+        cards.setVgap(12);
+        int columns = Math.min(3, dashboard.nodes().size());
+        for (int c = 0; c < columns; c++) {
+            ColumnConstraints cc = new ColumnConstraints();
+            cc.setPercentWidth(100.0 / columns);
+            cards.getColumnConstraints().add(cc);
+        }
+        for (int i = 0; i < dashboard.nodes().size(); i++) {
+            cards.add(new NodeCard(dashboard.nodes().get(i)), i % columns, i / columns);
+        }
+        ScrollPane cardScroll = new ScrollPane(cards);
+        cardScroll.setFitToWidth(true);
+        cardScroll.getStyleClass().add("cards");
+        cardScroll.setMinViewportHeight(150);
+        cardScroll.setPrefViewportHeight(dashboard.nodes().size() > 3 ? 330 : 160);
+
+        TimelineView timeline = new TimelineView(dashboard.timelineProperty());
+        CheckBox follow = new CheckBox("follow the latest race");
+        follow.setId("followLatest");
+        follow.selectedProperty().bindBidirectional(dashboard.followLatestProperty());
+        HBox timelineHead = new HBox(follow);
+        timelineHead.setAlignment(Pos.CENTER_RIGHT);
+        VBox racePane = new VBox(8, cardScroll, timeline, timelineHead);
+        racePane.setPadding(new Insets(12, 16, 8, 16));
+
+        Label ledgerTitle = new Label("Ledger");
+        ledgerTitle.getStyleClass().add("section-title");
+        LedgerTable table = new LedgerTable(dashboard.entries(), dashboard::pick);
+        VBox.setVgrow(table, Priority.ALWAYS);
+        VBox ledgerPane = new VBox(6, ledgerTitle, table);
+        ledgerPane.setPadding(new Insets(8, 16, 8, 16));
+
+        SplitPane split = new SplitPane(racePane, ledgerPane);
+        split.setOrientation(Orientation.VERTICAL);
+        split.setDividerPositions(0.53);
+        return split;
+    }
+
+    private Parent statusBar() {
+        Label status = new Label();
+        status.setId("status");
+        status.textProperty().bind(dashboard.statusProperty());
+        HBox bar = new HBox(status);
+        bar.getStyleClass().add("status-bar");
+        bar.setPadding(new Insets(4, 16, 4, 16));
+        return bar;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.powrace.ui;
+
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+
+/** One node: name and port, state, live hash-rate bar, progress, start/end/elapsed, wins. */
+final class NodeCard extends VBox {
+    NodeCard(NodeModel m) {
+        String n = m.name();
+        setId("nodeCard-" + n);
+        getStyleClass().add("node-card");
+
+        Label name = new Label(n);
+        name.getStyleClass().add("node-name");
+        Label port = new Label(":" + m.port());
+        port.getStyleClass().add("node-port");
+        Label state = new Label();
+        state.setId("state-" + n);
+        state.getStyleClass().add("state-badge");
+        state.textProperty().bind(Bindings.createStringBinding(() -> m.stateProperty().get().label(), m.stateProperty()));
+        m.stateProperty().addListener((obs, old, s) -> {
+            state.getStyleClass().remove(old.styleClass());
+            state.getStyleClass().add(s.styleClass());
+        });
+        state.getStyleClass().add(m.stateProperty().get().styleClass());
+        Label wins = new Label();
+        wins.setId("wins-" + n);
+        wins.getStyleClass().add("wins");
+        wins.textProperty().bind(Bindings.createStringBinding(
+                () -> m.winsProperty().get() + (m.winsProperty().get() == 1 ? " win" : " wins"), m.winsProperty()));
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox head = new HBox(8, name, port, spacer, wins, state);
+        head.setAlignment(Pos.BASELINE_LEFT);
+
+        ProgressBar rateBar = new ProgressBar(0);
+        rateBar.setId("rateBar-" + n);
+        rateBar.getStyleClass().add("rate-bar");
+        rateBar.setMaxWidth(Double.MAX_VALUE);
+        rateBar.progressProperty().bind(m.rateShareProperty());
+        m.settledProperty().addListener((obs, was, is) -> {
+            if (is) {
+                rateBar.getStyleClass().add("settled");
+            } else {
+                rateBar.getStyleClass().remove("settled");
+            }
+        });
+        HBox.setHgrow(rateBar, Priority.ALWAYS);
+        Label rate = new Label();
+        rate.setId("rate-" + n);
+        rate.getStyleClass().add("rate");
+        rate.textProperty().bind(m.rateTextProperty());
+        HBox rateRow = new HBox(8, rateBar, rate);
+        rateRow.setAlignment(Pos.CENTER_LEFT);
+
+        ProgressBar progress = new ProgressBar(0);
+        progress.setId("progress-" + n);
+        progress.getStyleClass().add("work-bar");
+        progress.setMaxWidth(Double.MAX_VALUE);
+        progress.progressProperty().bind(m.progressProperty());
+        Label hashes = new Label();
+        hashes.setId("hashes-" + n);
+        hashes.getStyleClass().add("figure");
+        hashes.textProperty().bind(m.progressTextProperty());
+        hashes.setTooltip(new Tooltip("Hashes tried in this attempt, against the 256^difficulty a search needs on average"));
+
+        GridPane times = new GridPane();
+        times.getStyleClass().add("times");
+        times.setHgap(10);
+        times.setVgap(2);
+        times.addRow(0, caption("start"), value("start-" + n, m.startTextProperty()));
+        times.addRow(1, caption("end"), value("end-" + n, m.endTextProperty()));
+        times.addRow(2, caption("elapsed"), value("elapsed-" + n, m.elapsedTextProperty()));
+
+        getChildren().addAll(head, rateRow, progress, hashes, times);
+        setSpacing(6);
+        m.winnerProperty().addListener((obs, was, is) -> {
+            if (is) {
+                getStyleClass().add("winner");
+            } else {
+                getStyleClass().remove("winner");
+            }
+        });
+    }
+
+    private static Label caption(String text) {
+        Label l = new Label(text);
+        l.getStyleClass().add("caption");
+        return l;
+    }
+
+    private static Label value(String id, javafx.beans.value.ObservableValue<String> text) {
+        Label l = new Label();
+        l.setId(id);
+        l.getStyleClass().add("time");
+        l.textProperty().bind(text);
+        return l;
+    }
+}

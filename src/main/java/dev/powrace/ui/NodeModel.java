@@ -1,0 +1,179 @@
+package dev.powrace.ui;
+
+import dev.powrace.pow.Puzzle;
+import dev.powrace.race.Attempt;
+import dev.powrace.race.Outcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.LongSupplier;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyLongProperty;
+import javafx.beans.property.ReadOnlyLongWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+
+/**
+ * One node card's state. Only the FX thread touches it: events arrive through the dashboard's executor and
+ * the counters are sampled by its timer. Needs no running toolkit, so plain JUnit tests drive it.
+ */
+public final class NodeModel {
+    private final String name;
+    private final int port;
+    private final LongSupplier totalHashes;
+    private final LongSupplier attemptHashes;
+    private final HashRate hashRate = new HashRate(Duration.ofMillis(500).toNanos());
+
+    private final ReadOnlyObjectWrapper<NodeState> state = new ReadOnlyObjectWrapper<>(NodeState.IDLE);
+    private final ReadOnlyDoubleWrapper rate = new ReadOnlyDoubleWrapper(Double.NaN);
+    private final ReadOnlyStringWrapper rateText = new ReadOnlyStringWrapper("—");
+    private final ReadOnlyDoubleWrapper rateShare = new ReadOnlyDoubleWrapper(0);
+    private final ReadOnlyLongWrapper hashes = new ReadOnlyLongWrapper(0);
+    private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(0);
+    private final ReadOnlyStringWrapper progressText = new ReadOnlyStringWrapper("no race yet");
+    private final ReadOnlyStringWrapper startText = new ReadOnlyStringWrapper("—");
+    private final ReadOnlyStringWrapper endText = new ReadOnlyStringWrapper("—");
+    private final ReadOnlyStringWrapper elapsedText = new ReadOnlyStringWrapper("—");
+    private final ReadOnlyIntegerWrapper wins = new ReadOnlyIntegerWrapper(0);
+    private final ReadOnlyBooleanWrapper winner = new ReadOnlyBooleanWrapper(false);
+    private final ReadOnlyBooleanWrapper settled = new ReadOnlyBooleanWrapper(false);
+    private Attempt current;
+    private double lastAverage = Double.NaN;
+
+    public NodeModel(String name, int port, LongSupplier totalHashes, LongSupplier attemptHashes) {
+        this.name = name;
+        this.port = port;
+        this.totalHashes = totalHashes;
+        this.attemptHashes = attemptHashes;
+    }
+
+    // ---- Properties ----
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public ReadOnlyObjectProperty<NodeState> stateProperty() {
+        return state.getReadOnlyProperty();
+    }
+
+    /** Hashes per second, NaN until there are two samples. */
+    public ReadOnlyDoubleProperty rateProperty() {
+        return rate.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty rateTextProperty() {
+        return rateText.getReadOnlyProperty();
+    }
+
+    /** This node's rate as a share (0 to 1) of the fastest rate seen: the bar's length. */
+    public ReadOnlyDoubleProperty rateShareProperty() {
+        return rateShare.getReadOnlyProperty();
+    }
+
+    /** Hashes tried in the current or last attempt. */
+    public ReadOnlyLongProperty hashesProperty() {
+        return hashes.getReadOnlyProperty();
+    }
+
+    /** Hashes tried against the 256^difficulty expected, capped at 1. */
+    public ReadOnlyDoubleProperty progressProperty() {
+        return progress.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty progressTextProperty() {
+        return progressText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty startTextProperty() {
+        return startText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty endTextProperty() {
+        return endText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty elapsedTextProperty() {
+        return elapsedText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyIntegerProperty winsProperty() {
+        return wins.getReadOnlyProperty();
+    }
+
+    /** True while this node is the winner of its latest race. */
+    public ReadOnlyBooleanProperty winnerProperty() {
+        return winner.getReadOnlyProperty();
+    }
+
+    /** True when the bar shows the last attempt's average rate rather than a live one. */
+    public ReadOnlyBooleanProperty settledProperty() {
+        return settled.getReadOnlyProperty();
+    }
+
+    // ---- Commands ----
+
+    void started(Attempt a) {
+        current = a;
+        state.set(NodeState.MINING);
+        winner.set(false);
+        startText.set(Formats.clock(a.start()));
+        endText.set("—");
+        elapsedText.set("0.000000 s");
+        hashes.set(0);
+        progress.set(0);
+    }
+
+    void ended(Attempt a) {
+        boolean won = a.won();
+        current = null;
+        state.set(NodeState.of(a.outcome(), won));
+        winner.set(won);
+        if (won) {
+            wins.set(wins.get() + 1);
+        }
+        startText.set(Formats.clock(a.start()));
+        endText.set(Formats.clock(a.end()));
+        elapsedText.set(a.outcome() == Outcome.LATE ? "did not mine" : Formats.seconds(a.elapsedNanos()));
+        showProgress(a.hashes(), a.race().difficulty());
+        lastAverage = a.outcome() == Outcome.LATE || a.elapsedNanos() <= 0 ? lastAverage
+                : a.hashes() * 1e9 / a.elapsedNanos();
+    }
+
+    /** Reads the node's counters; called by the dashboard's timer, 10 to 30 times a second. */
+    void sample(long nanos, double fastest) {
+        hashRate.sample(nanos, totalHashes.getAsLong());
+        double r = hashRate.perSecond();
+        rate.set(r);
+        Attempt a = current;
+        // Between races the bar keeps the last attempt's average, so a finished race still reads.
+        boolean showAverage = a == null && !Double.isNaN(lastAverage);
+        double shown = showAverage ? lastAverage : r;
+        settled.set(showAverage);
+        rateText.set(Formats.rate(shown) + (showAverage ? " avg" : ""));
+        double scale = Math.max(fastest, Double.isNaN(r) ? 0 : r);
+        rateShare.set(Double.isNaN(shown) || scale <= 0 ? 0 : Math.min(1, shown / scale));
+        if (a != null) {
+            showProgress(attemptHashes.getAsLong(), a.race().difficulty());
+            elapsedText.set(Formats.seconds(Duration.between(a.start(), Instant.now()).toNanos()));
+        }
+    }
+
+    private void showProgress(long n, int difficulty) {
+        double expected = Puzzle.expectedHashes(difficulty);
+        hashes.set(n);
+        progress.set(Math.min(1, n / expected));
+        progressText.set(Formats.count(n) + " hashes of " + Formats.count(expected) + " expected ("
+                + Math.round(100 * n / expected) + "%)");
+    }
+}

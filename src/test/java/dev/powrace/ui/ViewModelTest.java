@@ -1,0 +1,172 @@
+package dev.powrace.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.powrace.ledger.Entry;
+import dev.powrace.ledger.Ledger;
+import dev.powrace.node.Network;
+import dev.powrace.node.Settings;
+import dev.powrace.pow.EngineFactory;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The view models, with no toolkit running: a plain single thread stands in for the FX thread. */
+class ViewModelTest {
+    @TempDir
+    Path dir;
+
+    final ExecutorService fxThread = Executors.newSingleThreadExecutor();
+    final ExecutorService io = Executors.newCachedThreadPool();
+    Ledger ledger;
+    Network network;
+
+    @AfterEach
+    void close() throws Exception {
+        if (network != null) {
+            network.close();
+        }
+        if (ledger != null) {
+            ledger.close();
+        }
+        fxThread.shutdownNow();
+        io.shutdownNow();
+    }
+
+    <T> T onFx(Callable<T> read) throws Exception {
+        return fxThread.submit(read).get(10, TimeUnit.SECONDS);
+    }
+
+    void await(Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!onFx(condition)) {
+            assertTrue(System.nanoTime() < deadline, "timed out");
+            Thread.sleep(10);
+        }
+    }
+
+    Dashboard dashboard(int difficulty) throws Exception {
+        ledger = Ledger.open(dir.resolve("ledger.json"));
+        network = Network.start(Settings.defaults().withPorts(List.of(0, 0, 0)).withDifficulty(difficulty), ledger,
+                EngineFactory.digest());
+        Dashboard d = new Dashboard(network, ledger.path(), fxThread, io);
+        network.referee().addListener(d);
+        return d;
+    }
+
+    @Test
+    void hashRateIsDeltaCountOverDeltaTimeAcrossTheWindow() {
+        HashRate rate = new HashRate(1_000_000_000L);
+        rate.sample(0, 0);
+        assertTrue(Double.isNaN(rate.perSecond()), "no figure from one sample");
+        rate.sample(100_000_000L, 500_000);
+        assertEquals(5_000_000, rate.perSecond(), 1);
+        for (int i = 2; i <= 30; i++) {
+            rate.sample(i * 100_000_000L, i * 500_000L + (i > 20 ? (i - 20) * 500_000L : 0));
+        }
+        // The last second (samples 20 to 30) ran twice as fast: the window shows that, not the average.
+        assertEquals(10_000_000, rate.perSecond(), 1);
+    }
+
+    @Test
+    void formatsReadAsAPersonExpects() {
+        assertEquals("3.42 MH/s", Formats.rate(3_420_000));
+        assertEquals("812.0 kH/s", Formats.rate(812_000));
+        assertEquals("12 H/s", Formats.rate(12));
+        assertEquals("—", Formats.rate(Double.NaN));
+        assertEquals("1.602677 s", Formats.seconds(1_602_676_876L));
+        assertEquals("1\u2009602\u2009677 µs", Formats.micros(1_602_677));
+    }
+
+    @Test
+    void aNodeModelFollowsItsNodeThroughARace() throws Exception {
+        Dashboard d = dashboard(2);
+        d.submit("model race");
+        await(() -> d.entries().size() == 1);
+        await(() -> d.nodes().stream().noneMatch(m -> m.stateProperty().get() == NodeState.MINING));
+        Entry entry = onFx(() -> d.entries().get(0));
+        List<NodeModel> nodes = d.nodes();
+        for (NodeModel m : nodes) {
+            NodeState state = onFx(() -> m.stateProperty().get());
+            if (m.name().equals(entry.node())) {
+                assertEquals(NodeState.WON, state);
+                assertTrue(onFx(() -> m.winnerProperty().get()));
+                assertEquals(1, onFx(() -> m.winsProperty().get()));
+                assertTrue(onFx(() -> m.hashesProperty().get()) == entry.hashes());
+            } else {
+                assertTrue(state == NodeState.STOPPED || state == NodeState.LATE, state.toString());
+                assertFalse(onFx(() -> m.winnerProperty().get()));
+            }
+            assertTrue(onFx(() -> m.startTextProperty().get()).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{6}"));
+        }
+        RaceView shown = onFx(() -> d.timelineProperty().get());
+        assertEquals("model race", shown.transaction());
+        assertEquals(3, shown.bars().size());
+        assertEquals(1, shown.bars().stream().filter(b -> b.state() == NodeState.WON).count());
+        assertTrue(shown.finished());
+        assertTrue(onFx(() -> d.statusProperty().get()).contains("1 entry"));
+    }
+
+    @Test
+    void samplingTurnsCountersIntoRatesAndProgress() {
+        AtomicLong total = new AtomicLong();
+        NodeModel m = new NodeModel("Node1", 5000, total::get, total::get);
+        m.sample(0, 0);
+        assertEquals("—", m.rateTextProperty().get());
+        total.set(2_000_000);
+        m.sample(200_000_000L, 20_000_000);
+        assertEquals(10_000_000, m.rateProperty().get(), 1);
+        assertEquals("10.00 MH/s", m.rateTextProperty().get());
+        assertEquals(0.5, m.rateShareProperty().get(), 1e-9);
+        assertFalse(m.settledProperty().get(), "no attempt yet: the live figure");
+    }
+
+    @Test
+    void pickingAnEntryShowsItsRaceAndStopsFollowing() throws Exception {
+        Dashboard d = dashboard(1);
+        Entry old = new Entry("Node3", "from the file", 1, "00" + "a".repeat(62), 1, Entry.seconds(2000),
+                "2026-11-25T10:00:00.000000+00:00", "2026-11-25T10:00:00.000002+00:00", 1);
+        fxThread.submit(() -> d.load(List.of(old))).get();
+        d.submit("live one");
+        await(() -> d.entries().size() == 2);
+        await(() -> d.timelineProperty().get() != null && d.timelineProperty().get().finished()
+                && d.timelineProperty().get().bars().size() == 3);
+        fxThread.submit(() -> d.pick(old)).get();
+        RaceView shown = onFx(() -> d.timelineProperty().get());
+        assertFalse(onFx(() -> d.followLatestProperty().get()));
+        assertEquals("from the file", shown.transaction());
+        assertEquals(List.of("Node3"), shown.bars().stream().map(RaceView.Bar::node).toList());
+        Entry live = onFx(() -> d.entries().get(1));
+        fxThread.submit(() -> d.pick(live)).get();
+        assertEquals(3, onFx(() -> d.timelineProperty().get().bars().size()), "a race of this session: all attempts");
+    }
+
+    @Test
+    void inputIsCheckedBeforeItIsSent() throws Exception {
+        Dashboard d = dashboard(1);
+        assertTrue(d.problemWith("").isPresent());
+        assertTrue(d.problemWith(" \t ").isPresent());
+        assertTrue(d.problemWith("a\nb").isPresent());
+        assertTrue(d.problemWith("é".repeat(40_000)).orElseThrow().contains("80000 bytes"));
+        assertTrue(d.problemWith("x".repeat(Settings.MAX_LINE_BYTES)).isEmpty());
+        assertFalse(d.submit("   "));
+        Thread.sleep(200);
+        assertEquals(0, network.referee().openRaces());
+    }
+
+    @Test
+    void aNodeErrorReachesTheStatusLine() throws Exception {
+        Dashboard d = dashboard(1);
+        d.problem("Node2: something broke");
+        await(() -> d.statusProperty().get().contains("last error: Node2: something broke"));
+    }
+}

@@ -1,0 +1,169 @@
+package dev.powrace.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.powrace.ledger.Entry;
+import dev.powrace.ledger.Ledger;
+import dev.powrace.node.Client;
+import dev.powrace.node.Node;
+import dev.powrace.node.Settings;
+import dev.powrace.pow.EngineFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The window, driven headless (Monocle) as a person would: typing, Enter, watching. */
+@Tag("GUITest")
+@ExtendWith(ApplicationExtension.class)
+class WindowTest {
+    @TempDir
+    Path dir;
+
+    Window window;
+    Stage stage;
+
+    @Start
+    void start(Stage stage) {
+        this.stage = stage;
+        Settings settings = Settings.defaults().withPorts(List.of(0, 0, 0)).withDifficulty(3);
+        window = Window.open(stage, settings, dir.resolve("ledger.json"), EngineFactory.digest(), () -> {});
+        stage.requestFocus(); // TestFX issue 749 on JavaFX 20+
+    }
+
+    static void await(String what, Callable<Boolean> condition) throws Exception {
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, condition);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    <T> T fx(Callable<T> read) throws Exception {
+        return WaitForAsyncUtils.asyncFx(read).get(10, TimeUnit.SECONDS);
+    }
+
+    int rows(FxRobot robot) throws Exception {
+        TableView<?> table = robot.lookup("#ledgerTable").queryTableView();
+        return fx(() -> table.getItems().size());
+    }
+
+    String text(FxRobot robot, String id) throws Exception {
+        Label l = robot.lookup(id).queryAs(Label.class);
+        return fx(l::getText);
+    }
+
+    Path ledger() {
+        return window.session().ledger().path();
+    }
+
+    void assertOneWinnerOthersStopped(FxRobot robot) throws Exception {
+        int won = 0;
+        for (Node n : window.session().network().nodes()) {
+            String state = text(robot, "#state-" + n.name());
+            boolean winner = fx(() -> robot.lookup("#nodeCard-" + n.name()).query().getStyleClass().contains("winner"));
+            if (state.equals("won")) {
+                won++;
+                assertTrue(winner, n.name() + " is highlighted");
+            } else {
+                assertTrue(state.equals("stopped") || state.equals("late"), n.name() + " is " + state);
+                assertFalse(winner);
+            }
+        }
+        assertEquals(1, won, "one winner");
+    }
+
+    @Test
+    void typingATransactionAndPressingEnterRacesItIntoTheLedger(FxRobot robot) throws Exception {
+        assertTrue(fx(() -> robot.lookup("#transactionField").query().isFocused()), "the field has focus at start");
+        robot.write("hello from the keyboard").type(KeyCode.ENTER);
+        await("a row", () -> rows(robot) == 1);
+        await("every node to finish", () -> window.session().network().nodes().stream().allMatch(n -> n.current() == null));
+        WaitForAsyncUtils.waitForFxEvents();
+        List<Entry> entries = Ledger.readAll(ledger());
+        assertEquals(1, entries.size());
+        assertEquals("hello from the keyboard", entries.get(0).transaction());
+        assertOneWinnerOthersStopped(robot);
+        assertEquals("1 win", text(robot, "#wins-" + entries.get(0).node()));
+        assertTrue(text(robot, "#start-Node1").matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{6}"), text(robot, "#start-Node1"));
+        assertTrue(text(robot, "#end-Node1").matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{6}"));
+        assertTrue(text(robot, "#status").contains("1 entry"), text(robot, "#status"));
+        assertTrue(text(robot, "#timelineTitle").contains("hello from the keyboard"));
+        assertNotNull(robot.lookup("#bar-" + entries.get(0).node()).query());
+        assertEquals("", fx(() -> robot.lookup("#transactionField").queryTextInputControl().getText()), "cleared");
+    }
+
+    @Test
+    void aTransactionSentFromOutsideShowsUpTheSameWay(FxRobot robot) throws Exception {
+        List<Integer> ports = window.session().network().ports();
+        List<String> replies = Client.sendToAll("127.0.0.1", ports, "from a terminal");
+        replies.forEach(r -> assertTrue(r.startsWith("OK "), r));
+        await("a row", () -> rows(robot) == 1);
+        await("every node to finish", () -> window.session().network().nodes().stream().allMatch(n -> n.current() == null));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("from a terminal", Ledger.readAll(ledger()).get(0).transaction());
+        assertOneWinnerOthersStopped(robot);
+    }
+
+    @Test
+    void blankInputCantBeSubmitted(FxRobot robot) throws Exception {
+        robot.write("   ");
+        Button mine = robot.lookup("#mineButton").queryButton();
+        assertTrue(fx(mine::isDisabled), "Mine is disabled for blank input");
+        robot.type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(fx(() -> robot.lookup("#inputError").query().isVisible()));
+        assertTrue(text(robot, "#inputError").contains("Type a transaction"));
+        Thread.sleep(300);
+        assertEquals("idle", text(robot, "#state-Node1"));
+        assertEquals(0, rows(robot));
+        assertEquals("[]", Files.readString(ledger()).trim());
+    }
+
+    @Test
+    void tooLongInputIsRefusedWithTheReason(FxRobot robot) throws Exception {
+        robot.interact(() -> robot.lookup("#transactionField").queryTextInputControl().setText("x".repeat(70_000)));
+        robot.clickOn("#mineButton");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(text(robot, "#inputError").contains("Too long: 70000 bytes"), text(robot, "#inputError"));
+        assertEquals("idle", text(robot, "#state-Node1"));
+    }
+
+    @Test
+    void aLongRaceShowsLiveRatesAndProgressAndClosingTheWindowEndsIt(FxRobot robot) throws Exception {
+        robot.interact(() -> window.dashboard().difficultyProperty().set(8));
+        robot.write("a very long race").type(KeyCode.ENTER);
+        List<Node> nodes = window.session().network().nodes();
+        await("all nodes mining", () -> nodes.stream().allMatch(n -> n.current() != null));
+        await("rates on every bar", () -> fx(() -> window.dashboard().nodes().stream()
+                .allMatch(m -> m.rateProperty().get() > 0 && m.rateShareProperty().get() > 0)));
+        for (NodeModel m : window.dashboard().nodes()) {
+            String rate = text(robot, "#rate-" + m.name());
+            assertTrue(rate.matches("\\d+(\\.\\d+)? [kMG]?H/s"), rate);
+        }
+        long before = fx(() -> window.dashboard().nodes().get(0).hashesProperty().get());
+        await("progress moves", () -> fx(() -> window.dashboard().nodes().get(0).hashesProperty().get()) > before);
+        assertEquals("mining", text(robot, "#state-Node2"));
+
+        robot.interact(stage::close);
+        await("mining to stop", () -> nodes.stream().allMatch(n -> n.current() == null));
+        long after = nodes.stream().mapToLong(Node::hashes).sum();
+        Thread.sleep(300);
+        assertEquals(after, nodes.stream().mapToLong(Node::hashes).sum(), "no node hashes after the window closed");
+        assertEquals(0, Ledger.readAll(ledger()).size());
+    }
+}
