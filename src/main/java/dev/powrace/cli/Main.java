@@ -32,13 +32,12 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
         Settings settings = options.settings(spec);
         try {
-            App.run(settings, options.ledger(), EngineFactory.digest());
+            return App.run(settings, options.ledger(), EngineFactory.digest());
         } catch (UnsupportedOperationException | IllegalStateException e) {
             spec.commandLine().getErr().println("powrace: can't open a window (" + e.getMessage()
                     + "); 'powrace serve' runs the nodes without one");
             return 2;
         }
-        return 0;
     }
 
     public static void main(String[] args) {

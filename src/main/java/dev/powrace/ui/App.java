@@ -12,19 +12,30 @@ public final class App extends Application {
     private static volatile Settings settings;
     private static volatile Path ledgerPath;
     private static volatile EngineFactory engines;
+    private static volatile boolean failed;
+    /** JavaFX warns that it runs from the classpath (as the runnable jar must); that is by design here. */
+    private static final java.util.logging.Logger PLATFORM_LOG =
+            java.util.logging.Logger.getLogger("com.sun.javafx.application.PlatformImpl");
     private Window window;
 
-    /** Shows the window and returns when it is closed. */
-    public static void run(Settings s, Path ledger, EngineFactory e) {
+    /**
+     * Shows the window and returns when it is closed: 0, or 2 if it could not start (a dialog said why).
+     */
+    public static int run(Settings s, Path ledger, EngineFactory e) {
         settings = s;
         ledgerPath = ledger;
         engines = e;
+        PLATFORM_LOG.setLevel(java.util.logging.Level.SEVERE);
         Application.launch(App.class);
+        return failed ? 2 : 0;
     }
 
     @Override
     public void start(Stage stage) {
-        window = Window.open(stage, settings, ledgerPath, engines, Platform::exit);
+        window = Window.open(stage, settings, ledgerPath, engines, () -> {
+            failed = true;
+            Platform.exit();
+        });
     }
 
     @Override
