@@ -14,8 +14,7 @@ public final class App extends Application {
     private static volatile EngineFactory engines;
     private static volatile boolean failed;
     /** JavaFX warns that it runs from the classpath (as the runnable jar must); that is by design here. */
-    private static final java.util.logging.Logger PLATFORM_LOG =
-            java.util.logging.Logger.getLogger("com.sun.javafx.application.PlatformImpl");
+    private static final java.util.logging.Logger JAVAFX_LOG = java.util.logging.Logger.getLogger("javafx");
     private Window window;
 
     /**
@@ -25,7 +24,7 @@ public final class App extends Application {
         settings = s;
         ledgerPath = ledger;
         engines = e;
-        PLATFORM_LOG.setLevel(java.util.logging.Level.SEVERE);
+        JAVAFX_LOG.setFilter(r -> r.getMessage() == null || !r.getMessage().startsWith("Unsupported JavaFX configuration"));
         Application.launch(App.class);
         return failed ? 2 : 0;
     }
