@@ -20,7 +20,8 @@ import dev.powrace.ui.App;
 @Command(name = "powrace", mixinStandardHelpOptions = true, version = "powrace 0.1.0",
         description = {"A live, precisely timed proof-of-work race between network nodes.",
                 "With no command, opens the desktop app, which hosts the nodes."},
-        subcommands = {ServeCommand.class, SendCommand.class, VerifyCommand.class, HelpCommand.class})
+        subcommands = {ServeCommand.class, SendCommand.class, VerifyCommand.class, BenchCommand.class,
+                HelpCommand.class})
 public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -32,7 +33,7 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
         Settings settings = options.settings(spec);
         try {
-            return App.run(settings, options.ledger(), EngineFactory.digest());
+            return App.run(settings, options.ledger(), EngineFactory.auto());
         } catch (UnsupportedOperationException | IllegalStateException e) {
             spec.commandLine().getErr().println("powrace: can't open a window (" + e.getMessage()
                     + "); 'powrace serve' runs the nodes without one");
@@ -41,6 +42,12 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        if (Relaunch.needed()) {
+            int code = Relaunch.run(Main.class.getName(), args);
+            if (code >= 0) {
+                System.exit(code);
+            }
+        }
         CommandLine cl = commandLine();
         // UTF-8 whatever the locale says; autoflush so that each line shows as it happens.
         cl.setOut(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), true));

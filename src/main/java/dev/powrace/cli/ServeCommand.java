@@ -44,7 +44,7 @@ final class ServeCommand implements Callable<Integer> {
         ledger.repairNote().ifPresent(note -> err.println("powrace: " + ledger.path() + ": " + note));
         Network network;
         try {
-            network = Network.start(settings, ledger, EngineFactory.digest(), new Terminal(out, err));
+            network = Network.start(settings, ledger, EngineFactory.auto(), new Terminal(out, err));
         } catch (PortInUseException e) {
             err.println("powrace: " + e.getMessage());
             close(ledger);
@@ -63,7 +63,8 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         err.println("powrace: " + network.nodes().stream().map(n -> n.name() + " on " + settings.bind() + ":" + n.port())
                 .collect(Collectors.joining(", ")) + "; difficulty " + settings.difficulty() + "; ledger "
-                + ledger.path() + " (" + VerifyCommand.entries(ledger.size()) + "). Ctrl-C stops.");
+                + ledger.path() + " (" + VerifyCommand.entries(ledger.size()) + "); engine " + network.referee().engineName()
+                + ". Ctrl-C stops.");
         stopped.await();
         return 0;
     }

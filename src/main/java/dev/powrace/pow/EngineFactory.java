@@ -1,24 +1,95 @@
 package dev.powrace.pow;
 
+import java.lang.reflect.Constructor;
+import java.util.Optional;
+
 /** Makes an engine for each search. */
 public interface EngineFactory {
     Engine create(String transaction, int difficulty);
 
-    /** The engine's short name, such as "digest". */
+    /** The engine's short name, such as "digest" or "simd16". */
     String name();
 
-    /** The portable MessageDigest engine. */
+    /** The portable MessageDigest engine (SHA-NI through the JDK's intrinsic). */
     static EngineFactory digest() {
-        return new EngineFactory() {
-            @Override
-            public Engine create(String transaction, int difficulty) {
-                return new DigestEngine(transaction, difficulty);
-            }
+        return Engines.DIGEST;
+    }
 
-            @Override
-            public String name() {
-                return "digest";
+    /** The Vector API engine, if the jdk.incubator.vector module is present; otherwise empty. */
+    static Optional<EngineFactory> simd() {
+        return Optional.ofNullable(Engines.SIMD);
+    }
+
+    /**
+     * The faster engine here: SIMD when the Vector API is present with at least 8 int lanes (AVX2, AVX-512),
+     * else MessageDigest. With 4 lanes (SSE, NEON) one lane per nonce can't keep up with a hardware SHA unit.
+     */
+    static EngineFactory auto() {
+        return Engines.SIMD != null && Engines.simdLanes() >= 8 ? Engines.SIMD : Engines.DIGEST;
+    }
+
+    /** Why the SIMD engine is missing, if it is. */
+    static Optional<String> simdUnavailableReason() {
+        return Optional.ofNullable(Engines.UNAVAILABLE);
+    }
+}
+
+/** The engines this runtime has. */
+final class Engines {
+    static final EngineFactory DIGEST = new Named("digest") {
+        @Override
+        public Engine create(String transaction, int difficulty) {
+            return new DigestEngine(transaction, difficulty);
+        }
+    };
+    static final String UNAVAILABLE;
+    static final EngineFactory SIMD;
+
+    static {
+        String why = null;
+        EngineFactory simd = null;
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            why = "the jdk.incubator.vector module is not loaded (start Java with --add-modules jdk.incubator.vector)";
+        } else {
+            try {
+                // By name, so that this class loads even where the Vector API is missing.
+                Class<?> type = Class.forName("dev.powrace.pow.SimdEngine");
+                Constructor<?> make = type.getDeclaredConstructor(String.class, int.class);
+                int lanes = type.getDeclaredField("LANES").getInt(null);
+                simd = new Named("simd" + lanes) {
+                    @Override
+                    public Engine create(String transaction, int difficulty) {
+                        try {
+                            return (Engine) make.newInstance(transaction, difficulty);
+                        } catch (ReflectiveOperationException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                };
+            } catch (ReflectiveOperationException | LinkageError e) {
+                why = "the Vector API could not be used: " + e;
             }
-        };
+        }
+        UNAVAILABLE = why;
+        SIMD = simd;
+    }
+
+    private Engines() {}
+
+    static int simdLanes() {
+        return SIMD == null ? 0 : Integer.parseInt(SIMD.name().substring(4));
+    }
+
+    private abstract static class Named implements EngineFactory {
+        private final String name;
+
+        Named(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
     }
 }

@@ -1,0 +1,68 @@
+package dev.powrace.cli;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Makes sure the Vector API (jdk.incubator.vector) is loaded, without the user typing anything: a JAR's
+ * manifest can't add a module, so when it is missing, powrace starts itself again with
+ * {@code --add-modules jdk.incubator.vector} and the same JVM options and arguments, passes the console
+ * through, and ends with the child's exit code. If that fails, it goes on without it (the digest engine).
+ */
+final class Relaunch {
+    static final String MODULE = "jdk.incubator.vector";
+    private static final String GUARD = "powrace.relaunched";
+
+    private Relaunch() {}
+
+    /** True if this process should hand over to a child that has the module. */
+    static boolean needed() {
+        return ModuleLayer.boot().findModule(MODULE).isEmpty() && System.getProperty(GUARD) == null
+                && System.getenv("POWRACE_NO_RELAUNCH") == null;
+    }
+
+    /** Runs powrace again with the module; returns the child's exit code, or -1 if it could not start. */
+    static int run(String mainClass, String[] args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--add-modules");
+        command.add(MODULE);
+        command.add("-D" + GUARD + "=true");
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        command.addAll(List.of(args));
+        Process child;
+        try {
+            child = new ProcessBuilder(command).inheritIO().start();
+        } catch (Exception e) {
+            return -1;
+        }
+        // If this process is told to stop (Ctrl-C, kill), stop the child too, and wait for it to finish cleanly.
+        Thread hook = new Thread(() -> {
+            if (child.isAlive()) {
+                child.destroy();
+                try {
+                    child.waitFor();
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, "powrace-relaunch");
+        Runtime.getRuntime().addShutdownHook(hook);
+        while (true) {
+            try {
+                int code = child.waitFor();
+                Runtime.getRuntime().removeShutdownHook(hook);
+                return code;
+            } catch (InterruptedException e) {
+                // keep waiting: the child owns the console
+            } catch (IllegalStateException shuttingDown) {
+                return 130;
+            }
+        }
+    }
+}
