@@ -20,7 +20,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** `serve` in a child process, driven the way a person drives it. */
+/**
+ * `serve` in a child process, driven the way a person drives it: started without --add-modules, so it also
+ * covers the relaunch that loads the Vector API, and stopped with SIGTERM.
+ */
 class ServeProcessTest {
     @TempDir
     Path dir;
@@ -38,6 +41,10 @@ class ServeProcessTest {
         try {
             BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
             String banner = err.readLine();
+            while (banner != null && !banner.startsWith("powrace: Node1")) { // the JVM's incubator notice comes first
+                banner = err.readLine();
+            }
+            assertTrue(banner != null && banner.contains("engine simd"), "the relaunch loads the Vector API: " + banner);
             Matcher m = Pattern.compile("Node\\d on [^:]+:(\\d+)").matcher(banner);
             List<Integer> ports = new ArrayList<>();
             while (m.find()) {
