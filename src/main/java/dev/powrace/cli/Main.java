@@ -21,6 +21,7 @@ import dev.powrace.ui.App;
         description = {"A live, precisely timed proof-of-work race between network nodes.",
                 "With no command, opens the desktop app, which hosts the nodes."},
         subcommands = {ServeCommand.class, SendCommand.class, VerifyCommand.class, BenchCommand.class,
+                BenchLedgerCommand.class,
                 HelpCommand.class})
 public final class Main implements Callable<Integer> {
     @Spec
@@ -42,7 +43,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        if (Relaunch.needed()) {
+        if (Relaunch.needed(args)) {
             int code = Relaunch.run(Main.class.getName(), args);
             if (code >= 0) {
                 System.exit(code);

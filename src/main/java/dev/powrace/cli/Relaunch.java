@@ -17,10 +17,22 @@ final class Relaunch {
 
     private Relaunch() {}
 
-    /** True if this process should hand over to a child that has the module. */
-    static boolean needed() {
-        return ModuleLayer.boot().findModule(MODULE).isEmpty() && System.getProperty(GUARD) == null
-                && System.getenv("POWRACE_NO_RELAUNCH") == null;
+    /** Commands that never mine, and so start faster without the detour. */
+    private static final java.util.Set<String> NO_MINING = java.util.Set.of("verify", "send", "help", "bench-ledger",
+            "-h", "--help", "-V", "--version");
+
+    /** True if this process should hand over to a child that has the module: it is about to mine without it. */
+    static boolean needed(String[] args) {
+        if (ModuleLayer.boot().findModule(MODULE).isPresent() || System.getProperty(GUARD) != null
+                || System.getenv("POWRACE_NO_RELAUNCH") != null) {
+            return false;
+        }
+        for (String a : args) {
+            if (NO_MINING.contains(a)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Runs powrace again with the module; returns the child's exit code, or -1 if it could not start. */

@@ -3,13 +3,11 @@ package dev.powrace.ledger;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.powrace.pow.Puzzle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -73,81 +71,114 @@ public final class Audit {
         }
     }
 
+    /** One entry's fields as read; a field of the wrong JSON type reads as null. */
+    private record Raw(String node, String transaction, Long nonce, String hash, Integer difficulty, Double timeTaken,
+            String startTime, String endTime) {}
+
     private static Report check(byte[] bytes, Optional<String> torn) throws IOException, LedgerShapeException {
-        List<Problem> problems = new ArrayList<>();
-        long index = 0;
+        List<Raw> raws = new ArrayList<>();
         try (JsonParser parser = Ledger.JSON.createParser(bytes)) {
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_ARRAY) {
                 throw new LedgerShapeException(first == null ? "is empty" : "is not a JSON array");
             }
             for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
-                index++;
                 if (t != JsonToken.START_OBJECT) {
-                    throw new LedgerShapeException("entry " + index + " is not a JSON object");
+                    throw new LedgerShapeException("entry " + (raws.size() + 1) + " is not a JSON object");
                 }
-                JsonNode entry = parser.readValueAsTree();
-                String reason = problem(entry);
-                if (reason != null) {
-                    problems.add(new Problem(index, text(entry, "node"), text(entry, "transaction"), reason));
-                }
+                raws.add(read(parser));
             }
             if (parser.nextToken() != null) {
                 throw new LedgerShapeException("has data after the closing ]");
             }
         }
-        return new Report(index, problems, torn);
+        // Parsing is sequential; the hashing and the time checks use every core.
+        List<Problem> problems = java.util.stream.IntStream.range(0, raws.size()).parallel()
+                .mapToObj(i -> {
+                    Raw r = raws.get(i);
+                    String reason = problem(r);
+                    return reason == null ? null : new Problem(i + 1, r.node(), r.transaction(), reason);
+                })
+                .filter(java.util.Objects::nonNull)
+                .toList();
+        return new Report(raws.size(), problems, torn);
     }
 
+    /** Reads one object's fields, the parser standing on its START_OBJECT. */
+    private static Raw read(JsonParser p) throws IOException {
+        String node = null;
+        String tx = null;
+        Long nonce = null;
+        String hash = null;
+        Integer difficulty = null;
+        Double taken = null;
+        String start = null;
+        String end = null;
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (field) {
+                case "node" -> node = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "transaction" -> tx = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "nonce" -> nonce = v == JsonToken.VALUE_NUMBER_INT
+                        && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER ? p.getLongValue() : null;
+                case "hash" -> hash = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "difficulty" -> difficulty = v == JsonToken.VALUE_NUMBER_INT
+                        && p.getNumberType() == JsonParser.NumberType.INT ? p.getIntValue() : null;
+                case "time_taken" -> taken = v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT
+                        ? p.getDoubleValue() : null;
+                case "start_time" -> start = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "end_time" -> end = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                default -> p.skipChildren();
+            }
+            if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
+                p.skipChildren(); // a known field with a structured value: wrong type, skip it
+            }
+        }
+        return new Raw(node, tx, nonce, hash, difficulty, taken, start, end);
+    }
+
+    private static final ThreadLocal<java.security.MessageDigest> SHA = ThreadLocal.withInitial(Puzzle::sha256);
+
     /** What is wrong with one entry, or null if nothing. */
-    static String problem(JsonNode e) {
-        JsonNode node = e.get("node");
-        JsonNode tx = e.get("transaction");
-        JsonNode nonce = e.get("nonce");
-        JsonNode hash = e.get("hash");
-        JsonNode difficulty = e.get("difficulty");
-        JsonNode taken = e.get("time_taken");
-        if (node == null || !node.isTextual() || node.asText().isEmpty()) {
+    private static String problem(Raw e) {
+        if (e.node() == null || e.node().isEmpty()) {
             return "node is missing";
         }
-        if (tx == null || !tx.isTextual()) {
+        if (e.transaction() == null) {
             return "transaction is missing";
         }
-        if (nonce == null || !nonce.canConvertToLong() || !nonce.isIntegralNumber() || nonce.asLong() < 0) {
+        if (e.nonce() == null || e.nonce() < 0) {
             return "nonce is missing or not a whole number >= 0";
         }
-        if (hash == null || !hash.isTextual() || !HASH.matcher(hash.asText()).matches()) {
+        if (e.hash() == null || !HASH.matcher(e.hash()).matches()) {
             return "hash is not 64 lowercase hex digits";
         }
-        if (difficulty == null || !difficulty.isInt() || difficulty.asInt() < Puzzle.MIN_DIFFICULTY
-                || difficulty.asInt() > Puzzle.MAX_DIFFICULTY) {
+        int d = e.difficulty() == null ? -1 : e.difficulty();
+        if (d < Puzzle.MIN_DIFFICULTY || d > Puzzle.MAX_DIFFICULTY) {
             return "difficulty is not 1 to 8";
         }
-        if (!hash.asText().equals(Puzzle.hash(tx.asText(), nonce.asLong()))) {
+        byte[] digest = SHA.get().digest((e.transaction() + e.nonce()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (!java.util.Arrays.equals(digest, java.util.HexFormat.of().parseHex(e.hash()))) {
             return "hash does not match sha256(transaction + nonce)";
         }
-        if (!hash.asText().startsWith("00".repeat(difficulty.asInt()))) {
-            return "hash does not start with " + difficulty.asInt() + " zero bytes";
+        if (!Puzzle.meets(digest, d)) {
+            return "hash does not start with " + d + " zero bytes";
         }
-        if (taken == null || !taken.isNumber() || taken.asDouble() < 0) {
+        if (e.timeTaken() == null || e.timeTaken() < 0) {
             return "time_taken is missing or negative";
         }
-        Optional<Instant> start = Timestamps.parse(text(e, "start_time"));
-        Optional<Instant> end = Timestamps.parse(text(e, "end_time"));
-        if (start.isEmpty()) {
+        long start = Timestamps.epochMicros(e.startTime());
+        long end = Timestamps.epochMicros(e.endTime());
+        if (start == Long.MIN_VALUE) {
             return "start_time is not an ISO-8601 time with 6 fractional digits and an offset";
         }
-        if (end.isEmpty()) {
+        if (end == Long.MIN_VALUE) {
             return "end_time is not an ISO-8601 time with 6 fractional digits and an offset";
         }
-        if (end.get().isBefore(start.get())) {
+        if (end < start) {
             return "end_time is before start_time";
         }
         return null;
-    }
-
-    private static String text(JsonNode e, String field) {
-        JsonNode v = e.get(field);
-        return v == null || v.isNull() ? null : v.asText();
     }
 }

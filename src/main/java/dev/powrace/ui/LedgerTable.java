@@ -59,7 +59,8 @@ final class LedgerTable extends TableView<Entry> {
         entries.addListener((ListChangeListener<Entry>) c -> {
             while (c.next()) {
                 if (c.wasAdded() && c.getTo() == entries.size()) {
-                    scrollTo(entries.size() - 1); // keep the newest visible
+                    // Keep the newest visible, once the table itself has taken the change in.
+                    javafx.application.Platform.runLater(() -> scrollTo(getItems().size() - 1));
                 }
             }
         });

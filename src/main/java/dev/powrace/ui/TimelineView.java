@@ -34,7 +34,7 @@ final class TimelineView extends VBox {
         ColumnConstraints name = new ColumnConstraints(60);
         ColumnConstraints track = new ColumnConstraints();
         track.setHgrow(Priority.ALWAYS);
-        ColumnConstraints text = new ColumnConstraints(250);
+        ColumnConstraints text = new ColumnConstraints(280);
         rows.getColumnConstraints().addAll(name, track, text);
         axisStart.getStyleClass().add("axis");
         axisEnd.getStyleClass().add("axis");

@@ -68,6 +68,8 @@ public final class Window {
         stage.getIcons().add(new Image(Resources.url("icon.png")));
         stage.setMinWidth(960);
         stage.setMinHeight(640);
+        stage.setWidth(1280); // some window managers otherwise open it at its minimum size
+        stage.setHeight(800);
         stage.addEventHandler(WindowEvent.WINDOW_HIDDEN, e -> window.close());
         stage.show();
         view.field().requestFocus();
@@ -81,7 +83,14 @@ public final class Window {
         io.execute(() -> {
             try {
                 List<Entry> entries = Ledger.readAll(path);
-                Platform.runLater(() -> dashboard.load(entries));
+                Platform.runLater(() -> {
+                    dashboard.load(entries);
+                    long sinceStart = System.currentTimeMillis()
+                            - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+                    System.err.printf(java.util.Locale.ROOT, "powrace: nodes on %s; %d ledger entries shown; ready %.2f s "
+                            + "after the JVM started; engine %s%n", dashboard.portsText(), entries.size(), sinceStart / 1e3,
+                            dashboard.engineName());
+                });
             } catch (LedgerException e) {
                 Platform.runLater(() -> dashboard.reportProblem(e.getMessage()));
             }
