@@ -74,6 +74,23 @@ public final class Ledger implements Closeable {
      * @throws LedgerException with a one-line message naming the file and the problem
      */
     public static Ledger open(Path file) throws LedgerException {
+        return open(file, Ledger::openChannel);
+    }
+
+    /** How a ledger opens its file; tests pass one that fails like a full or read-only disk. */
+    @FunctionalInterface
+    public interface ChannelOpener {
+        /** Opens the file for reading, and for writing too if {@code write}. */
+        FileChannel open(Path path, boolean write) throws IOException;
+    }
+
+    private static FileChannel openChannel(Path path, boolean write) throws IOException {
+        return write ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                : FileChannel.open(path, StandardOpenOption.READ);
+    }
+
+    /** Like {@link #open(Path)}, opening the file through {@code opener}. */
+    public static Ledger open(Path file, ChannelOpener opener) throws LedgerException {
         Path path = file.toAbsolutePath().normalize();
         Path dir = path.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
@@ -88,10 +105,13 @@ public final class Ledger implements Closeable {
             FileChannel channel;
             boolean writable = true;
             try {
-                channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            } catch (AccessDeniedException e) {
-                writable = false;
-                channel = openReadOnly(path);
+                channel = opener.open(path, true);
+            } catch (java.nio.file.FileSystemException e) {
+                if (!(e instanceof AccessDeniedException) && !String.valueOf(e.getReason()).contains("Read-only")) {
+                    throw new LedgerException(path, "can't be opened: " + reason(e), e);
+                }
+                writable = false; // read-only: it can still be shown and checked, not appended to
+                channel = openReadOnly(path, opener);
             } catch (IOException e) {
                 throw new LedgerException(path, "can't be opened: " + reason(e), e);
             }
@@ -389,9 +409,9 @@ public final class Ledger implements Closeable {
         }
     }
 
-    private static FileChannel openReadOnly(Path path) throws LedgerException {
+    private static FileChannel openReadOnly(Path path, ChannelOpener opener) throws LedgerException {
         try {
-            return FileChannel.open(path, StandardOpenOption.READ);
+            return opener.open(path, false);
         } catch (IOException e) {
             throw new LedgerException(path, "can't be opened: " + reason(e), e);
         }

@@ -17,10 +17,18 @@ public final class Race {
     private final AtomicReference<Attempt> winner = new AtomicReference<>();
     private final List<Attempt> ended = new CopyOnWriteArrayList<>();
 
-    Race(long id, String transaction, int difficulty) {
+    private final long openedNanos;
+
+    Race(long id, String transaction, int difficulty, long openedNanos) {
         this.id = id;
+        this.openedNanos = openedNanos;
         this.transaction = transaction;
         this.difficulty = difficulty;
+    }
+
+    /** When the first copy of its transaction arrived (System.nanoTime). */
+    long openedNanos() {
+        return openedNanos;
     }
 
     public long id() {

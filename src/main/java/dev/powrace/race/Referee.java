@@ -86,7 +86,7 @@ public final class Referee {
         long now = System.nanoTime();
         OpenRace current = open.get(transaction);
         if (current == null || now - current.openedNanos() > joinWindowNanos || current.race().has(node)) {
-            current = new OpenRace(new Race(nextId++, transaction, difficulty), now);
+            current = new OpenRace(new Race(nextId++, transaction, difficulty, now), now);
             open.put(transaction, current);
             if (open.size() > 4096) {
                 open.values().removeIf(r -> now - r.openedNanos() > joinWindowNanos);
@@ -100,9 +100,17 @@ public final class Referee {
         return race;
     }
 
-    /** A node that joined could not take the race on (its queue was full). */
+    /**
+     * A node that joined could not take the race on (its queue was full). If its join had closed the race to
+     * joins (it was the last node), the race opens again for the rest of its window, so that the node's retry
+     * joins this race rather than starting a second one for the same transaction.
+     */
     public synchronized void withdraw(Race race, String node) {
         race.remove(node);
+        long now = System.nanoTime();
+        if (now - race.openedNanos() <= joinWindowNanos) {
+            open.putIfAbsent(race.transaction(), new OpenRace(race, race.openedNanos()));
+        }
     }
 
     /** Races still open to joins. */

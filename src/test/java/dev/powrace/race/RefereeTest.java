@@ -153,6 +153,12 @@ class RefereeTest {
         referee.join("Node2", "full");
         assertSame(all, referee.join("Node3", "full"));
         assertNotEquals(all, referee.join("Node1", "full"), "every node had joined: the race closed");
+        // The last node to join could not queue it (busy): its retry must join the same race, not a new one.
+        Race busy = referee.join("Node1", "busy last");
+        referee.join("Node2", "busy last");
+        assertSame(busy, referee.join("Node3", "busy last"));
+        referee.withdraw(busy, "Node3");
+        assertSame(busy, referee.join("Node3", "busy last"), "the retry joins the race it withdrew from");
     }
 
     @Test
