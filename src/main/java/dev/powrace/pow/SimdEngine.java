@@ -185,7 +185,7 @@ final class SimdEngine implements Engine {
         fillSlots(low);
         schedule(w, wk);
         if (firstVaryingBlock == blocks - 1) {
-            finalRounds(wk, afterT0, t0, startState, out);
+            rounds(wk, afterT0, null, t0, startState, null, out, 2);
         } else {
             // Both tail blocks hold digits: compress the first fully, then the second from its result.
             rounds(wk, afterT0, null, t0, startState, null, mid, 8);
@@ -267,51 +267,11 @@ final class SimdEngine implements Engine {
     }
 
     /**
-     * The common case, kept free of branches so that the vectors stay in registers: rounds t0..63 from the
-     * same working variables in every lane; writes the first two output words (plus base) into {@code out}.
-     */
-    private static void finalRounds(int[] wk, int[] s, int t0, int[] base, int[] out) {
-        IntVector a = IntVector.broadcast(SPECIES, s[0]);
-        IntVector b = IntVector.broadcast(SPECIES, s[1]);
-        IntVector c = IntVector.broadcast(SPECIES, s[2]);
-        IntVector d = IntVector.broadcast(SPECIES, s[3]);
-        IntVector e = IntVector.broadcast(SPECIES, s[4]);
-        IntVector f = IntVector.broadcast(SPECIES, s[5]);
-        IntVector g = IntVector.broadcast(SPECIES, s[6]);
-        IntVector h = IntVector.broadcast(SPECIES, s[7]);
-        for (int t = t0; t < 64; t++) {
-            // Written out in full: a helper method here would stop C2 from inlining the rest (NodeCountInliningCutoff).
-            IntVector s1 = e.lanewise(VectorOperators.LSHR, 6).lanewise(VectorOperators.XOR, e.lanewise(VectorOperators.LSHR, 11))
-                    .lanewise(VectorOperators.XOR, e.lanewise(VectorOperators.LSHR, 25))
-                    .lanewise(VectorOperators.XOR, e.lanewise(VectorOperators.LSHL, 26))
-                    .lanewise(VectorOperators.XOR, e.lanewise(VectorOperators.LSHL, 21))
-                    .lanewise(VectorOperators.XOR, e.lanewise(VectorOperators.LSHL, 7));
-            IntVector ch = g.lanewise(VectorOperators.XOR, e.and(f.lanewise(VectorOperators.XOR, g)));
-            IntVector t1 = h.add(s1).add(ch).add(IntVector.fromArray(SPECIES, wk, t * LANES));
-            IntVector s0 = a.lanewise(VectorOperators.LSHR, 2).lanewise(VectorOperators.XOR, a.lanewise(VectorOperators.LSHR, 13))
-                    .lanewise(VectorOperators.XOR, a.lanewise(VectorOperators.LSHR, 22))
-                    .lanewise(VectorOperators.XOR, a.lanewise(VectorOperators.LSHL, 30))
-                    .lanewise(VectorOperators.XOR, a.lanewise(VectorOperators.LSHL, 19))
-                    .lanewise(VectorOperators.XOR, a.lanewise(VectorOperators.LSHL, 10));
-            IntVector t2 = s0.add(a.and(b).or(c.and(a.or(b))));
-            h = g;
-            g = f;
-            f = e;
-            e = d.add(t1);
-            d = c;
-            c = b;
-            b = a;
-            a = t1.add(t2);
-        }
-        a.add(base[0]).intoArray(out, 0);
-        b.add(base[1]).intoArray(out, LANES);
-    }
-
-    /**
      * Runs rounds t0..63 and writes the first {@code words} output words (working variables plus base), one
      * row of lanes per word, into {@code out}. The start is either the same in every lane ({@code init},
-     * {@code base}) or per lane ({@code initLanes}, {@code baseLanes}, one row per word). Used when both tail
-     * blocks hold digits, which is rare.
+     * {@code base}) or per lane ({@code initLanes}, {@code baseLanes}, one row per word). The round is written
+     * out in full: a helper method inside the loop makes C2 stop inlining (NodeCountInliningCutoff), and
+     * then every vector is boxed and the loop runs at a third of the speed.
      */
     private static void rounds(int[] wk, int[] init, int[] initLanes, int t0, int[] base, int[] baseLanes, int[] out,
             int words) {
@@ -324,7 +284,6 @@ final class SimdEngine implements Engine {
         IntVector g = start(init, initLanes, 6);
         IntVector h = start(init, initLanes, 7);
         for (int t = t0; t < 64; t++) {
-            // Written out in full: a helper method here would stop C2 from inlining the rest (NodeCountInliningCutoff).
             IntVector s1 = e.lanewise(VectorOperators.LSHR, 6).lanewise(VectorOperators.XOR, e.lanewise(VectorOperators.LSHR, 11))
                     .lanewise(VectorOperators.XOR, e.lanewise(VectorOperators.LSHR, 25))
                     .lanewise(VectorOperators.XOR, e.lanewise(VectorOperators.LSHL, 26))
