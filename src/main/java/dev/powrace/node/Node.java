@@ -104,11 +104,6 @@ public final class Node implements Closeable {
         return current;
     }
 
-    /** Transactions waiting for the miner. */
-    public int queued() {
-        return queue.size();
-    }
-
     // ---- mining thread ----
 
     private void mine() {

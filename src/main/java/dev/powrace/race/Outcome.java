@@ -9,9 +9,5 @@ public enum Outcome {
     /** Stopped because another node won first (or the node shut down). */
     STOPPED,
     /** Its copy of the transaction came after the race was decided, so it did not mine. */
-    LATE;
-
-    public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
-    }
+    LATE
 }

@@ -56,10 +56,6 @@ public final class Referee {
         listeners.add(listener);
     }
 
-    public void removeListener(RaceListener listener) {
-        listeners.remove(listener);
-    }
-
     public Ledger ledger() {
         return ledger;
     }

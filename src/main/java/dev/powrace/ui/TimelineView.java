@@ -2,7 +2,6 @@ package dev.powrace.ui;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import javafx.beans.value.ObservableValue;
 import javafx.geometry.HPos;
 import javafx.scene.control.Label;
@@ -22,7 +21,6 @@ final class TimelineView extends VBox {
     private final GridPane rows = new GridPane();
     private final Label axisStart = new Label();
     private final Label axisEnd = new Label();
-    private RaceView race;
 
     TimelineView(ObservableValue<RaceView> shown) {
         setId("timeline");
@@ -45,7 +43,6 @@ final class TimelineView extends VBox {
     }
 
     private void show(RaceView r) {
-        race = r;
         rows.getChildren().clear();
         if (r == null) {
             return;
@@ -99,12 +96,4 @@ final class TimelineView extends VBox {
         return "“" + (one.length() > 60 ? one.substring(0, 57) + "…" : one) + "”";
     }
 
-    RaceView shown() {
-        return race;
-    }
-
-    @Override
-    public String toString() {
-        return String.format(Locale.ROOT, "TimelineView[%s]", race);
-    }
 }
