@@ -176,6 +176,7 @@ public final class Node implements Closeable {
     }
 
     private void acceptAll(long now) {
+        boolean reclaimed = false;
         while (true) {
             SocketChannel ch;
             try {
@@ -190,6 +191,10 @@ public final class Node implements Closeable {
             try {
                 ch.configureBlocking(false);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                if (connections.size() >= settings.maxConnections() && !reclaimed) {
+                    reclaim(now); // at the cap: first drop the connections whose clients have already gone
+                    reclaimed = true;
+                }
                 if (connections.size() >= settings.maxConnections()) {
                     ch.write(ascii("ERR too many connections to " + name + " (limit " + settings.maxConnections()
                             + "); try again later\n"));
@@ -201,6 +206,20 @@ public final class Node implements Closeable {
                 connections.add(c);
             } catch (IOException e) {
                 closeQuietly(ch);
+            }
+        }
+    }
+
+    /**
+     * Reads every connection once, so that those whose clients have closed (a port scan leaves hundreds) are
+     * closed now rather than when the selector gets to them, and do not keep a real client out.
+     */
+    private void reclaim(long now) {
+        for (Connection c : List.copyOf(connections)) {
+            try {
+                c.read(now);
+            } catch (IOException | RuntimeException e) {
+                c.close();
             }
         }
     }
