@@ -182,16 +182,7 @@ final class SimdEngine implements Engine {
 
     /** Hashes nonces thousand*1000 + low + lane for every lane; returns the first lane that meets the difficulty. */
     private int batch(int low) {
-        fillSlots(low);
-        schedule(w, wk);
-        if (firstVaryingBlock == blocks - 1) {
-            rounds(wk, afterT0, null, t0, startState, null, out, 2);
-        } else {
-            // Both tail blocks hold digits: compress the first fully, then the second from its result.
-            rounds(wk, afterT0, null, t0, startState, null, mid, 8);
-            schedule(w2, wk);
-            rounds(wk, null, mid, 0, null, mid, out, 2);
-        }
+        compress(low, 2);
         IntVector h0 = IntVector.fromArray(SPECIES, out, 0);
         VectorMask<Integer> hit = h0.and(mask0).compare(VectorOperators.EQ, 0);
         if (difficulty > 4) {
@@ -199,6 +190,23 @@ final class SimdEngine implements Engine {
             hit = hit.and(h1.and(mask1).compare(VectorOperators.EQ, 0));
         }
         return hit.anyTrue() ? hit.firstTrue() : -1;
+    }
+
+    /**
+     * Hashes the LANES nonces of a batch and leaves the first {@code words} digest words in {@code out}, one
+     * row of lanes per word.
+     */
+    private void compress(int low, int words) {
+        fillSlots(low);
+        schedule(w, wk);
+        if (firstVaryingBlock == blocks - 1) {
+            rounds(wk, afterT0, null, t0, startState, null, out, words);
+        } else {
+            // Both tail blocks hold digits: compress the first fully, then the second from its result.
+            rounds(wk, afterT0, null, t0, startState, null, mid, 8);
+            schedule(w2, wk);
+            rounds(wk, null, mid, 0, null, mid, out, words);
+        }
     }
 
     /** Writes each lane's last three digits into the message words that hold them. */
@@ -224,15 +232,7 @@ final class SimdEngine implements Engine {
         if (from / 1000 != thousand || from >= nextPowerOfTen || digits < 0) {
             prepare(from);
         }
-        fillSlots(low);
-        schedule(w, wk);
-        if (firstVaryingBlock == blocks - 1) {
-            rounds(wk, afterT0, null, t0, startState, null, out, 8);
-        } else {
-            rounds(wk, afterT0, null, t0, startState, null, mid, 8);
-            schedule(w2, wk);
-            rounds(wk, null, mid, 0, null, mid, out, 8);
-        }
+        compress(low, 8);
         byte[][] result = new byte[LANES][32];
         for (int lane = 0; lane < LANES; lane++) {
             for (int i = 0; i < 8; i++) {

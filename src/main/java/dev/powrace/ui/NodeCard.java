@@ -46,13 +46,7 @@ final class NodeCard extends VBox {
         rateBar.getStyleClass().add("rate-bar");
         rateBar.setMaxWidth(Double.MAX_VALUE);
         rateBar.progressProperty().bind(m.rateShareProperty());
-        m.settledProperty().addListener((obs, was, is) -> {
-            if (is) {
-                rateBar.getStyleClass().add("settled");
-            } else {
-                rateBar.getStyleClass().remove("settled");
-            }
-        });
+        styleWhile(rateBar, m.settledProperty(), "settled");
         HBox.setHgrow(rateBar, Priority.ALWAYS);
         Label rate = new Label();
         rate.setId("rate-" + n);
@@ -82,11 +76,17 @@ final class NodeCard extends VBox {
 
         getChildren().addAll(head, rateRow, progress, hashes, times);
         setSpacing(6);
-        m.winnerProperty().addListener((obs, was, is) -> {
+        styleWhile(this, m.winnerProperty(), "winner");
+    }
+
+    /** Gives {@code node} the style class while {@code on} is true. */
+    private static void styleWhile(javafx.scene.Node node, javafx.beans.value.ObservableValue<Boolean> on,
+            String styleClass) {
+        on.addListener((obs, was, is) -> {
             if (is) {
-                getStyleClass().add("winner");
+                node.getStyleClass().add(styleClass);
             } else {
-                getStyleClass().remove("winner");
+                node.getStyleClass().remove(styleClass);
             }
         });
     }
