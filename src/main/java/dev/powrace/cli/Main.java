@@ -43,7 +43,9 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        if (Relaunch.needed(args)) {
+        if (Relaunch.isChild()) {
+            Relaunch.watchParent();
+        } else if (Relaunch.needed(args)) {
             int code = Relaunch.run(Main.class.getName(), args);
             if (code >= 0) {
                 System.exit(code);

@@ -10,6 +10,10 @@ import java.util.List;
  * manifest can't add a module, so when it is missing, powrace starts itself again with
  * {@code --add-modules jdk.incubator.vector} and the same JVM options and arguments, passes the console
  * through, and ends with the child's exit code. If that fails, it goes on without it (the digest engine).
+ *
+ * <p>The child must never outlive the process the user started, whatever ends it (SIGKILL included, which no
+ * hook sees): its stdin is a pipe from the parent that the parent never writes, and the child exits as soon as
+ * that pipe reaches end of file, which the kernel makes happen the moment the parent is gone.
  */
 final class Relaunch {
     static final String MODULE = "jdk.incubator.vector";
@@ -35,6 +39,30 @@ final class Relaunch {
         return true;
     }
 
+    /** True in the child that {@link #run} started. */
+    static boolean isChild() {
+        return System.getProperty(GUARD) != null;
+    }
+
+    /**
+     * In the child: exits as soon as the parent is gone, which shows as end of file on stdin (the parent holds
+     * the pipe's other end and never writes to it). The shutdown hooks still run, so the nodes close their ports.
+     */
+    static void watchParent() {
+        Thread t = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // the parent never writes; ignore anything that comes
+                }
+            } catch (java.io.IOException ignored) {
+                // a broken pipe means the same: the parent is gone
+            }
+            System.exit(143);
+        }, "powrace-parent-watch");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Runs powrace again with the module; returns the child's exit code, or -1 if it could not start. */
     static int run(String mainClass, String[] args) {
         List<String> command = new ArrayList<>();
@@ -49,7 +77,11 @@ final class Relaunch {
         command.addAll(List.of(args));
         Process child;
         try {
-            child = new ProcessBuilder(command).inheritIO().start();
+            child = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.PIPE) // the lifeline: see watchParent
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
         } catch (Exception e) {
             return -1;
         }

@@ -52,6 +52,7 @@ public final class Network implements Closeable {
             }
         } catch (IOException | RuntimeException e) {
             nodes.forEach(Node::close);
+            referee.close();
             throw e;
         }
         nodes.forEach(Node::start);
@@ -91,10 +92,14 @@ public final class Network implements Closeable {
         return nodes.stream().map(Node::port).toList();
     }
 
-    /** Stops accepting, stops mining, and waits for the node threads to end. The ledger stays open. */
+    /**
+     * Stops accepting, stops mining, waits for the node threads to end, then for the winners found to be
+     * recorded and the events to be told. The ledger stays open.
+     */
     @Override
     public void close() {
         // Tell every node first, so that they all stop at once rather than one after another.
         nodes.parallelStream().forEach(Node::close);
+        referee.close();
     }
 }

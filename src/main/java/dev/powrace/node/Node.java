@@ -122,7 +122,7 @@ public final class Node implements Closeable {
                 current = race;
                 referee.run(race, name, () -> stopping, meter);
             } catch (RuntimeException e) {
-                referee.tell(l -> l.problem(name + ": mining failed: " + e));
+                referee.problem(name + ": mining failed: " + e);
             } finally {
                 current = null;
             }
@@ -145,7 +145,7 @@ public final class Node implements Closeable {
                 sweep(now);
             } catch (IOException | RuntimeException e) {
                 if (!stopping) {
-                    referee.tell(l -> l.problem(name + ": " + e));
+                    referee.problem(name + ": " + e);
                 }
             }
         }
@@ -182,7 +182,7 @@ public final class Node implements Closeable {
             try {
                 ch = server.accept();
             } catch (IOException e) {
-                referee.tell(l -> l.problem(name + ": accept failed: " + e.getMessage()));
+                referee.problem(name + ": accept failed: " + e.getMessage());
                 return;
             }
             if (ch == null) {
@@ -275,6 +275,7 @@ public final class Node implements Closeable {
         private long closingSince = -1;
         private boolean inputDone;
         private boolean outputShut;
+        private boolean closed; // once closed, none of its remaining lines is taken
 
         Connection(SocketChannel channel, long now) {
             this.channel = channel;
@@ -283,7 +284,7 @@ public final class Node implements Closeable {
         }
 
         void read(long now) throws IOException {
-            for (int round = 0; round < 16; round++) { // then let other connections have a turn
+            for (int round = 0; round < 16 && !closed; round++) { // then let other connections have a turn
                 readBuffer.clear();
                 int n = channel.read(readBuffer);
                 if (n < 0) { // the client closed: its unterminated last line still counts
@@ -305,7 +306,7 @@ public final class Node implements Closeable {
                     continue; // condemned: drain what the client still sends until it closes or time is up
                 }
                 readBuffer.flip();
-                while (readBuffer.hasRemaining() && closingSince < 0) {
+                while (readBuffer.hasRemaining() && closingSince < 0 && !closed) {
                     lines.feed(readBuffer).ifPresent(this::answer);
                 }
                 flush(now);
@@ -314,6 +315,9 @@ public final class Node implements Closeable {
 
         /** Handles one decoded line: a transaction, a blank line, or a protocol error. */
         private void answer(LineDecoder.Line line) {
+            if (closed) {
+                return;
+            }
             switch (line.kind()) {
                 case BLANK -> { }
                 case TRANSACTION -> reply(accept(line.text()));
@@ -393,6 +397,7 @@ public final class Node implements Closeable {
         }
 
         void close() {
+            closed = true;
             connections.remove(this);
             if (key != null) {
                 key.cancel();

@@ -1,6 +1,5 @@
 package dev.powrace.race;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -80,10 +79,6 @@ public final class Race {
 
     int size() {
         return joined.size();
-    }
-
-    List<String> nodes() {
-        return new ArrayList<>(joined);
     }
 
     @Override
