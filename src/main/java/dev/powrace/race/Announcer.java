@@ -102,16 +102,16 @@ final class Announcer {
             if (e.action() != null) {
                 tell(e.action());
             }
-            if (e.done() != null) {
-                e.done().countDown();
-            }
             long lost = dropped.get();
-            if (lost > reported && queue.isEmpty()) {
+            if (lost > reported && (queue.isEmpty() || e.done() != null)) { // caught up: say what was lost
                 long n = lost - reported;
                 reported = lost;
                 tell(l -> l.problem(n + " event" + (n == 1 ? " was" : "s were")
                         + " not shown: a listener (stdout?) was blocked until its queue was full; "
                         + "the ledger has every winner"));
+            }
+            if (e.done() != null) {
+                e.done().countDown();
             }
         }
     }

@@ -2,37 +2,51 @@ package dev.powrace.race;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.powrace.ledger.Audit;
 import dev.powrace.ledger.Entry;
 import dev.powrace.ledger.Ledger;
+import dev.powrace.pow.Engine;
 import dev.powrace.pow.EngineFactory;
 import dev.powrace.pow.HashMeter;
 import dev.powrace.pow.Puzzle;
+import dev.powrace.testing.Events;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RefereeTest {
+    static final List<String> NODES = List.of("Node1", "Node2", "Node3");
+    static final Duration WINDOW = Duration.ofSeconds(5);
+
     @TempDir
     Path dir;
 
     Ledger ledger;
-    final List<Attempt> started = new CopyOnWriteArrayList<>();
-    final List<Attempt> ended = new CopyOnWriteArrayList<>();
-    final List<Entry> won = new CopyOnWriteArrayList<>();
+    final Events events = new Events();
+    final AtomicLong clock = new AtomicLong(1_000_000_000L);
+    final List<Referee> referees = new ArrayList<>();
     final ExecutorService pool = Executors.newFixedThreadPool(3);
 
     @BeforeEach
@@ -43,57 +57,170 @@ class RefereeTest {
     @AfterEach
     void close() throws Exception {
         pool.shutdownNow();
+        referees.forEach(Referee::close);
         ledger.close();
     }
 
-    Referee referee(int difficulty, Duration window) {
-        Referee r = new Referee(ledger, 3, difficulty, window, EngineFactory.digest());
-        r.addListener(new RaceListener() {
-            @Override
-            public void started(Attempt a) {
-                started.add(a);
-            }
-
-            @Override
-            public void ended(Attempt a) {
-                ended.add(a);
-            }
-
-            @Override
-            public void won(Race race, Entry entry) {
-                won.add(entry);
-            }
-        });
+    Referee referee(int difficulty, EngineFactory engines) {
+        Referee r = new Referee(ledger, 3, difficulty, WINDOW, engines, clock::get);
+        r.addListener(events);
+        referees.add(r);
         return r;
+    }
+
+    Referee referee(int difficulty) {
+        return referee(difficulty, EngineFactory.auto());
+    }
+
+    // ---- joining ----
+
+    /** Every way of interleaving n copies of one text to each of the three nodes. */
+    static List<List<String>> interleavings(int n) {
+        List<List<String>> all = new ArrayList<>();
+        interleave(new int[] {n, n, n}, new ArrayList<>(), all);
+        return all;
+    }
+
+    private static void interleave(int[] left, List<String> prefix, List<List<String>> all) {
+        boolean any = false;
+        for (int i = 0; i < left.length; i++) {
+            if (left[i] > 0) {
+                any = true;
+                left[i]--;
+                prefix.add(NODES.get(i));
+                interleave(left, prefix, all);
+                prefix.remove(prefix.size() - 1);
+                left[i]++;
+            }
+        }
+        if (!any) {
+            all.add(List.copyOf(prefix));
+        }
+    }
+
+    @Test
+    void nSubmissionsInAnyInterleavingMakeNRacesEachWithEveryNode() throws Exception {
+        for (int n = 1; n <= 3; n++) {
+            List<List<String>> orders = interleavings(n);
+            assertEquals(n == 1 ? 6 : n == 2 ? 90 : 1680, orders.size());
+            for (List<String> order : orders) {
+                Referee referee = new Referee(ledger, 3, 1, WINDOW, EngineFactory.digest(), clock::get);
+                Map<Race, List<String>> races = new LinkedHashMap<>();
+                Map<String, Integer> copies = new HashMap<>();
+                for (String node : order) {
+                    Race race = referee.join(node, "same text");
+                    races.computeIfAbsent(race, r -> new ArrayList<>()).add(node);
+                    int k = copies.merge(node, 1, Integer::sum);
+                    // The k-th copy joins the k-th race opened (the oldest it is not in).
+                    assertEquals(k, new ArrayList<>(races.keySet()).indexOf(race) + 1, "order " + order);
+                }
+                assertEquals(n, races.size(), "order " + order);
+                for (List<String> nodes : races.values()) {
+                    assertEquals(Set.copyOf(NODES), new LinkedHashSet<>(nodes), "order " + order);
+                    assertEquals(3, nodes.size(), "order " + order);
+                }
+                assertEquals(0, referee.openRaces(), "every race is full, none waits for joins: " + order);
+                referee.close();
+            }
+        }
+    }
+
+    @Test
+    void nSubmissionsInAnyInterleavingGiveNEntries() throws Exception {
+        int expected = 0;
+        for (int n = 2; n <= 3; n++) {
+            List<List<String>> orders = interleavings(n);
+            for (int o = 0; o < orders.size(); o += n == 2 ? 1 : 7) { // every order of two, every 7th of three
+                List<String> order = orders.get(o);
+                Referee referee = referee(1, EngineFactory.digest());
+                String text = "order " + n + "/" + o;
+                List<Race> joined = new ArrayList<>();
+                for (String node : order) {
+                    joined.add(referee.join(node, text));
+                }
+                for (int i = 0; i < order.size(); i++) { // each node runs its copies in the order it got them
+                    referee.run(joined.get(i), order.get(i), () -> false, new HashMeter());
+                }
+                expected += n;
+                assertTrue(referee.sync(Duration.ofSeconds(30)));
+                assertEquals(n, Events.entries(ledger.path()).stream().filter(e -> e.transaction().equals(text)).count(),
+                        "order " + order);
+            }
+        }
+        assertEquals(expected, Events.entries(ledger.path()).size());
+        assertTrue(Audit.check(ledger.path()).valid());
+    }
+
+    @Test
+    void theJoinWindowIsMeasuredOnTheClock() {
+        Referee referee = referee(1);
+        Race first = referee.join("Node1", "window");
+        clock.addAndGet(WINDOW.toNanos()); // exactly the window: still open
+        assertSame(first, referee.join("Node2", "window"));
+        clock.addAndGet(1); // one nanosecond later: closed
+        Race second = referee.join("Node3", "window");
+        assertNotSame(first, second);
+        assertEquals(1, referee.openRaces(), "the new race waits for Node1 and Node2");
+        clock.addAndGet(WINDOW.toNanos() + 1);
+        assertEquals(0, referee.openRaces());
+    }
+
+    @Test
+    void aRaceClosesToJoinsOnceEveryNodeIsIn() {
+        Referee referee = referee(1);
+        Race all = referee.join("Node1", "full");
+        referee.join("Node2", "full");
+        assertSame(all, referee.join("Node3", "full"));
+        assertNotEquals(all, referee.join("Node1", "full"), "every node had joined: the same text is a new race");
+    }
+
+    @Test
+    void aNodeThatWithdrawsRetriesIntoTheSameRaceEvenWithANewerOneOpen() {
+        Referee referee = referee(1);
+        Race older = referee.join("Node1", "busy");
+        referee.join("Node2", "busy");
+        Race newer = referee.join("Node1", "busy"); // Node1 sent it again: a second race
+        assertNotSame(older, newer);
+        assertSame(older, referee.join("Node3", "busy"), "the oldest race Node3 is not in");
+        referee.withdraw(older, "Node3"); // Node3's queue was full
+        assertSame(older, referee.join("Node3", "busy"), "the retry goes back to the oldest race, not the newer");
+        assertSame(newer, referee.join("Node3", "busy"));
+        assertSame(newer, referee.join("Node2", "busy"));
+        assertEquals(0, referee.openRaces());
+    }
+
+    // ---- racing ----
+
+    /** An engine factory whose engines all wait at a barrier when made, so that no node can be late. */
+    static EngineFactory together(EngineFactory engines, int parties) {
+        CyclicBarrier barrier = new CyclicBarrier(parties);
+        return new EngineFactory() {
+            @Override
+            public Engine create(String transaction, int difficulty) {
+                try {
+                    barrier.await(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return engines.create(transaction, difficulty);
+            }
+
+            @Override
+            public String name() {
+                return engines.name();
+            }
+        };
     }
 
     @Test
     void oneWinnerTheOthersStopAndOneEntryIsWritten() throws Exception {
-        Referee referee = referee(2, Duration.ofSeconds(5));
-        Race race = null;
-        for (String node : List.of("Node1", "Node2", "Node3")) {
-            Race joined = referee.join(node, "three way");
-            if (race != null) {
-                assertSame(race, joined, "all three join one race");
-            }
-            race = joined;
-        }
-        Race r = race;
-        // Hold each node at its start until all three have started, so none can be late.
-        java.util.concurrent.CyclicBarrier allStarted = new java.util.concurrent.CyclicBarrier(3);
-        referee.addListener(new RaceListener() {
-            @Override
-            public void started(Attempt a) {
-                try {
-                    allStarted.await(30, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        });
+        Referee referee = referee(2, together(EngineFactory.auto(), 3));
+        Race race = referee.join("Node1", "three way");
+        assertSame(race, referee.join("Node2", "three way"));
+        assertSame(race, referee.join("Node3", "three way"));
         List<Future<Attempt>> attempts = new ArrayList<>();
-        for (String node : List.of("Node1", "Node2", "Node3")) {
-            attempts.add(pool.submit(() -> referee.run(r, node, () -> false, new HashMeter())));
+        for (String node : NODES) {
+            attempts.add(pool.submit(() -> referee.run(race, node, () -> false, new HashMeter())));
         }
         List<Outcome> outcomes = new ArrayList<>();
         for (Future<Attempt> f : attempts) {
@@ -101,22 +228,30 @@ class RefereeTest {
         }
         assertEquals(1, outcomes.stream().filter(o -> o == Outcome.FOUND).count(), outcomes.toString());
         assertEquals(2, outcomes.stream().filter(o -> o == Outcome.STOPPED).count(), outcomes.toString());
-        assertEquals(3, started.size());
-        assertEquals(3, ended.size());
-        assertEquals(1, won.size());
-        Attempt winner = r.winner().orElseThrow();
+        assertTrue(referee.sync(Duration.ofSeconds(30)));
+        assertEquals(3, events.started.size());
+        assertEquals(3, events.ended.size());
+        assertEquals(1, events.won.size());
+        Attempt winner = race.winner().orElseThrow();
         assertTrue(winner.won());
         Entry entry = Ledger.readAll(ledger.path()).get(0);
-        assertEquals(won.get(0), entry);
+        assertEquals(events.won.get(0), entry);
         assertEquals(winner.node(), entry.node());
         assertTrue(Puzzle.isSolution("three way", entry.nonce(), 2));
         assertEquals(Entry.seconds(winner.elapsedNanos()), entry.timeTaken());
         assertTrue(Audit.check(ledger.path()).valid());
+        // Each node's events in order, and the win after the winner's end.
+        for (String node : NODES) {
+            List<String> mine = events.log.stream().filter(l -> l.contains(" " + node + " ")).toList();
+            assertTrue(mine.get(0).startsWith("started") && mine.get(1).startsWith("ended"), mine.toString());
+        }
+        assertTrue(events.log.indexOf("won " + winner.node() + " " + race.id())
+                > events.log.indexOf("ended " + winner.node() + " " + race.id() + " FOUND"), events.log.toString());
     }
 
     @Test
-    void nodesSearchDifferentPartsOfTheNonceSpace() throws Exception {
-        Referee referee = referee(1, Duration.ofSeconds(5));
+    void nodesSearchDifferentPartsOfTheNonceSpace() {
+        Referee referee = referee(1);
         List<Long> nonces = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             Race race = referee.join("Node1", "space " + i);
@@ -128,8 +263,8 @@ class RefereeTest {
     }
 
     @Test
-    void aNodeThatComesAfterTheWinIsLateAndDoesNotMine() {
-        Referee referee = referee(1, Duration.ofSeconds(5));
+    void aNodeThatComesAfterTheWinIsLateAndDoesNotMine() throws Exception {
+        Referee referee = referee(1);
         Race race = referee.join("Node1", "late one");
         assertEquals(Outcome.FOUND, referee.run(race, "Node1", () -> false, new HashMeter()).outcome());
         assertSame(race, referee.join("Node2", "late one"), "still open: Node2 joins the decided race");
@@ -137,41 +272,68 @@ class RefereeTest {
         Attempt late = referee.run(race, "Node2", () -> false, meter);
         assertEquals(Outcome.LATE, late.outcome());
         assertEquals(0, meter.get());
-        assertEquals(1, won.size());
-        assertTrue(started.stream().noneMatch(a -> a.node().equals("Node2")), "a late node never starts");
-    }
-
-    @Test
-    void theSameTextIsANewRaceOnceItsRaceHasClosed() throws Exception {
-        Referee referee = referee(1, Duration.ofMillis(200));
-        Race first = referee.join("Node1", "again");
-        assertNotEquals(first, referee.join("Node1", "again"), "a node sending it twice opens a second race");
-        Race second = referee.join("Node2", "window");
-        Thread.sleep(400);
-        assertNotEquals(second, referee.join("Node3", "window"), "the join window has passed");
-        Race all = referee.join("Node1", "full");
-        referee.join("Node2", "full");
-        assertSame(all, referee.join("Node3", "full"));
-        assertNotEquals(all, referee.join("Node1", "full"), "every node had joined: the race closed");
-        // The last node to join could not queue it (busy): its retry must join the same race, not a new one.
-        Race busy = referee.join("Node1", "busy last");
-        referee.join("Node2", "busy last");
-        assertSame(busy, referee.join("Node3", "busy last"));
-        referee.withdraw(busy, "Node3");
-        assertSame(busy, referee.join("Node3", "busy last"), "the retry joins the race it withdrew from");
+        assertTrue(referee.sync(Duration.ofSeconds(30)));
+        assertEquals(1, events.won.size());
+        assertTrue(events.started.stream().noneMatch(a -> a.node().equals("Node2")), "a late node never starts");
     }
 
     @Test
     void stoppingASearchEndsItAsStopped() throws Exception {
-        Referee referee = referee(8, Duration.ofSeconds(5));
+        Referee referee = referee(8);
         Race race = referee.join("Node1", "too hard to finish");
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
         Future<Attempt> f = pool.submit(() -> referee.run(race, "Node1", stop::get, new HashMeter()));
-        Thread.sleep(100);
+        Events.await("hashes", () -> !events.started.isEmpty());
         stop.set(true);
         Attempt a = f.get(30, TimeUnit.SECONDS);
         assertEquals(Outcome.STOPPED, a.outcome());
         assertTrue(a.hashes() > 0);
-        assertEquals(0, won.size());
+        assertTrue(referee.sync(Duration.ofSeconds(30)));
+        assertEquals(0, events.won.size());
+    }
+
+    // ---- nothing slow on a mining thread ----
+
+    @Test
+    void aBlockedListenerNeitherStallsMiningNorAddsToTimesAndHearsEverythingInOrderLater() throws Exception {
+        Referee referee = referee(1);
+        CountDownLatch release = new CountDownLatch(1);
+        referee.addListener(new RaceListener() { // a terminal nobody reads
+            @Override
+            public void started(Attempt a) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        String miner = Thread.currentThread().getName();
+        Future<List<Attempt>> run = pool.submit(() -> {
+            List<Attempt> won = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                Race race = referee.join("Node1", "blocked " + i);
+                won.add(referee.run(race, "Node1", () -> false, new HashMeter()));
+            }
+            return won;
+        });
+        List<Attempt> attempts = run.get(60, TimeUnit.SECONDS); // the old referee hung here
+        Events.await("100 entries recorded while the listener is blocked",
+                () -> Events.entries(ledger.path()).size() == 100);
+        for (Attempt a : attempts) {
+            assertEquals(Outcome.FOUND, a.outcome());
+            assertTrue(a.elapsedNanos() < 200_000_000L, "a search of 256 hashes does not wait for a listener: " + a);
+        }
+        assertTrue(events.log.size() <= 1, "the blocked listener holds the events back: " + events.log);
+        release.countDown();
+        assertTrue(referee.sync(Duration.ofSeconds(30)));
+        assertEquals(300, events.log.size(), "every event comes out once the listener is free");
+        for (int i = 0; i < 100; i++) {
+            long id = attempts.get(i).race().id();
+            assertEquals(List.of("started Node1 " + id, "ended Node1 " + id + " FOUND", "won Node1 " + id),
+                    events.log.stream().filter(l -> l.endsWith(" " + id) || l.endsWith(" " + id + " FOUND")).toList());
+        }
+        assertTrue(events.threads.stream().noneMatch(t -> t.equals(miner) || t.startsWith("pool")),
+                "no listener runs on a mining thread: " + new LinkedHashSet<>(events.threads));
     }
 }
