@@ -9,7 +9,7 @@ import dev.powrace.ledger.Ledger;
 import dev.powrace.pow.EngineFactory;
 import dev.powrace.race.Attempt;
 import dev.powrace.race.Outcome;
-import dev.powrace.race.RaceListener;
+import dev.powrace.testing.Events;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,23 +38,15 @@ class NetworkTest {
 
     Ledger ledger;
     Network network;
-    final List<Attempt> started = new CopyOnWriteArrayList<>();
-    final List<Attempt> ended = new CopyOnWriteArrayList<>();
+    final Events events = new Events();
+    final List<Attempt> started = events.started;
+    final List<Attempt> ended = events.ended;
     final ExecutorService pool = Executors.newCachedThreadPool();
 
+    /** The nodes as users run them: the engine that `auto` picks. */
     Network start(Settings settings) throws IOException {
         ledger = Ledger.open(dir.resolve("ledger.json"));
-        network = Network.start(settings, ledger, EngineFactory.digest(), new RaceListener() {
-            @Override
-            public void started(Attempt a) {
-                started.add(a);
-            }
-
-            @Override
-            public void ended(Attempt a) {
-                ended.add(a);
-            }
-        });
+        network = Network.start(settings, ledger, EngineFactory.auto(), events);
         return network;
     }
 
@@ -111,22 +102,12 @@ class NetworkTest {
         }
     }
 
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
+    static void await(String what, BooleanSupplier condition) {
+        Events.await(what, condition);
     }
 
     List<Entry> entries() {
-        try {
-            return Ledger.readAll(ledger.path());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+        return Events.entries(ledger.path());
     }
 
     @Test
@@ -336,5 +317,45 @@ class NetworkTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Settings.defaults().withPorts(List.of(6000, 6000)));
         assertEquals(Duration.ofSeconds(5), Settings.defaults().joinWindow());
+    }
+
+    @Test
+    void aConnectionClosedForNotReadingItsRepliesJoinsNoMoreOfItsLines() throws Exception {
+        // Difficulty 8 and a deep queue: every line joins a race of its own and waits; nothing is mined away.
+        start(settings(8).withQueueCapacity(100_000));
+        int port = network.ports().get(0);
+        // One write of 5461 distinct 2-character lines (16 383 bytes): the node reads it in one go and queues a
+        // reply per line ("OK Node1 <race>", 11 to 14 bytes) before it writes any. The replies pass the
+        // 64 KiB a client may leave unread at line 4761, and the node closes the connection there.
+        String alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ!#$%&()*+,-./:;<=>?@[]^_{|}~";
+        StringBuilder flood = new StringBuilder();
+        int lines = 0;
+        for (int i = 0; i < alphabet.length() && lines < 5461; i++) {
+            for (int j = 0; j < alphabet.length() && lines < 5461; j++, lines++) {
+                flood.append(alphabet.charAt(i)).append(alphabet.charAt(j)).append('\n');
+            }
+        }
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(1024);
+            s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            s.getOutputStream().write(flood.toString().getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            await("the node to close the connection", () -> {
+                try {
+                    s.getOutputStream().write("x".repeat(4096).getBytes(StandardCharsets.US_ASCII));
+                    return false;
+                } catch (IOException closed) {
+                    return true;
+                }
+            });
+        }
+        String marker;
+        try (Client c = new Client(port)) {
+            marker = c.send("marker\n").line();
+        }
+        assertTrue(marker.startsWith("OK Node1 "), marker);
+        long joined = Long.parseLong(marker.substring("OK Node1 ".length())) - 1;
+        assertTrue(joined < lines, "the lines after the close joined races too: " + joined + " of " + lines);
+        assertTrue(joined >= 4761 - 1, "the lines before the close were taken: " + joined);
     }
 }
