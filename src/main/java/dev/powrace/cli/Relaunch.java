@@ -57,6 +57,16 @@ final class Relaunch {
             } catch (java.io.IOException ignored) {
                 // a broken pipe means the same: the parent is gone
             }
+            Thread halt = new Thread(() -> { // the hooks close the nodes in well under a second; never linger
+                try {
+                    Thread.sleep(3000);
+                } catch (InterruptedException ignored) {
+                    // halt now
+                }
+                Runtime.getRuntime().halt(143);
+            }, "powrace-orphan-halt");
+            halt.setDaemon(true);
+            halt.start();
             System.exit(143);
         }, "powrace-parent-watch");
         t.setDaemon(true);

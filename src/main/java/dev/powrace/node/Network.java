@@ -99,7 +99,8 @@ public final class Network implements Closeable {
     @Override
     public void close() {
         // Tell every node first, so that they all stop at once rather than one after another.
-        nodes.parallelStream().forEach(Node::close);
+        nodes.forEach(Node::stop);
+        nodes.forEach(Node::awaitStopped);
         referee.close();
     }
 }

@@ -408,10 +408,23 @@ public final class Node implements Closeable {
 
     @Override
     public void close() {
+        stop();
+        awaitStopped();
+    }
+
+    /** Tells the node to stop, without waiting: no new connection, no new line, and the search ends. */
+    void stop() {
         stopping = true;
         if (selector != null) {
             selector.wakeup();
         }
+        if (miner != null) {
+            miner.interrupt(); // if it waits for work; a search sees `stopping` within a batch
+        }
+    }
+
+    /** Waits for the node's threads to end, then frees its port. */
+    void awaitStopped() {
         join(listener);
         join(miner);
         if (server != null) {
