@@ -10,11 +10,11 @@ import picocli.CommandLine.ParameterException;
 
 /** The options shared by `serve` and the app. */
 public final class NodeOptions {
-    @Option(names = "--ports", split = ",", paramLabel = "PORT", defaultValue = "5000,5001,5002",
+    @Option(names = "--ports", split = ",", paramLabel = "PORT", defaultValue = Settings.DEFAULT_PORTS_TEXT,
             description = "One node per port, 1 to 16 ports (default: ${DEFAULT-VALUE}). 0 picks a free port.")
     List<Integer> ports;
 
-    @Option(names = "--difficulty", paramLabel = "D", defaultValue = "3",
+    @Option(names = "--difficulty", paramLabel = "D", defaultValue = "" + Settings.DEFAULT_DIFFICULTY,
             description = "Leading zero bytes (\"00\" pairs) the hash needs, 1 to 8 (default: ${DEFAULT-VALUE}, "
                     + "about 16.7 million hashes, a second or a few).")
     int difficulty;
@@ -23,12 +23,12 @@ public final class NodeOptions {
             description = "The ledger file (default: ${DEFAULT-VALUE}). Created as [] if missing.")
     Path ledger;
 
-    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = Settings.DEFAULT_BIND,
             description = "The address to listen on (default: ${DEFAULT-VALUE}, this machine only). "
                     + "0.0.0.0 lets anyone on the network submit work and grow your ledger.")
     String bind;
 
-    @Option(names = "--join-window", paramLabel = "SECONDS", defaultValue = "5",
+    @Option(names = "--join-window", paramLabel = "SECONDS", defaultValue = "" + Settings.DEFAULT_JOIN_WINDOW_SECONDS,
             description = "How long a race waits for the other nodes' copies of its transaction "
                     + "(default: ${DEFAULT-VALUE}).")
     double joinWindowSeconds;

@@ -2,6 +2,7 @@ package dev.powrace.cli;
 
 import java.io.PrintWriter;
 import dev.powrace.node.Client;
+import dev.powrace.node.Settings;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,11 +19,11 @@ final class SendCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--ports", split = ",", paramLabel = "PORT", defaultValue = "5000,5001,5002",
+    @Option(names = "--ports", split = ",", paramLabel = "PORT", defaultValue = Settings.DEFAULT_PORTS_TEXT,
             description = "The nodes' ports (default: ${DEFAULT-VALUE}).")
     List<Integer> ports;
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = Settings.DEFAULT_BIND,
             description = "Where the nodes listen (default: ${DEFAULT-VALUE}).")
     String host;
 

@@ -23,12 +23,23 @@ public record Settings(
         int queueCapacity,
         int maxConnections,
         Duration idleTimeout) {
-    public static final List<Integer> DEFAULT_PORTS = List.of(5000, 5001, 5002);
+    // Every default lives here; the command-line options name these constants.
+    /** The default ports, as the options take them. */
+    public static final String DEFAULT_PORTS_TEXT = "5000,5001,5002";
+    public static final List<Integer> DEFAULT_PORTS = parsePorts(DEFAULT_PORTS_TEXT);
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_DIFFICULTY = 3;
+    public static final int DEFAULT_JOIN_WINDOW_SECONDS = 5;
+    public static final int DEFAULT_QUEUE_CAPACITY = 256;
+    public static final int DEFAULT_MAX_CONNECTIONS = 256;
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(1);
     public static final int MAX_NODES = 16;
     /** The longest transaction line, in bytes. */
     public static final int MAX_LINE_BYTES = 65_536;
+
+    private static List<Integer> parsePorts(String text) {
+        return java.util.Arrays.stream(text.split(",")).map(Integer::valueOf).toList();
+    }
 
     public Settings {
         ports = List.copyOf(ports);
@@ -46,8 +57,8 @@ public record Settings(
     }
 
     public static Settings defaults() {
-        return new Settings(DEFAULT_PORTS, DEFAULT_BIND, DEFAULT_DIFFICULTY, Duration.ofSeconds(5), 256, 256,
-                Duration.ofSeconds(1));
+        return new Settings(DEFAULT_PORTS, DEFAULT_BIND, DEFAULT_DIFFICULTY, Duration.ofSeconds(DEFAULT_JOIN_WINDOW_SECONDS),
+                DEFAULT_QUEUE_CAPACITY, DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT);
     }
 
     public Settings withPorts(List<Integer> newPorts) {

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.powrace.cli.Main;
+import dev.powrace.testing.Events;
+import dev.powrace.testing.Serve;
 import dev.powrace.ledger.Audit;
 import dev.powrace.ledger.Entry;
 import dev.powrace.ledger.Ledger;
@@ -14,7 +15,6 @@ import dev.powrace.node.Node;
 import dev.powrace.node.Settings;
 import dev.powrace.pow.EngineFactory;
 import dev.powrace.race.Attempt;
-import dev.powrace.race.RaceListener;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,7 +39,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -66,7 +65,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("resilience")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ResilienceTest {
+class ResilienceIT {
     static final double SCALE = Double.parseDouble(System.getProperty("powrace.resilience.scale", "1"));
     static final Map<String, String> SUMMARY = Collections.synchronizedMap(new LinkedHashMap<>());
     static final AtomicLong LOST = new AtomicLong();
@@ -91,22 +90,13 @@ class ResilienceTest {
     static final class Hosted implements AutoCloseable {
         final Ledger ledger;
         final Network network;
-        final List<Attempt> started = new CopyOnWriteArrayList<>();
-        final List<String> problems = new CopyOnWriteArrayList<>();
+        final Events events = new Events();
+        final List<Attempt> started = events.started;
+        final List<String> problems = events.problems;
 
         Hosted(Ledger ledger, Settings settings) throws IOException {
             this.ledger = ledger;
-            this.network = Network.start(settings, ledger, EngineFactory.auto(), new RaceListener() {
-                @Override
-                public void started(Attempt a) {
-                    started.add(a);
-                }
-
-                @Override
-                public void problem(String message) {
-                    problems.add(message);
-                }
-            });
+            this.network = Network.start(settings, ledger, EngineFactory.auto(), events);
         }
 
         List<Integer> ports() {
@@ -114,11 +104,7 @@ class ResilienceTest {
         }
 
         List<Entry> entries() {
-            try {
-                return Ledger.readAll(ledger.path());
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            }
+            return Events.entries(ledger.path());
         }
 
         @Override
@@ -175,39 +161,24 @@ class ResilienceTest {
         }
     }
 
-    static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    /** `serve` in a child JVM, started directly with the Vector API so that SIGKILL reaches the real process. */
+    /**
+     * `java -jar target/powrace.jar serve` in a child process, started as a user starts it, its wins lines
+     * collected as they are printed.
+     */
     static final class Child implements AutoCloseable {
-        final Process process;
-        final List<Integer> ports = new ArrayList<>();
+        final Serve serve;
+        final List<Integer> ports;
+        final List<ProcessHandle> tree;
         final Set<String> printedWinners = ConcurrentHashMap.newKeySet();
         final Thread stdout;
 
         Child(Path ledger, int difficulty) throws IOException {
-            process = new ProcessBuilder(javaBin(), "--add-modules", "jdk.incubator.vector", "-Xmx256m",
-                    "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                    "serve", "--ports", "0,0,0", "--difficulty", String.valueOf(difficulty), "--ledger", ledger.toString())
-                    .start();
-            BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
-            String banner;
-            while ((banner = err.readLine()) != null && !banner.startsWith("powrace: Node1")) {
-                // skip the JVM's incubator notice
-            }
-            if (banner == null) {
-                throw new IOException("serve did not start");
-            }
-            Matcher m = Pattern.compile("Node\\d+ on [^:]+:(\\d+)").matcher(banner);
-            while (m.find()) {
-                ports.add(Integer.parseInt(m.group(1)));
-            }
-            Thread drainErr = new Thread(() -> err.lines().forEach(l -> { }));
-            drainErr.setDaemon(true);
-            drainErr.start();
+            serve = Serve.start(ProcessBuilder.Redirect.PIPE, List.of("-Xmx256m"), "--ports", "0,0,0",
+                    "--difficulty", String.valueOf(difficulty), "--ledger", ledger.toString());
+            ports = serve.ports;
+            tree = serve.descendants();
             Pattern wins = Pattern.compile("^Node\\d+ wins \"(.*)\" nonce=\\d+ hash=[0-9a-f]{64} time=.*$");
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out = new BufferedReader(new InputStreamReader(serve.process.getInputStream(), StandardCharsets.UTF_8));
             stdout = new Thread(() -> {
                 try {
                     for (String l; (l = out.readLine()) != null; ) {
@@ -224,18 +195,28 @@ class ResilienceTest {
             stdout.start();
         }
 
-        void kill() throws InterruptedException {
-            process.destroyForcibly(); // SIGKILL
-            process.waitFor(30, TimeUnit.SECONDS);
+        /**
+         * SIGKILL. Either of the process the user started only (then what it started must end by itself, and
+         * the ports be freed), or of the JVM that runs the nodes first, a crash in the middle of whatever it was
+         * doing, and then of the user's process.
+         *
+         * @return true if, when only the user's process was killed, nothing was left within 5 s
+         */
+        boolean kill(boolean nodesFirst) throws InterruptedException {
+            if (nodesFirst) {
+                tree.forEach(ProcessHandle::destroyForcibly);
+                tree.forEach(p -> p.onExit().join());
+            }
+            serve.process.destroyForcibly(); // SIGKILL
+            java.time.Duration gone = serve.awaitGone(tree, java.time.Duration.ofSeconds(5));
+            tree.forEach(ProcessHandle::destroyForcibly); // whatever was left, so the next round starts clean
             stdout.join(5000);
+            return gone != null;
         }
 
         @Override
         public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
+            serve.close();
         }
     }
 
@@ -397,7 +378,7 @@ class ResilienceTest {
         boolean send(int port) throws Exception;
     }
 
-    static Map<String, BadInput> badInputs() {
+    static Map<String, BadInput> badInputs(Hosted h) {
         Map<String, BadInput> kinds = new LinkedHashMap<>();
         kinds.put("a 1 MiB line", port -> {
             try (Socket sock = connect(port)) {
@@ -477,13 +458,20 @@ class ResilienceTest {
                 sock.setSoLinger(true, 0);
                 sock.close(); // RST
             }
-            return true; // judged by what follows: nothing mined, the node still serves
+            Thread.sleep(1500); // past the 1 s after which an unterminated line of a live client would count
+            return h.started.stream().noneMatch(a -> a.race().transaction().startsWith("half a li"));
         });
         kinds.put("a port scan", port -> {
-            for (int i = 0; i < 500; i++) {
-                connect(port).close();
+            List<Socket> scan = new ArrayList<>();
+            for (int i = 0; i < 500; i++) { // twice the connection cap, all open at once, as a scanner does
+                scan.add(connect(port));
             }
-            return true;
+            for (Socket sock : scan) {
+                sock.close();
+            }
+            long t0 = System.nanoTime();
+            String reply = Client.send("127.0.0.1", port, "\u0000probe"); // a real client right after the scan
+            return reply.startsWith("OK ") && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(1);
         });
         return kinds;
     }
@@ -491,11 +479,11 @@ class ResilienceTest {
     @Test
     @Order(3)
     void badInputOnEveryNodeGetsAnErrorOrIsClosedAndNothingIsMined() throws Exception {
-        Map<String, BadInput> kinds = badInputs();
         int handled = 0;
         int tried = 0;
         List<String> failures = new ArrayList<>();
         try (Hosted h = new Hosted(Ledger.open(dir.resolve("bad.json")), settings(1))) {
+            Map<String, BadInput> kinds = badInputs(h);
             int threadsBefore = Thread.activeCount();
             for (Map.Entry<String, BadInput> kind : kinds.entrySet()) {
                 tried++;
@@ -577,6 +565,7 @@ class ResilienceTest {
         Path ledger = dir.resolve("crash.json");
         Random random = new Random(2026);
         int recovered = 0;
+        int ghosts = 0;
         Set<String> announced = new HashSet<>();
         AtomicInteger counter = new AtomicInteger();
         for (int k = 0; k < kills; k++) {
@@ -592,7 +581,9 @@ class ResilienceTest {
                     });
                 }
                 Thread.sleep(300 + random.nextInt(1200));
-                child.kill();
+                if (!child.kill(k % 2 == 1)) {
+                    ghosts++;
+                }
                 feeding.set(false);
                 feeders.shutdownNow();
                 feeders.awaitTermination(30, TimeUnit.SECONDS);
@@ -611,11 +602,12 @@ class ResilienceTest {
             }
         }
         int entries = Ledger.readAll(ledger).size();
-        SUMMARY.put("crashes", "crashes " + recovered + "/" + kills + " recovered");
+        SUMMARY.put("crashes", "crashes " + recovered + "/" + kills + " recovered, " + ghosts + " processes left");
         System.out.println("resilience: " + kills + " SIGKILLs of serve while it appended; " + entries + " entries, "
                 + announced.size() + " announced winners, all present: " + (LOST.get() == 0));
         assertTrue(announced.size() >= kills, "winners were announced between kills: " + announced.size());
         assertEquals(kills, recovered);
+        assertEquals(0, ghosts, "SIGKILL of the process the user started left a process running");
     }
 
     @Test
@@ -724,7 +716,19 @@ class ResilienceTest {
             for (Node node : h.network.nodes()) {
                 assertTrue(node.port() > 0);
             }
-            assertEquals("127.0.0.1", Settings.defaults().bind(), "loopback by default");
+            // Listening on loopback only by default: the same port on this machine's other addresses refuses.
+            List<java.net.InetAddress> others = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())
+                    .stream().flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                    .filter(a -> !a.isLoopbackAddress() && a instanceof java.net.Inet4Address).toList();
+            for (java.net.InetAddress other : others) {
+                try (Socket sock = new Socket()) {
+                    sock.connect(new InetSocketAddress(other, h.ports().get(0)), 1000);
+                    throw new AssertionError("a node answers on " + other + ": not loopback only");
+                } catch (IOException refused) {
+                    // as it should be
+                }
+            }
+            System.out.println("resilience: nodes refused on " + others.size() + " non-loopback addresses");
             for (String tx : hostile) {
                 Client.sendToAll("127.0.0.1", h.ports(), tx).forEach(r -> assertTrue(r.startsWith("OK "), r));
             }
