@@ -168,6 +168,7 @@ final class LedgerTable extends TableView<Entry> {
             return;
         }
         if (lookup(".virtual-flow") instanceof VirtualFlow<?> flow) {
+            layout(); // the flow learns of the new row count in a layout pass; until then it can't scroll to it
             flow.scrollTo(row);
         } else {
             scrollTo(row);
