@@ -39,7 +39,11 @@ public final class Window {
     private final Preferences prefs;
     private final EventHandler<WindowEvent> onHidden = e -> close();
     private final InvalidationListener trackBounds = o -> trackBounds();
-    /** The window's bounds when last neither maximized, iconified nor full screen: what is saved. */
+    /**
+     * The window's bounds when last neither maximized, iconified nor full screen: what is saved. A window closed
+     * maximized opens at these bounds, not maximized: under openbox, maximizing a window that has just been
+     * mapped made the window manager take the screen for its normal size, so that un-maximizing it did nothing.
+     */
     private Rectangle2D normalBounds;
     private boolean closed;
 
@@ -124,18 +128,15 @@ public final class Window {
                 screens.add(s.getVisualBounds());
             }
         }
-        Optional<WindowPlacement.Placement> saved = prefs == null ? Optional.empty() : WindowPlacement.load(prefs);
-        WindowPlacement.Placement p = WindowPlacement.choose(screens, saved);
-        Rectangle2D screen = screens.stream().filter(b -> b.intersects(p.bounds())).findFirst().orElse(screens.get(0));
+        Optional<Rectangle2D> saved = prefs == null ? Optional.empty() : WindowPlacement.load(prefs);
+        Rectangle2D bounds = WindowPlacement.choose(screens, saved);
+        Rectangle2D screen = screens.stream().filter(b -> b.intersects(bounds)).findFirst().orElse(screens.get(0));
         stage.setMinWidth(WindowPlacement.minWidth(screen));
         stage.setMinHeight(WindowPlacement.minHeight(screen));
-        setBounds(p.bounds());
-        normalBounds = p.bounds();
+        setBounds(bounds);
+        normalBounds = bounds;
         stage.show();
-        setBounds(p.bounds());
-        if (p.maximized()) {
-            stage.setMaximized(true);
-        }
+        setBounds(bounds);
         for (var property : List.of(stage.xProperty(), stage.yProperty(), stage.widthProperty(), stage.heightProperty(),
                 stage.maximizedProperty(), stage.iconifiedProperty(), stage.fullScreenProperty())) {
             property.addListener(trackBounds);
@@ -198,7 +199,7 @@ public final class Window {
             property.removeListener(trackBounds);
         }
         if (prefs != null && normalBounds != null) {
-            WindowPlacement.save(prefs, new WindowPlacement.Placement(normalBounds, stage.isMaximized()));
+            WindowPlacement.save(prefs, normalBounds);
         }
         view.stop();
         io.shutdownNow();

@@ -28,15 +28,11 @@ final class WindowPlacement {
     private static final String Y = "y";
     private static final String WIDTH = "width";
     private static final String HEIGHT = "height";
-    private static final String MAXIMIZED = "maximized";
 
     /** java.util.prefs says "Created user preferences directory." on stderr the first time; that is no news. */
     private static final java.util.logging.Logger PREFS_LOG = java.util.logging.Logger.getLogger("java.util.prefs");
 
     private WindowPlacement() {}
-
-    /** The window's bounds when it is not maximized, and whether it is maximized. */
-    record Placement(Rectangle2D bounds, boolean maximized) {}
 
     /**
      * Where the window opens. {@code screens} are the screens' visual bounds (without task bars), the primary
@@ -44,12 +40,12 @@ final class WindowPlacement {
      * screen: shrunk to that screen if it is now smaller, and never with the title bar above its top. Otherwise
      * the window opens on the primary screen at 1280x800, or as large as the screen if that is smaller, centered.
      */
-    static Placement choose(List<Rectangle2D> screens, Optional<Placement> saved) {
+    static Rectangle2D choose(List<Rectangle2D> screens, Optional<Rectangle2D> saved) {
         if (screens.isEmpty()) {
-            return new Placement(new Rectangle2D(0, 0, DEFAULT_WIDTH, DEFAULT_HEIGHT), false);
+            return new Rectangle2D(0, 0, DEFAULT_WIDTH, DEFAULT_HEIGHT);
         }
         if (saved.isPresent()) {
-            Rectangle2D s = saved.get().bounds();
+            Rectangle2D s = saved.get();
             Rectangle2D best = null;
             double bestArea = 0;
             for (Rectangle2D screen : screens) {
@@ -61,14 +57,14 @@ final class WindowPlacement {
                 }
             }
             if (best != null) {
-                return new Placement(restore(s, best), saved.get().maximized());
+                return restore(s, best);
             }
         }
         Rectangle2D screen = screens.get(0);
         double w = Math.min(DEFAULT_WIDTH, screen.getWidth());
         double h = Math.min(DEFAULT_HEIGHT, screen.getHeight());
-        return new Placement(new Rectangle2D(screen.getMinX() + (screen.getWidth() - w) / 2,
-                screen.getMinY() + (screen.getHeight() - h) / 2, w, h), false);
+        return new Rectangle2D(screen.getMinX() + (screen.getWidth() - w) / 2,
+                screen.getMinY() + (screen.getHeight() - h) / 2, w, h);
     }
 
     private static Rectangle2D restore(Rectangle2D s, Rectangle2D screen) {
@@ -92,8 +88,8 @@ final class WindowPlacement {
         return Math.min(MIN_HEIGHT, screen.getHeight());
     }
 
-    /** The saved placement, if {@code node} holds a complete, sane one. */
-    static Optional<Placement> load(Preferences node) {
+    /** The saved bounds, if {@code node} holds complete, sane ones. */
+    static Optional<Rectangle2D> load(Preferences node) {
         try {
             double x = node.getDouble(X, Double.NaN);
             double y = node.getDouble(Y, Double.NaN);
@@ -103,20 +99,19 @@ final class WindowPlacement {
                     || !Double.isFinite(h)) {
                 return Optional.empty();
             }
-            return Optional.of(new Placement(new Rectangle2D(x, y, w, h), node.getBoolean(MAXIMIZED, false)));
+            return Optional.of(new Rectangle2D(x, y, w, h));
         } catch (RuntimeException e) { // a removed node, a store that can't be read: open at the default
             return Optional.empty();
         }
     }
 
-    /** Saves {@code p} to {@code node} and writes it out. Returns false if the store refused it. */
-    static boolean save(Preferences node, Placement p) {
+    /** Saves {@code b} to {@code node} and writes it out. Returns false if the store refused it. */
+    static boolean save(Preferences node, Rectangle2D b) {
         try {
-            node.putDouble(X, p.bounds().getMinX());
-            node.putDouble(Y, p.bounds().getMinY());
-            node.putDouble(WIDTH, p.bounds().getWidth());
-            node.putDouble(HEIGHT, p.bounds().getHeight());
-            node.putBoolean(MAXIMIZED, p.maximized());
+            node.putDouble(X, b.getMinX());
+            node.putDouble(Y, b.getMinY());
+            node.putDouble(WIDTH, b.getWidth());
+            node.putDouble(HEIGHT, b.getHeight());
             node.flush();
             return true;
         } catch (BackingStoreException | RuntimeException e) {

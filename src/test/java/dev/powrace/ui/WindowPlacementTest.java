@@ -1,10 +1,8 @@
 package dev.powrace.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.powrace.ui.WindowPlacement.Placement;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,12 +27,12 @@ class WindowPlacementTest {
         parent.flush();
     }
 
-    static Placement saved(double x, double y, double w, double h) {
-        return new Placement(new Rectangle2D(x, y, w, h), false);
+    static Rectangle2D saved(double x, double y, double w, double h) {
+        return new Rectangle2D(x, y, w, h);
     }
 
-    static Rectangle2D choose(List<Rectangle2D> screens, Placement saved) {
-        return WindowPlacement.choose(screens, Optional.ofNullable(saved)).bounds();
+    static Rectangle2D choose(List<Rectangle2D> screens, Rectangle2D saved) {
+        return WindowPlacement.choose(screens, Optional.ofNullable(saved));
     }
 
     @Test
@@ -42,7 +40,6 @@ class WindowPlacementTest {
         assertEquals(new Rectangle2D(80, 50, 1280, 800), choose(List.of(LAPTOP), null));
         assertEquals(new Rectangle2D(1440 + 320, 120, 1280, 800), choose(List.of(MONITOR, LAPTOP), null),
                 "on the primary screen, whichever that is");
-        assertFalse(WindowPlacement.choose(List.of(LAPTOP), Optional.empty()).maximized());
     }
 
     @Test
@@ -57,27 +54,20 @@ class WindowPlacementTest {
 
     @Test
     void boundsSavedOnAScreenThatIsStillThereComeBack() {
-        Placement p = saved(200, 60, 1102, 725);
-        assertEquals(p.bounds(), choose(List.of(LAPTOP), p));
-        Placement onMonitor = saved(1600, 100, 1500, 900);
-        assertEquals(onMonitor.bounds(), choose(List.of(LAPTOP, MONITOR), onMonitor), "on the second screen");
-        Placement maximized = new Placement(p.bounds(), true);
-        assertTrue(WindowPlacement.choose(List.of(LAPTOP), Optional.of(maximized)).maximized());
-        Placement halfOff = saved(-600, 100, 1280, 800); // dragged half off the left edge: left as the user put it
-        assertEquals(halfOff.bounds(), choose(List.of(LAPTOP), halfOff));
+        Rectangle2D p = saved(200, 60, 1102, 725);
+        assertEquals(p, choose(List.of(LAPTOP), p));
+        Rectangle2D onMonitor = saved(1600, 100, 1500, 900);
+        assertEquals(onMonitor, choose(List.of(LAPTOP, MONITOR), onMonitor), "on the second screen");
+        Rectangle2D halfOff = saved(-600, 100, 1280, 800); // dragged half off the left edge: left as the user put it
+        assertEquals(halfOff, choose(List.of(LAPTOP), halfOff));
     }
 
     @Test
     void boundsOnAScreenThatIsGoneOrBarelyVisibleOpenAtTheDefault() {
         Rectangle2D fallback = new Rectangle2D(80, 50, 1280, 800);
-        Placement onMonitor = saved(1600, 100, 1500, 900);
-        assertEquals(fallback, choose(List.of(LAPTOP), onMonitor), "the monitor was unplugged");
-        Placement sliver = saved(1440 - 40, 100, 1280, 800); // 40 px of it on the laptop
-        assertEquals(fallback, choose(List.of(LAPTOP), sliver));
-        Placement below = saved(100, 900 - 30, 1280, 800);
-        assertEquals(fallback, choose(List.of(LAPTOP), below));
-        assertFalse(WindowPlacement.choose(List.of(LAPTOP), Optional.of(new Placement(onMonitor.bounds(), true)))
-                .maximized(), "not maximized on a screen that is not there");
+        assertEquals(fallback, choose(List.of(LAPTOP), saved(1600, 100, 1500, 900)), "the monitor was unplugged");
+        assertEquals(fallback, choose(List.of(LAPTOP), saved(1440 - 40, 100, 1280, 800)), "40 px of it on the screen");
+        assertEquals(fallback, choose(List.of(LAPTOP), saved(100, 900 - 30, 1280, 800)), "30 px of it on the screen");
     }
 
     @Test
@@ -94,7 +84,7 @@ class WindowPlacementTest {
     @Test
     void boundsRoundTripThroughAPreferencesNode() {
         assertTrue(WindowPlacement.load(node).isEmpty(), "nothing saved yet");
-        Placement p = new Placement(new Rectangle2D(200.5, -12, 1102, 725), true);
+        Rectangle2D p = new Rectangle2D(200.5, -12, 1102, 725);
         assertTrue(WindowPlacement.save(node, p));
         assertEquals(Optional.of(p), WindowPlacement.load(node));
         assertEquals(Optional.of(p), WindowPlacement.load(Preferences.userRoot().node(node.absolutePath())),

@@ -212,7 +212,7 @@ class WindowTest {
             stage.setHeight(moved.getHeight());
         });
         robot.interact(stage::close);
-        assertEquals(Optional.of(new WindowPlacement.Placement(moved, false)), WindowPlacement.load(prefs),
+        assertEquals(Optional.of(moved), WindowPlacement.load(prefs),
                 "saved when the window closed");
 
         // The next run, on a stage of its own.
