@@ -60,7 +60,8 @@ public final class Window {
     /**
      * Starts the nodes and shows the window on {@code stage}. If the ledger can't be used or a port is taken,
      * shows an error dialog instead and calls {@code onFatal} when it is closed; returns null.
-     * Closing the window stops the nodes and the mining.
+     * Closing the window stops the nodes and the mining. The window's bounds are remembered in the preferences
+     * node that {@link WindowPlacement#defaultNode} names.
      */
     public static Window open(Stage stage, Settings settings, Path ledgerPath, EngineFactory engines,
             Runnable onFatal) {
