@@ -1,67 +1,119 @@
 package dev.powrace.ui;
 
 import dev.powrace.ledger.Entry;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.beans.value.ObservableValue;
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
+import javafx.collections.transformation.SortedList;
+import javafx.geometry.Orientation;
+import javafx.scene.Node;
+import javafx.scene.control.ScrollBar;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuItem;
+import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
+import javafx.scene.control.skin.VirtualFlow;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.input.KeyCode;
-import javafx.scene.input.KeyCombination;
 import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
 
 /**
- * Every ledger entry. Virtualized, so 100 000 rows scroll smoothly; the newest row is kept in view. Ctrl+C
- * (or the context menu) copies the selected row's full hash.
+ * Every ledger entry. Virtualized, so 100 000 rows scroll smoothly. The table shows a sorted view of the
+ * ledger ({@link SortedList}): sorting by a column never reorders the ledger itself, and {@code #} is always
+ * the entry's position in the ledger. A new winner is scrolled into view wherever the sort puts it (at the
+ * end when unsorted). At 1280 px every column fits: the hash is shortened in the middle, but Ctrl+C (or the
+ * context menu) copies the selected row's full hash, and hovering shows it.
  */
 final class LedgerTable extends TableView<Entry> {
-    LedgerTable(ObservableList<Entry> entries, java.util.function.Consumer<Entry> onPick) {
-        super(entries);
+    private final ObservableList<Entry> ledger;
+    private final SortedList<Entry> view;
+    /** Each entry's 0-based position in the ledger; entries are distinct objects, so by identity. */
+    private final Map<Entry, Integer> positions = new IdentityHashMap<>();
+    private static final double TRANSACTION_MIN = 120;
+    private static final double HASH_MIN = 128;
+    /** Wide enough for all 64 hex digits. */
+    private static final double HASH_MAX = 470;
+    private final TableColumn<Entry, String> transaction;
+    private final TableColumn<Entry, String> hash;
+    private ScrollBar verticalBar;
+
+    LedgerTable(ObservableList<Entry> ledger, Consumer<Entry> onPick) {
+        this.ledger = ledger;
+        // Registered before the sorted view's own listener, so that positions are current when it sorts.
+        ledger.addListener(this::updatePositions);
+        reindex();
+        view = new SortedList<>(ledger);
+        view.comparatorProperty().bind(comparatorProperty());
+        setItems(view);
+
         setId("ledgerTable");
         getStyleClass().add("ledger-table");
         setPlaceholder(new Label("The ledger is empty: winners appear here."));
+        // Columns whose content has one width get that width; the transaction and the hash share the rest
+        // (see fit). A window too narrow for every column scrolls sideways.
         setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
 
-        TableColumn<Entry, Entry> index = new TableColumn<>("#");
-        index.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
+        TableColumn<Entry, Integer> index = new TableColumn<>("#");
+        index.setId("column-index");
+        index.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(position(c.getValue())));
         index.setCellFactory(col -> new TableCell<>() {
             @Override
-            protected void updateItem(Entry item, boolean empty) { // the row number is the entry's position
+            protected void updateItem(Integer item, boolean empty) {
                 super.updateItem(item, empty);
-                setText(empty ? null : String.valueOf(getIndex() + 1));
+                setText(empty || item == null ? null : String.valueOf(item));
             }
         });
-        index.setSortable(false);
         index.setPrefWidth(60);
         getColumns().add(index);
-        getColumns().add(column("node", Entry::node, 70, null));
-        getColumns().add(column("transaction", Entry::transaction, 220, null));
-        getColumns().add(column("nonce", e -> String.valueOf(e.nonce()), 170, "mono"));
-        getColumns().add(column("hash", Entry::hash, 470, "hash"));
-        getColumns().add(column("difficulty", e -> String.valueOf(e.difficulty()), 70, null));
-        getColumns().add(column("time taken", e -> e.timeTaken() == null ? "" : e.timeTaken().toPlainString() + " s", 120, "mono"));
-        getColumns().add(column("start", Entry::startTime, 250, "mono"));
-        getColumns().add(column("end", Entry::endTime, 250, "mono"));
+        getColumns().add(column("node", Entry::node, 60, null, OverrunStyle.ELLIPSIS, false));
+        transaction = column("transaction", Entry::transaction, TRANSACTION_MIN, null, OverrunStyle.ELLIPSIS, true);
+        getColumns().add(transaction);
+        getColumns().add(column("nonce", e -> String.valueOf(e.nonce()), 148, "mono", OverrunStyle.ELLIPSIS, false));
+        hash = column("hash", Entry::hash, HASH_MIN, "hash", OverrunStyle.CENTER_ELLIPSIS, true);
+        getColumns().add(hash);
+        getColumns().add(column("difficulty", e -> String.valueOf(e.difficulty()), 76, null, OverrunStyle.ELLIPSIS,
+                false));
+        getColumns().add(column("time taken", e -> e.timeTaken() == null ? "" : e.timeTaken().toPlainString() + " s",
+                112, "mono", OverrunStyle.ELLIPSIS, false));
+        getColumns().add(column("start", Entry::startTime, 240, "mono", OverrunStyle.ELLIPSIS, false));
+        getColumns().add(column("end", Entry::endTime, 240, "mono", OverrunStyle.ELLIPSIS, false));
+        widthProperty().addListener(o -> fit());
+        for (TableColumn<Entry, ?> c : getColumns()) {
+            if (c != transaction && c != hash) {
+                c.widthProperty().addListener(o -> fit());
+            }
+        }
+        skinProperty().addListener(o -> {
+            for (Node n : lookupAll(".scroll-bar")) {
+                if (n instanceof ScrollBar bar && bar.getOrientation() == Orientation.VERTICAL) {
+                    bar.visibleProperty().addListener(v -> fit());
+                    bar.widthProperty().addListener(v -> fit());
+                    verticalBar = bar;
+                }
+            }
+        });
 
         getSelectionModel().selectedItemProperty().addListener((obs, old, e) -> {
             if (e != null) {
                 onPick.accept(e);
             }
         });
-        entries.addListener((ListChangeListener<Entry>) c -> {
-            while (c.next()) {
-                if (c.wasAdded() && c.getTo() == entries.size()) {
-                    // Keep the newest visible, once the table itself has taken the change in.
-                    javafx.application.Platform.runLater(() -> scrollTo(getItems().size() - 1));
-                }
+        ledger.addListener((ListChangeListener<Entry>) c -> {
+            Entry newest = appended(c);
+            if (newest != null) {
+                // Once the table has taken the change in.
+                Platform.runLater(() -> reveal(newest));
             }
         });
 
@@ -78,6 +130,91 @@ final class LedgerTable extends TableView<Entry> {
         });
     }
 
+    /**
+     * Gives the transaction and the hash the width the other columns leave: the hash 40 % of it, between
+     * {@value #HASH_MIN} px and its full length, the transaction the rest, at least {@value #TRANSACTION_MIN} px.
+     */
+    private void fit() {
+        double room = getWidth() - snappedLeftInset() - snappedRightInset() - 2;
+        if (verticalBar != null && verticalBar.isVisible()) {
+            room -= verticalBar.getWidth();
+        }
+        double others = 0;
+        for (TableColumn<Entry, ?> c : getColumns()) {
+            if (c != transaction && c != hash && c.isVisible()) {
+                others += c.getWidth();
+            }
+        }
+        double rest = Math.floor(room - others);
+        double h = Math.max(HASH_MIN, Math.min(HASH_MAX, Math.floor(rest * 0.4)));
+        hash.setPrefWidth(h);
+        transaction.setPrefWidth(Math.max(TRANSACTION_MIN, rest - h));
+    }
+
+    /** The entry's position in the ledger, from 1; null if it is not in it. */
+    Integer position(Entry e) {
+        Integer i = positions.get(e);
+        return i == null ? null : i + 1;
+    }
+
+    /** Scrolls the table, as little as needed, to show {@code e}. */
+    private void reveal(Entry e) {
+        Integer i = positions.get(e);
+        if (i == null || i >= ledger.size() || ledger.get(i) != e) {
+            return;
+        }
+        int row = view.getViewIndex(i);
+        if (row < 0) {
+            return;
+        }
+        if (lookup(".virtual-flow") instanceof VirtualFlow<?> flow) {
+            layout(); // the flow learns of the new row count in a layout pass; until then it can't scroll to it
+            flow.scrollTo(row);
+        } else {
+            scrollTo(row);
+        }
+    }
+
+    /** The entry a change appended at the end of the ledger, if that is all it did. */
+    private Entry appended(ListChangeListener.Change<? extends Entry> c) {
+        c.reset();
+        Entry last = null;
+        while (c.next()) {
+            if (c.wasAdded() && !c.wasRemoved() && c.getTo() == ledger.size()) {
+                last = ledger.get(ledger.size() - 1);
+            }
+        }
+        c.reset();
+        return last;
+    }
+
+    private void updatePositions(ListChangeListener.Change<? extends Entry> c) {
+        boolean appendOnly = true;
+        int from = ledger.size();
+        while (c.next()) {
+            if (c.wasAdded() && !c.wasRemoved() && !c.wasPermutated() && c.getTo() == ledger.size()) {
+                from = Math.min(from, c.getFrom());
+            } else {
+                appendOnly = false;
+            }
+        }
+        c.reset();
+        if (!appendOnly) {
+            reindex();
+            return;
+        }
+        for (int i = from; i < ledger.size(); i++) {
+            positions.put(ledger.get(i), i);
+        }
+    }
+
+    private void reindex() {
+        positions.clear();
+        for (int i = 0; i < ledger.size(); i++) {
+            positions.put(ledger.get(i), i);
+        }
+    }
+
     private void copy(Function<Entry, String> what) {
         Entry e = getSelectionModel().getSelectedItem();
         if (e != null) {
@@ -88,17 +225,31 @@ final class LedgerTable extends TableView<Entry> {
     }
 
     private static TableColumn<Entry, String> column(String title, Function<Entry, String> value, double width,
-            String styleClass) {
+            String styleClass, OverrunStyle overrun, boolean tooltip) {
         TableColumn<Entry, String> c = new TableColumn<>(title);
-        c.setCellValueFactory(cell -> constant(value.apply(cell.getValue())));
         c.setPrefWidth(width);
+        c.setId("column-" + title.replace(' ', '-'));
+        c.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
+        c.setCellFactory(col -> new TableCell<>() {
+            private final Tooltip tip = new Tooltip();
+
+            {
+                setTextOverrun(overrun);
+            }
+
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty ? null : item);
+                if (tooltip) { // the full text on hover, where the column may have to shorten it
+                    tip.setText(item);
+                    setTooltip(empty || item == null ? null : tip);
+                }
+            }
+        });
         if (styleClass != null) {
             c.getStyleClass().add(styleClass);
         }
         return c;
-    }
-
-    private static ObservableValue<String> constant(String s) {
-        return new ReadOnlyObjectWrapper<>(s);
     }
 }

@@ -7,38 +7,79 @@ import dev.powrace.node.Settings;
 import dev.powrace.pow.EngineFactory;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import java.util.prefs.Preferences;
 import javafx.application.Platform;
+import javafx.beans.InvalidationListener;
+import javafx.event.EventHandler;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
 import javafx.scene.control.ButtonType;
 import javafx.scene.image.Image;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
 import javafx.stage.WindowEvent;
 
-/** Opens the powrace window on a stage: the nodes, the dashboard and the view, or a dialog saying why not. */
+/**
+ * Opens the powrace window on a stage: the nodes, the dashboard and the view, or a dialog saying why not. The
+ * window opens where it was last closed, or at 1280x800 (see {@link WindowPlacement}).
+ */
 public final class Window {
     private final Session session;
     private final Dashboard dashboard;
     private final MainView view;
     private final ExecutorService io;
+    private final Stage stage;
+    private final Preferences prefs;
+    private final EventHandler<WindowEvent> onHidden = e -> close();
+    private final InvalidationListener trackBounds = o -> trackBounds();
+    /**
+     * The window's bounds when last neither maximized, iconified nor full screen: what is saved. A window closed
+     * maximized opens at these bounds, not maximized: under openbox, maximizing a window that has just been
+     * mapped made the window manager take the screen for its normal size, so that un-maximizing it did nothing.
+     */
+    private Rectangle2D normalBounds;
+    private boolean closed;
 
-    private Window(Session session, Dashboard dashboard, MainView view, ExecutorService io) {
+    private Window(Session session, Dashboard dashboard, MainView view, ExecutorService io, Stage stage,
+            Preferences prefs) {
         this.session = session;
         this.dashboard = dashboard;
         this.view = view;
         this.io = io;
+        this.stage = stage;
+        this.prefs = prefs;
     }
 
     /**
      * Starts the nodes and shows the window on {@code stage}. If the ledger can't be used or a port is taken,
      * shows an error dialog instead and calls {@code onFatal} when it is closed; returns null.
-     * Closing the window stops the nodes and the mining.
+     * Closing the window stops the nodes and the mining. The window's bounds are remembered in the preferences
+     * node that {@link WindowPlacement#defaultNode} names.
      */
     public static Window open(Stage stage, Settings settings, Path ledgerPath, EngineFactory engines,
             Runnable onFatal) {
+        return open(stage, settings, ledgerPath, engines, onFatal, () -> WindowPlacement.defaultNode().orElse(null));
+    }
+
+    /**
+     * As {@link #open(Stage, Settings, Path, EngineFactory, Runnable)}, remembering the window's size and
+     * position in {@code prefs} (null: not at all).
+     */
+    static Window open(Stage stage, Settings settings, Path ledgerPath, EngineFactory engines, Runnable onFatal,
+            Preferences prefs) {
+        return open(stage, settings, ledgerPath, engines, onFatal, () -> prefs);
+    }
+
+    /** {@code prefs} is asked for its node only once the nodes run, so a window that can't open touches none. */
+    private static Window open(Stage stage, Settings settings, Path ledgerPath, EngineFactory engines, Runnable onFatal,
+            Supplier<Preferences> prefs) {
         Session session;
         try {
             session = Session.open(settings, ledgerPath, engines);
@@ -59,22 +100,61 @@ public final class Window {
         session.network().referee().addListener(dashboard);
         session.ledger().repairNote().ifPresent(dashboard::reportProblem);
         MainView view = new MainView(dashboard);
-        Window window = new Window(session, dashboard, view, io);
+        Window window = new Window(session, dashboard, view, io, stage, prefs.get());
 
-        Scene scene = new Scene(view.root(), 1280, 800);
+        Scene scene = new Scene(view.root());
         scene.getStylesheets().add(Resources.url("powrace.css"));
         stage.setScene(scene);
         stage.setTitle("powrace — proof-of-work race");
         stage.getIcons().add(new Image(Resources.url("icon.png")));
-        stage.setMinWidth(960);
-        stage.setMinHeight(640);
-        stage.setWidth(1280); // some window managers otherwise open it at its minimum size
-        stage.setHeight(800);
-        stage.addEventHandler(WindowEvent.WINDOW_HIDDEN, e -> window.close());
-        stage.show();
+        window.place();
+        stage.addEventHandler(WindowEvent.WINDOW_HIDDEN, window.onHidden);
         view.field().requestFocus();
         window.loadLedger();
         return window;
+    }
+
+    /**
+     * Sizes and shows the stage. The bounds are set before {@code show()}, so that the window appears at its
+     * size where that is honored (a bare X server, Monocle), and again right after it: under openbox, JavaFX
+     * 21's GTK backend loses a size set before the window is mapped (on a 1440x900 screen the window opened at
+     * its minimum size, 960x640, or at GTK's default 200x200 with no minimum set), while a size set once it is
+     * mapped is honored.
+     */
+    private void place() {
+        List<Rectangle2D> screens = new ArrayList<>();
+        screens.add(Screen.getPrimary().getVisualBounds());
+        for (Screen s : Screen.getScreens()) {
+            if (!s.equals(Screen.getPrimary())) {
+                screens.add(s.getVisualBounds());
+            }
+        }
+        Optional<Rectangle2D> saved = prefs == null ? Optional.empty() : WindowPlacement.load(prefs);
+        Rectangle2D bounds = WindowPlacement.choose(screens, saved);
+        Rectangle2D screen = screens.stream().filter(b -> b.intersects(bounds)).findFirst().orElse(screens.get(0));
+        stage.setMinWidth(WindowPlacement.minWidth(screen));
+        stage.setMinHeight(WindowPlacement.minHeight(screen));
+        setBounds(bounds);
+        normalBounds = bounds;
+        stage.show();
+        setBounds(bounds);
+        for (var property : List.of(stage.xProperty(), stage.yProperty(), stage.widthProperty(), stage.heightProperty(),
+                stage.maximizedProperty(), stage.iconifiedProperty(), stage.fullScreenProperty())) {
+            property.addListener(trackBounds);
+        }
+    }
+
+    private void setBounds(Rectangle2D b) {
+        stage.setX(b.getMinX());
+        stage.setY(b.getMinY());
+        stage.setWidth(b.getWidth());
+        stage.setHeight(b.getHeight());
+    }
+
+    private void trackBounds() {
+        if (stage.isShowing() && !stage.isMaximized() && !stage.isIconified() && !stage.isFullScreen()) {
+            normalBounds = new Rectangle2D(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight());
+        }
     }
 
     /** Reads the entries already in the file without holding up the window. */
@@ -105,8 +185,23 @@ public final class Window {
         return session;
     }
 
-    /** Stops the sampling, the mining and the listeners. */
+    /**
+     * Remembers the window's bounds, and stops the sampling, the mining and the listeners. Called when the
+     * window is closed; safe to call again.
+     */
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stage.removeEventHandler(WindowEvent.WINDOW_HIDDEN, onHidden);
+        for (var property : List.of(stage.xProperty(), stage.yProperty(), stage.widthProperty(), stage.heightProperty(),
+                stage.maximizedProperty(), stage.iconifiedProperty(), stage.fullScreenProperty())) {
+            property.removeListener(trackBounds);
+        }
+        if (prefs != null && normalBounds != null) {
+            WindowPlacement.save(prefs, normalBounds);
+        }
         view.stop();
         io.shutdownNow();
         session.close();

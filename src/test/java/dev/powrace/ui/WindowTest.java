@@ -14,13 +14,19 @@ import dev.powrace.pow.EngineFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.prefs.Preferences;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,15 +43,29 @@ class WindowTest {
     @TempDir
     Path dir;
 
+    /** The window's bounds are remembered here, a node of this test's own, removed afterwards. */
+    final Preferences prefs = Preferences.userRoot().node("/powrace-test/" + UUID.randomUUID());
+    final Settings settings = Settings.defaults().withPorts(List.of(0, 0, 0)).withDifficulty(3);
     Window window;
     Stage stage;
 
     @Start
     void start(Stage stage) {
         this.stage = stage;
-        Settings settings = Settings.defaults().withPorts(List.of(0, 0, 0)).withDifficulty(3);
-        window = Window.open(stage, settings, dir.resolve("ledger.json"), EngineFactory.digest(), () -> {});
+        window = Window.open(stage, settings, dir.resolve("ledger.json"), EngineFactory.auto(), () -> {}, prefs);
         stage.requestFocus(); // TestFX issue 749 on JavaFX 20+
+    }
+
+    @AfterEach
+    void closeAndForget() throws Exception {
+        WaitForAsyncUtils.asyncFx(window::close).get(10, TimeUnit.SECONDS);
+        Preferences parent = prefs.parent();
+        prefs.removeNode();
+        parent.flush();
+    }
+
+    static Rectangle2D bounds(Stage s) {
+        return new Rectangle2D(s.getX(), s.getY(), s.getWidth(), s.getHeight());
     }
 
     static void await(String what, Callable<Boolean> condition) throws Exception {
@@ -165,5 +185,45 @@ class WindowTest {
         Thread.sleep(300);
         assertEquals(after, nodes.stream().mapToLong(Node::hashes).sum(), "no node hashes after the window closed");
         assertEquals(0, Ledger.readAll(ledger()).size());
+    }
+
+    @Test
+    void theWindowOpensAt1280x800OrAsLargeAsTheScreenAllows(FxRobot robot) throws Exception {
+        Rectangle2D screen = fx(() -> Screen.getPrimary().getVisualBounds());
+        double w = Math.min(1280, screen.getWidth());
+        double h = Math.min(800, screen.getHeight());
+        Rectangle2D expected = new Rectangle2D(screen.getMinX() + (screen.getWidth() - w) / 2,
+                screen.getMinY() + (screen.getHeight() - h) / 2, w, h);
+        assertEquals(expected, fx(() -> bounds(stage)), "on a " + screen.getWidth() + "x" + screen.getHeight() + " screen");
+        if (screen.getWidth() >= 1280 && screen.getHeight() >= 800) {
+            assertEquals(1280, fx(stage::getWidth));
+            assertEquals(800, fx(stage::getHeight));
+        }
+        assertTrue(fx(stage::getMinWidth) <= w && fx(stage::getMinHeight) <= h, "a minimum size that fits the screen");
+    }
+
+    @Test
+    void theWindowOpensWhereItWasLastClosed(FxRobot robot) throws Exception {
+        Rectangle2D moved = new Rectangle2D(40, 30, 1000, 700);
+        robot.interact(() -> {
+            stage.setX(moved.getMinX());
+            stage.setY(moved.getMinY());
+            stage.setWidth(moved.getWidth());
+            stage.setHeight(moved.getHeight());
+        });
+        robot.interact(stage::close);
+        assertEquals(Optional.of(moved), WindowPlacement.load(prefs),
+                "saved when the window closed");
+
+        // The next run, on a stage of its own.
+        Stage next = fx(Stage::new);
+        Window reopened = fx(() -> Window.open(next, settings, dir.resolve("ledger.json"), EngineFactory.digest(),
+                () -> {}, prefs));
+        try {
+            assertEquals(moved, fx(() -> bounds(next)));
+        } finally {
+            robot.interact(next::close);
+            assertTrue(reopened != null);
+        }
     }
 }
