@@ -282,8 +282,9 @@ class RefereeTest {
         Referee referee = referee(8);
         Race race = referee.join("Node1", "too hard to finish");
         AtomicBoolean stop = new AtomicBoolean();
-        Future<Attempt> f = pool.submit(() -> referee.run(race, "Node1", stop::get, new HashMeter()));
-        Events.await("hashes", () -> !events.started.isEmpty());
+        HashMeter meter = new HashMeter();
+        Future<Attempt> f = pool.submit(() -> referee.run(race, "Node1", stop::get, meter));
+        Events.await("hashes", () -> meter.get() > 0);
         stop.set(true);
         Attempt a = f.get(30, TimeUnit.SECONDS);
         assertEquals(Outcome.STOPPED, a.outcome());
