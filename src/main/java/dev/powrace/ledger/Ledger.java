@@ -126,7 +126,7 @@ public final class Ledger implements Closeable {
                 ObjectArray.Walk walk = walk(path, channel, 0, ObjectArray.From.START);
                 String note = null;
                 if (walk.torn()) {
-                    note = writable ? repair(path, channel, walk)
+                    note = writable ? repair(path, channel, walk, walk.objects())
                             : "ends with an unfinished entry left by an interrupted write (" + (walk.size() - walk.end())
                                     + " bytes after entry " + walk.objects() + "); it is read-only, so it is not repaired";
                 }
@@ -218,8 +218,9 @@ public final class Ledger implements Closeable {
         ObjectArray.Walk walk = fromHere
                 ? walk(path, channel, end, entries > 0 ? ObjectArray.From.AFTER_ELEMENT : ObjectArray.From.AFTER_OPEN)
                 : walk(path, channel, 0, ObjectArray.From.START);
-        String note = walk.torn() ? repair(path, channel, walk) : null;
-        saw(walk, (fromHere ? entries : 0) + walk.objects());
+        long total = (fromHere ? entries : 0) + walk.objects();
+        String note = walk.torn() ? repair(path, channel, walk, total) : null;
+        saw(walk, total);
         return note;
     }
 
@@ -300,7 +301,7 @@ public final class Ledger implements Closeable {
             return ObjectArray.walk(ObjectArray.Source.of(channel), from, where, visitor);
         } catch (ObjectArray.Malformed e) {
             throw new LedgerException(path, from == 0 ? e.getMessage()
-                    : "is no longer a JSON array of objects (" + e.getMessage() + "); not writing to it");
+                    : "was changed by something else: after byte " + from + " it " + e.getMessage() + "; not writing to it");
         }
     }
 
@@ -308,7 +309,8 @@ public final class Ledger implements Closeable {
      * Keeps a copy of the damaged file, then cuts it back to the end of its last complete entry and closes the
      * array again. Returns what was done, in one line.
      */
-    private static String repair(Path path, FileChannel channel, ObjectArray.Walk walk) throws IOException {
+    private static String repair(Path path, FileChannel channel, ObjectArray.Walk walk, long entries)
+            throws IOException {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
         Path copy = path.resolveSibling(path.getFileName() + ".damaged-" + stamp);
         for (int i = 2; Files.exists(copy); i++) {
@@ -332,8 +334,8 @@ public final class Ledger implements Closeable {
             at += channel.write(close, at);
         }
         channel.force(true);
-        return "repaired a torn end left by an interrupted write: kept the " + walk.objects()
-                + (walk.objects() == 1 ? " complete entry" : " complete entries") + " and dropped the "
+        return "repaired a torn end left by an interrupted write: kept the " + entries
+                + (entries == 1 ? " complete entry" : " complete entries") + " and dropped the "
                 + (walk.size() - walk.end()) + " bytes after them (an unfinished append, never announced); "
                 + "the damaged file was kept as " + copy.getFileName();
     }

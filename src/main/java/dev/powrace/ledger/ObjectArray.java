@@ -30,8 +30,8 @@ import java.nio.charset.StandardCharsets;
  * blocking parser alone can't: it reports some cut-off values, such as {@code 0.} or a partial {@code true}, as
  * syntax errors rather than as an early end.
  *
- * <p>One shape that is not a prefix also counts as torn: a comma and then the old closing bracket
- * ({@code },]}). An append that wrote only its first byte over the old {@code \n]\n} leaves it.
+ * <p>One shape that is not a prefix also counts as torn: a comma, then the old closing bracket, after the last
+ * complete object. An append that wrote only its first byte, the comma, over the old {@code \n]\n} leaves it.
  */
 final class ObjectArray {
     /** Where a walk starts. */
@@ -160,8 +160,8 @@ final class ObjectArray {
             }
             for (t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
                 if (t != JsonToken.START_OBJECT) {
-                    throw new Malformed((from == 0 ? "entry " + (objects + 1) : "an element") + " is not a JSON object ("
-                            + where(p, from, shift) + ")");
+                    throw new Malformed(from == 0 ? "entry " + (objects + 1) + " is not a JSON object (" + where(p, from, shift) + ")"
+                            : "has an element that is not a JSON object (" + where(p, from, shift) + ")");
                 }
                 visitor.object(p);
                 // Databind clears the END_OBJECT it stops on; the token's location stays.
