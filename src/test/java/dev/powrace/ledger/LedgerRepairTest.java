@@ -1,5 +1,6 @@
 package dev.powrace.ledger;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -395,22 +396,26 @@ class LedgerRepairTest {
                 two.substring(0, f.at()) + ",\n[1]\n]\n",
                 // the closing bracket, then the start of another entry
                 two + ",\n{\"node\":\"x\"");
-        for (String content : bad) {
-            Path file = dir.resolve("ledger.json");
-            Files.writeString(file, content, StandardCharsets.UTF_8);
-            byte[] before = Files.readAllBytes(file);
+        List<org.junit.jupiter.api.function.Executable> checks = new ArrayList<>();
+        for (int i = 0; i < bad.size(); i++) {
+            String content = bad.get(i);
+            Path file = dir.resolve("ledger-" + i + ".json");
             String shown = content.length() > 60 ? content.substring(0, 60) + "..." : content;
-            for (Checked action : List.<Checked>of(() -> Ledger.open(file).close(), () -> Ledger.readAll(file),
-                    () -> Audit.check(file))) {
-                LedgerException e = assertThrows(LedgerException.class, action::run, shown);
-                assertTrue(e.getMessage().startsWith(file.toAbsolutePath().toString())
-                        || e.getMessage().startsWith(file.toString()), e.getMessage());
-                assertEquals(1, e.getMessage().lines().count(), "one line: " + e.getMessage());
-                assertArrayEquals(before, Files.readAllBytes(file), "unchanged: " + shown);
-            }
-            try (Stream<Path> files = Files.list(dir)) {
-                assertEquals(List.of(), files.filter(p -> p.toString().contains("damaged")).toList(), shown);
-            }
+            checks.add(() -> {
+                Files.writeString(file, content, StandardCharsets.UTF_8);
+                byte[] before = Files.readAllBytes(file);
+                for (Checked action : List.<Checked>of(() -> Ledger.open(file).close(), () -> Ledger.readAll(file),
+                        () -> Audit.check(file))) {
+                    LedgerException e = assertThrows(LedgerException.class, action::run, shown);
+                    assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+                    assertEquals(1, e.getMessage().lines().count(), "one line: " + e.getMessage());
+                    assertArrayEquals(before, Files.readAllBytes(file), "unchanged: " + shown);
+                }
+            });
+        }
+        assertAll(checks);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(), files.filter(p -> p.toString().contains("damaged")).toList());
         }
     }
 
@@ -465,7 +470,13 @@ class LedgerRepairTest {
                     }
                 }
                 int copies = i + 1;
-                await("the tear to be repaired", () -> countDamaged(dir) == copies);
+                await("the tear to be repaired", () -> {
+                    for (Process p : children) {
+                        assertTrue(p.isAlive(), "a writer stopped: " + Files.readString(dir.resolve("P1.log"))
+                                + Files.readString(dir.resolve("P2.log")));
+                    }
+                    return countDamaged(dir) == copies;
+                });
             }
         } finally {
             Files.writeString(stop, "");
