@@ -4,10 +4,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.powrace.pow.Puzzle;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,8 +39,8 @@ public final class Audit {
     public static Report check(Path path) throws LedgerException {
         List<Raw> raws = new ArrayList<>();
         ObjectArray.Walk walk;
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            walk = Ledger.walk(path, channel, 0, ObjectArray.From.START, p -> raws.add(read(p)));
+        try {
+            walk = Ledger.walkShared(path, p -> raws.add(read(p)));
         } catch (NoSuchFileException e) {
             throw new LedgerException(path, "does not exist");
         } catch (LedgerException e) {
@@ -54,7 +52,7 @@ public final class Audit {
                 ? Optional.of("ends with an unfinished entry left by an interrupted write (" + (walk.size() - walk.end())
                         + " bytes, not counted); powrace repairs it the next time it opens the ledger or appends to it")
                 : Optional.empty();
-        // Parsing is sequential; the hashing and the time checks use every core.
+        // Parsing is sequential (and holds the lock); the hashing and the time checks use every core.
         List<Problem> problems = java.util.stream.IntStream.range(0, raws.size()).parallel()
                 .mapToObj(i -> {
                     Raw r = raws.get(i);

