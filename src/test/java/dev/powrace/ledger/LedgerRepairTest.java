@@ -179,12 +179,13 @@ class LedgerRepairTest {
         Fixture f = fixture(tx);
         int n = f.record.length;
         assertTrue(n > 300_000, "escaping inflates the entry to " + n + " bytes");
-        // Every cut in the first 4 KiB and the last 2 KiB (the fields after the transaction, the ends of its escapes)
-        // and every 97th between: the walk finds the tear and where to cut. In memory, on every core.
-        List<Integer> cuts = IntStream.rangeClosed(0, n).filter(k -> k < 4096 || k > n - 2048 || k % 97 == 0).boxed()
+        // Every cut in the first 4 KiB (every kind of escape, cut at each of its bytes, several times over) and the
+        // last 1 KiB (the fields after the transaction), and every 97th between: the walk finds the tear and where
+        // to cut. In memory, on every core. Zeros after a sample of those cuts.
+        List<Integer> cuts = IntStream.rangeClosed(0, n).filter(k -> k < 4096 || k > n - 1024 || k % 97 == 0).boxed()
                 .toList();
         cuts.parallelStream().forEach(k -> walkAfterTear(f, k, Tear.PREFIX));
-        cuts.parallelStream().filter(k -> k % 97 == 0 || k > n - 100).forEach(k -> walkAfterTear(f, k, Tear.ZEROS));
+        cuts.parallelStream().filter(k -> k % 485 == 0 || k > n - 100).forEach(k -> walkAfterTear(f, k, Tear.ZEROS));
         // And through files, with the repair, the copy, the audit and a new append, at a sample of those cuts.
         for (int i = 0; i < cuts.size(); i += 499) {
             openAfterTear(f, cuts.get(i), i % 2 == 0 ? Tear.PREFIX : Tear.ZEROS);
