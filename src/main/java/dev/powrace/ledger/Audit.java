@@ -1,11 +1,9 @@
 package dev.powrace.ledger;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.powrace.pow.Puzzle;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +24,8 @@ public final class Audit {
     /**
      * @param entries how many entries were checked
      * @param problems the entries that failed, in file order
-     * @param tornTail set if the file ends with a torn line that the next open will repair (it is not counted)
+     * @param tornTail set if the file ends with an unfinished entry that the next open or append repairs (it is not
+     *        counted)
      */
     public record Report(long entries, List<Problem> problems, Optional<String> tornTail) {
         public boolean valid() {
@@ -38,61 +37,22 @@ public final class Audit {
 
     /** Reads and checks a ledger; throws if it can't be read or is not a JSON array of objects. */
     public static Report check(Path path) throws LedgerException {
-        byte[] bytes;
+        List<Raw> raws = new ArrayList<>();
+        ObjectArray.Walk walk;
         try {
-            bytes = Files.readAllBytes(path);
+            walk = Ledger.walkShared(path, p -> raws.add(read(p)));
         } catch (NoSuchFileException e) {
             throw new LedgerException(path, "does not exist");
+        } catch (LedgerException e) {
+            throw e;
         } catch (IOException e) {
             throw new LedgerException(path, "can't be read: " + Ledger.reason(e), e);
         }
-        try {
-            return check(bytes, Optional.empty());
-        } catch (JsonProcessingException | LedgerShapeException e) {
-            Optional<byte[]> repaired = Ledger.repairTornTail(bytes);
-            if (repaired.isPresent()) {
-                try {
-                    return check(repaired.get(), Optional.of("the last line is torn by an interrupted write; "
-                            + "powrace repairs it the next time it opens the ledger"));
-                } catch (IOException | LedgerShapeException ignored) {
-                    // fall through to the original error
-                }
-            }
-            String why = e instanceof JsonProcessingException j ? Ledger.describe(j) : e.getMessage();
-            throw new LedgerException(path, why);
-        } catch (IOException e) {
-            throw new LedgerException(path, "can't be read: " + Ledger.reason(e), e);
-        }
-    }
-
-    private static final class LedgerShapeException extends Exception {
-        LedgerShapeException(String message) {
-            super(message);
-        }
-    }
-
-    /** One entry's fields as read; a field of the wrong JSON type reads as null. */
-    private record Raw(String node, String transaction, Long nonce, String hash, Integer difficulty, Double timeTaken,
-            String startTime, String endTime) {}
-
-    private static Report check(byte[] bytes, Optional<String> torn) throws IOException, LedgerShapeException {
-        List<Raw> raws = new ArrayList<>();
-        try (JsonParser parser = Ledger.JSON.createParser(bytes)) {
-            JsonToken first = parser.nextToken();
-            if (first != JsonToken.START_ARRAY) {
-                throw new LedgerShapeException(first == null ? "is empty" : "is not a JSON array");
-            }
-            for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
-                if (t != JsonToken.START_OBJECT) {
-                    throw new LedgerShapeException("entry " + (raws.size() + 1) + " is not a JSON object");
-                }
-                raws.add(read(parser));
-            }
-            if (parser.nextToken() != null) {
-                throw new LedgerShapeException("has data after the closing ]");
-            }
-        }
-        // Parsing is sequential; the hashing and the time checks use every core.
+        Optional<String> torn = walk.torn()
+                ? Optional.of("ends with an unfinished entry left by an interrupted write (" + (walk.size() - walk.end())
+                        + " bytes, not counted); powrace repairs it the next time it opens the ledger or appends to it")
+                : Optional.empty();
+        // Parsing is sequential (and holds the lock); the hashing and the time checks use every core.
         List<Problem> problems = java.util.stream.IntStream.range(0, raws.size()).parallel()
                 .mapToObj(i -> {
                     Raw r = raws.get(i);
@@ -103,6 +63,10 @@ public final class Audit {
                 .toList();
         return new Report(raws.size(), problems, torn);
     }
+
+    /** One entry's fields as read; a field of the wrong JSON type reads as null. */
+    private record Raw(String node, String transaction, Long nonce, String hash, Integer difficulty, Double timeTaken,
+            String startTime, String endTime) {}
 
     /** Reads one object's fields, the parser standing on its START_OBJECT. */
     private static Raw read(JsonParser p) throws IOException {

@@ -5,19 +5,11 @@ import java.nio.file.Path;
 
 /** The ledger can't be read or written. The message is one line a person can act on. */
 public final class LedgerException extends IOException {
-    private final Path path;
-
     public LedgerException(Path path, String problem) {
         super(path + ": " + problem);
-        this.path = path;
     }
 
     public LedgerException(Path path, String problem, Throwable cause) {
         super(path + ": " + problem, cause);
-        this.path = path;
-    }
-
-    public Path path() {
-        return path;
     }
 }

@@ -238,12 +238,14 @@ public final class Referee implements Closeable {
         Entry entry = new Entry(a.node(), race.transaction(), a.nonce(), a.hash(), race.difficulty(),
                 Entry.seconds(a.elapsedNanos()), Timestamps.format(a.start()), Timestamps.format(a.end()),
                 a.hashes());
+        Optional<String> repaired;
         try {
-            ledger.append(entry);
+            repaired = ledger.append(entry);
         } catch (LedgerException e) {
             problem("race " + race.id() + " won by " + a.node() + " is not recorded: " + e.getMessage());
             return;
         }
+        repaired.ifPresent(note -> problem(ledger.path() + ": " + note));
         publish(l -> l.won(race, entry), race);
     }
 

@@ -64,7 +64,7 @@ class CliTest {
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("does not exist"), missing.err());
         Path corrupt = dir.resolve("corrupt.json");
-        Files.writeString(corrupt, "[{\"node\": ");
+        Files.writeString(corrupt, "[{\"node\": ]");
         Run r = run("verify", "--ledger", corrupt.toString());
         assertEquals(2, r.code());
         assertEquals(1, r.err().lines().count(), r.err());

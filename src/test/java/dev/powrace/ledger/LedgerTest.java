@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.powrace.pow.Puzzle;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +51,9 @@ class LedgerTest {
                 Entry e = entry("Node" + (i % 3 + 1), "tx \"" + i + "\"\n\u001b[31m ✓");
                 ledger.append(e);
                 written.add(e);
-                assertEquals(i + 1, Ledger.countEntries(file), "a valid array after append " + (i + 1));
+                Audit.Report report = Audit.check(file);
+                assertEquals(i + 1, report.entries(), "a valid array after append " + (i + 1));
+                assertTrue(report.valid() && report.tornTail().isEmpty(), report.toString());
             }
             assertEquals(5, ledger.size());
         }
@@ -61,59 +62,6 @@ class LedgerTest {
         assertTrue(text.contains("\"time_taken\":0.000001234"), text);
         assertEquals(7, text.lines().count(), "one entry per line between the brackets");
         assertTrue(Audit.check(file).valid());
-    }
-
-    @Test
-    void aCorruptLedgerIsRefusedAndLeftUnchanged() throws Exception {
-        Path file = dir.resolve("ledger.json");
-        String[] bad = {"", "{}", "[1, 2]", "[{\"node\":\"Node1\"} {}]", "[{}]]", "not json"};
-        for (String content : bad) {
-            Files.writeString(file, content);
-            byte[] before = Files.readAllBytes(file);
-            LedgerException e = assertThrows(LedgerException.class, () -> Ledger.open(file), content);
-            assertTrue(e.getMessage().startsWith(file.toAbsolutePath().toString()), e.getMessage());
-            assertEquals(1, e.getMessage().lines().count(), "one line: " + e.getMessage());
-            assertArrayEquals(before, Files.readAllBytes(file), "unchanged: " + content);
-        }
-        // A damaged entry in the middle is not a torn tail: refused too.
-        Files.writeString(file, "[\n{\"a\":1},\n{\"a\":\n{\"a\":3}\n]\n");
-        byte[] before = Files.readAllBytes(file);
-        assertThrows(LedgerException.class, () -> Ledger.open(file));
-        assertArrayEquals(before, Files.readAllBytes(file));
-    }
-
-    @Test
-    void aTornLastLineIsRepairedWithACopyKept() throws Exception {
-        Path file = dir.resolve("ledger.json");
-        try (Ledger ledger = Ledger.open(file)) {
-            ledger.append(entry("Node1", "one"));
-            ledger.append(entry("Node2", "two"));
-        }
-        String whole = Files.readString(file);
-        // Every way an interrupted third append can leave the file.
-        String third = ",\n" + Ledger.JSON.writeValueAsString(entry("Node3", "three")) + "\n]\n";
-        String base = whole.substring(0, whole.lastIndexOf('}') + 1);
-        for (int cut = 1; cut < third.length() - 1; cut++) {
-            String torn = base + third.substring(0, cut);
-            Files.writeString(file, torn);
-            try (Ledger ledger = Ledger.open(file)) {
-                boolean thirdWhole = cut >= third.length() - 3;
-                assertEquals(thirdWhole ? 3 : 2, ledger.size(), "cut at " + cut);
-                assertTrue(ledger.repairNote().isPresent());
-            }
-            List<Entry> entries = Ledger.readAll(file);
-            assertEquals("two", entries.get(1).transaction());
-            assertTrue(Audit.check(file).valid());
-        }
-        try (var copies = Files.list(dir)) {
-            assertTrue(copies.anyMatch(p -> p.getFileName().toString().startsWith("ledger.json.damaged-")));
-        }
-        // Zero-filled tail, as a power cut can leave on some file systems.
-        Files.writeString(file, base + ",\n{\"node\":\"Nod");
-        Files.write(file, new byte[64], java.nio.file.StandardOpenOption.APPEND);
-        try (Ledger ledger = Ledger.open(file)) {
-            assertEquals(2, ledger.size());
-        }
     }
 
     @Test
@@ -130,6 +78,45 @@ class LedgerTest {
         List<Entry> entries = Ledger.readAll(file);
         assertEquals(200, entries.size());
         assertEquals(200, entries.stream().map(Entry::transaction).collect(Collectors.toSet()).size());
+    }
+
+    @Test
+    void readersWhileTwoWritersAppendSeeOnlyWholeEntries() throws Exception {
+        Path file = dir.resolve("ledger.json");
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        int reads = 0;
+        try (Ledger a = Ledger.open(file); Ledger b = Ledger.open(file)) {
+            List<Thread> writers = List.of(new Thread(() -> appendMany(a, "A", 300)), new Thread(() -> appendMany(b, "B", 300)));
+            writers.forEach(t -> {
+                t.setUncaughtExceptionHandler((th, e) -> failures.add(e));
+                t.start();
+            });
+            Thread ending = new Thread(() -> {
+                writers.forEach(t -> {
+                    try {
+                        t.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                writing.set(false);
+            });
+            ending.start();
+            long seen = 0;
+            while (writing.get()) {
+                List<Entry> entries = Ledger.readAll(file);
+                Audit.Report report = Audit.check(file);
+                assertTrue(report.valid() && report.tornTail().isEmpty(), report.toString());
+                assertTrue(entries.size() >= seen && report.entries() >= entries.size(), seen + " " + entries.size());
+                seen = report.entries();
+                reads++;
+            }
+            ending.join();
+        }
+        assertEquals(List.of(), failures);
+        assertEquals(600, Ledger.readAll(file).size());
+        assertTrue(reads > 0);
     }
 
     @Test
@@ -184,12 +171,43 @@ class LedgerTest {
     }
 
     @Test
+    void readingAnEntryOfTheWrongShapeNamesItWhileVerifyChecksTheRest() throws Exception {
+        Path file = dir.resolve("ledger.json");
+        String good = Ledger.JSON.writeValueAsString(entry("Node1", "good"));
+        Files.writeString(file, "[\n" + good + ",\n" + good.replaceFirst("\"nonce\":\\d+", "\"nonce\":\"many\"") + "\n]\n");
+        LedgerException e = assertThrows(LedgerException.class, () -> Ledger.readAll(file));
+        assertTrue(e.getMessage().contains("has an entry that can't be read at line 3"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        Audit.Report report = Audit.check(file);
+        assertEquals(2, report.entries());
+        assertEquals(List.of(2L), report.problems().stream().map(Audit.Problem::index).toList());
+    }
+
+    @Test
     void timestampsHaveSixFractionalDigitsAndAnOffset() {
         String t = Timestamps.format(Instant.parse("2026-11-25T10:03:42.123456789Z"));
         assertTrue(t.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}[+-]\\d\\d:\\d\\d"), t);
         assertTrue(t.contains(".123456"), t);
         assertEquals(Instant.parse("2026-11-25T10:03:42.123456Z"), Timestamps.parse(t).orElseThrow());
         assertTrue(Timestamps.parse("2026-11-25T10:03:42.123+00:00").isEmpty());
-        assertTrue(new File(".").exists());
+    }
+
+    @Test
+    void timestampsAreReadExactlyAndOnlyInTheLedgersShape() {
+        // Offsets either side of UTC, the date line and the epoch, to the microsecond.
+        assertEquals(Instant.parse("2026-11-25T15:33:42.123456Z"),
+                Timestamps.parse("2026-11-25T10:03:42.123456-05:30").orElseThrow());
+        assertEquals(Instant.parse("2026-11-24T20:03:42.000001Z"),
+                Timestamps.parse("2026-11-25T10:03:42.000001+14:00").orElseThrow());
+        assertEquals(-1, Timestamps.epochMicros("1969-12-31T23:59:59.999999+00:00"));
+        assertEquals(1_000_000L * 1_764_065_022L + 654_321,
+                Timestamps.epochMicros("2025-11-25T10:03:42.654321+00:00"));
+        for (String bad : new String[] {"2026-11-25 10:03:42.123456+00:00", "2026-11-25T10:03:42.123456Z",
+                "2026-13-25T10:03:42.123456+00:00", "2026-02-30T10:03:42.123456+00:00", "2026-11-25T24:03:42.123456+00:00",
+                "2026-11-25T10:03:42.12345x+00:00", "2026-11-25T10:03:42.123456+19:00", "2026-11-25T10:03:42.123456+00:60",
+                "2026-11-25T10:03:42.123456*00:00", "", null}) {
+            assertEquals(Long.MIN_VALUE, Timestamps.epochMicros(bad), bad);
+            assertTrue(Timestamps.parse(bad).isEmpty(), bad);
+        }
     }
 }
