@@ -337,4 +337,23 @@ class RefereeTest {
         assertTrue(events.threads.stream().noneMatch(t -> t.equals(miner) || t.startsWith("pool")),
                 "no listener runs on a mining thread: " + new LinkedHashSet<>(events.threads));
     }
+
+    @Test
+    void aTearLeftByAnotherWriterIsRepairedAtTheNextAppendAndReported() throws Exception {
+        Referee referee = referee(1);
+        referee.run(referee.join("Node1", "before the tear"), "Node1", () -> false, new HashMeter());
+        assertTrue(referee.sync(Duration.ofSeconds(30)));
+        // Another process sharing the file was killed in the middle of its append.
+        String whole = java.nio.file.Files.readString(ledger.path());
+        java.nio.file.Files.writeString(ledger.path(), whole.substring(0, whole.lastIndexOf(']'))
+                + ",\n{\"node\":\"Node9\",\"transaction\":\"torn ] }");
+        referee.run(referee.join("Node1", "after the tear"), "Node1", () -> false, new HashMeter());
+        assertTrue(referee.sync(Duration.ofSeconds(30)));
+        assertEquals(List.of("before the tear", "after the tear"),
+                Events.entries(ledger.path()).stream().map(Entry::transaction).toList());
+        assertTrue(Audit.check(ledger.path()).valid());
+        assertEquals(1, events.problems.size(), events.problems.toString());
+        assertTrue(events.problems.get(0).startsWith(ledger.path() + ": "), events.problems.get(0));
+        assertEquals(2, events.won.size(), "the win after the repair is announced");
+    }
 }
