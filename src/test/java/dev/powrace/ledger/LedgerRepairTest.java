@@ -1,5 +1,6 @@
 package dev.powrace.ledger;
 
+import dev.powrace.testing.Entries;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -81,8 +82,8 @@ class LedgerRepairTest {
 
     private Fixture fixture(String lastTransaction) throws Exception {
         Path file = dir.resolve("fixture.json");
-        List<Entry> first = List.of(LedgerTest.entry("Node1", "one ] }\""), LedgerTest.entry("Node2", "two {\"a\":[}"));
-        Entry last = LedgerTest.entry("Node3", lastTransaction);
+        List<Entry> first = List.of(Entries.valid("Node1", "one ] }\""), Entries.valid("Node2", "two {\"a\":[}"));
+        Entry last = Entries.valid("Node3", lastTransaction);
         byte[] two;
         try (Ledger ledger = Ledger.open(file)) {
             for (Entry e : first) {
@@ -241,7 +242,7 @@ class LedgerRepairTest {
             assertEquals(expected.size(), report.entries(), what);
             assertTrue(report.valid() && report.tornTail().isEmpty(), what + ": " + report);
             assertEquals(expected, Ledger.readAll(file), what);
-            Entry next = LedgerTest.entry("Node1", "after the repair");
+            Entry next = Entries.valid("Node1", "after the repair");
             assertEquals(Optional.empty(), ledger.append(next), what);
             expected.add(next);
         }
@@ -276,7 +277,7 @@ class LedgerRepairTest {
             expected.add(f.last());
         }
         boolean whole = isWhole(torn, complete ? f.three() : f.two());
-        Entry fromB = LedgerTest.entry("Node2", "B after the tear");
+        Entry fromB = Entries.valid("Node2", "B after the tear");
         Optional<String> note = b.append(fromB);
         expected.add(fromB);
         assertEquals(!whole, note.isPresent(), what + ": " + note);
@@ -287,7 +288,7 @@ class LedgerRepairTest {
         Audit.Report report = Audit.check(file);
         assertTrue(report.valid() && report.tornTail().isEmpty(), what + ": " + report);
         // A goes on too.
-        Entry fromA = LedgerTest.entry("Node1", "A again");
+        Entry fromA = Entries.valid("Node1", "A again");
         assertEquals(Optional.empty(), a.append(fromA), what);
         expected.add(fromA);
         assertEquals(expected, Ledger.readAll(file), what);
@@ -429,14 +430,14 @@ class LedgerRepairTest {
     void anAppendAfterSomethingElseDamagedTheFileIsRefusedAndChangesNothing() throws Exception {
         Path file = dir.resolve("ledger.json");
         try (Ledger a = Ledger.open(file); Ledger b = Ledger.open(file)) {
-            a.append(LedgerTest.entry("Node1", "one"));
-            b.append(LedgerTest.entry("Node2", "two"));
+            a.append(Entries.valid("Node1", "one"));
+            b.append(Entries.valid("Node2", "two"));
             String text = Files.readString(file);
             // Another program appends something that is not an entry, then the end of an array.
             Files.writeString(file, text.substring(0, text.length() - 3) + ",\n{\"node\": oops}\n]\n");
             byte[] before = Files.readAllBytes(file);
             for (Ledger l : List.of(a, b)) {
-                LedgerException e = assertThrows(LedgerException.class, () -> l.append(LedgerTest.entry("Node3", "three")));
+                LedgerException e = assertThrows(LedgerException.class, () -> l.append(Entries.valid("Node3", "three")));
                 assertTrue(e.getMessage().contains("not writing to it"), e.getMessage());
                 assertEquals(1, e.getMessage().lines().count(), e.getMessage());
                 assertArrayEquals(before, Files.readAllBytes(file));
@@ -513,7 +514,7 @@ class LedgerRepairTest {
             int n = 0;
             try (Ledger ledger = Ledger.open(file)) {
                 while (!Files.exists(stop)) {
-                    Optional<String> note = ledger.append(LedgerTest.entry(name, name + "-" + n));
+                    Optional<String> note = ledger.append(Entries.valid(name, name + "-" + n));
                     n++;
                     note.ifPresent(s -> System.out.println("repaired: " + s));
                     Thread.sleep(5);

@@ -18,19 +18,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.powrace.testing.Entries;
 
 class LedgerTest {
     @TempDir
     Path dir;
-
-    static Entry entry(String node, String tx) {
-        long nonce = 0;
-        while (!Puzzle.isSolution(tx, nonce, 1)) {
-            nonce++;
-        }
-        String now = Timestamps.format(Instant.now());
-        return new Entry(node, tx, nonce, Puzzle.hash(tx, nonce), 1, Entry.seconds(1234), now, now, nonce + 1);
-    }
 
     @Test
     void missingFileIsCreatedAsAnEmptyArray() throws Exception {
@@ -48,7 +40,7 @@ class LedgerTest {
         List<Entry> written = new ArrayList<>();
         try (Ledger ledger = Ledger.open(file)) {
             for (int i = 0; i < 5; i++) {
-                Entry e = entry("Node" + (i % 3 + 1), "tx \"" + i + "\"\n\u001b[31m ✓");
+                Entry e = Entries.valid("Node" + (i % 3 + 1), "tx \"" + i + "\"\n\u001b[31m ✓");
                 ledger.append(e);
                 written.add(e);
                 Audit.Report report = Audit.check(file);
@@ -158,7 +150,7 @@ class LedgerTest {
     @Test
     void auditNamesBadEntries() throws Exception {
         Path file = dir.resolve("ledger.json");
-        Entry good = entry("Node1", "good");
+        Entry good = Entries.valid("Node1", "good");
         String goodJson = Ledger.JSON.writeValueAsString(good);
         String wrongHash = goodJson.replace(good.hash(), "00" + good.hash().substring(2, 63) + "f");
         String badTime = goodJson.replace("\"start_time\":\"", "\"start_time\":\"x");
@@ -173,7 +165,7 @@ class LedgerTest {
     @Test
     void readingAnEntryOfTheWrongShapeNamesItWhileVerifyChecksTheRest() throws Exception {
         Path file = dir.resolve("ledger.json");
-        String good = Ledger.JSON.writeValueAsString(entry("Node1", "good"));
+        String good = Ledger.JSON.writeValueAsString(Entries.valid("Node1", "good"));
         Files.writeString(file, "[\n" + good + ",\n" + good.replaceFirst("\"nonce\":\\d+", "\"nonce\":\"many\"") + "\n]\n");
         LedgerException e = assertThrows(LedgerException.class, () -> Ledger.readAll(file));
         assertTrue(e.getMessage().contains("has an entry that can't be read at line 3"), e.getMessage());

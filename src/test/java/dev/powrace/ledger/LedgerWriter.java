@@ -1,5 +1,6 @@
 package dev.powrace.ledger;
 
+import dev.powrace.testing.Entries;
 import java.nio.file.Path;
 
 /** A child process for LedgerTest: appends N entries to a shared ledger. */
@@ -10,7 +11,7 @@ public final class LedgerWriter {
         int n = Integer.parseInt(args[2]);
         try (Ledger ledger = Ledger.open(file)) {
             for (int i = 0; i < n; i++) {
-                ledger.append(LedgerTest.entry(name, name + "-" + i));
+                ledger.append(Entries.valid(name, name + "-" + i));
             }
         }
     }
