@@ -140,7 +140,7 @@ class LedgerTest {
     private static void appendMany(Ledger ledger, String prefix, int n) {
         for (int i = 0; i < n; i++) {
             try {
-                ledger.append(entry(prefix, prefix + i));
+                ledger.append(Entries.valid(prefix, prefix + i));
             } catch (LedgerException e) {
                 throw new AssertionError(e);
             }
