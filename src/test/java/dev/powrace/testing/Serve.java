@@ -109,7 +109,7 @@ public final class Serve implements AutoCloseable {
         long t0 = System.nanoTime();
         long deadline = t0 + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            boolean gone = !process.isAlive() && tree.stream().noneMatch(ProcessHandle::isAlive)
+            boolean gone = !process.isAlive() && tree.stream().noneMatch(Serve::running)
                     && ports.stream().allMatch(Serve::free);
             if (gone) {
                 return Duration.ofNanos(System.nanoTime() - t0);
@@ -117,6 +117,22 @@ public final class Serve implements AutoCloseable {
             Thread.sleep(5);
         }
         return null;
+    }
+
+    /**
+     * True while the process runs. An exited process whose parent died stays a zombie until the machine's init
+     * reaps it, which in some containers takes a second or two; it holds no port and runs nothing.
+     */
+    static boolean running(ProcessHandle p) {
+        if (!p.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException gone) {
+            return !Files.isDirectory(Path.of("/proc")) && p.isAlive(); // no /proc: trust isAlive
+        }
     }
 
     /** Stops it as Ctrl-C's cousin does (SIGTERM), and makes sure nothing it started is left. */
