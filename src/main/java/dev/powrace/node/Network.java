@@ -3,6 +3,7 @@ package dev.powrace.node;
 import dev.powrace.ledger.Ledger;
 import dev.powrace.pow.EngineFactory;
 import dev.powrace.race.RaceListener;
+import dev.powrace.race.LocalReferee;
 import dev.powrace.race.Referee;
 import java.io.Closeable;
 import java.io.IOException;
@@ -37,7 +38,7 @@ public final class Network implements Closeable {
         } catch (UnknownHostException e) {
             throw new IOException("can't listen on '" + settings.bind() + "': unknown address");
         }
-        Referee referee = new Referee(ledger, settings.ports().size(), settings.difficulty(), settings.joinWindow(),
+        Referee referee = new LocalReferee(ledger, settings.ports().size(), settings.difficulty(), settings.joinWindow(),
                 engines);
         for (RaceListener l : listeners) {
             referee.addListener(l);

@@ -46,7 +46,7 @@ class RefereeTest {
     Ledger ledger;
     final Events events = new Events();
     final AtomicLong clock = new AtomicLong(1_000_000_000L);
-    final List<Referee> referees = new ArrayList<>();
+    final List<LocalReferee> referees = new ArrayList<>();
     final ExecutorService pool = Executors.newFixedThreadPool(3);
 
     @BeforeEach
@@ -57,18 +57,18 @@ class RefereeTest {
     @AfterEach
     void close() throws Exception {
         pool.shutdownNow();
-        referees.forEach(Referee::close);
+        referees.forEach(LocalReferee::close);
         ledger.close();
     }
 
-    Referee referee(int difficulty, EngineFactory engines) {
-        Referee r = new Referee(ledger, 3, difficulty, WINDOW, engines, clock::get);
+    LocalReferee referee(int difficulty, EngineFactory engines) {
+        LocalReferee r = new LocalReferee(ledger, 3, difficulty, WINDOW, engines, clock::get);
         r.addListener(events);
         referees.add(r);
         return r;
     }
 
-    Referee referee(int difficulty) {
+    LocalReferee referee(int difficulty) {
         return referee(difficulty, EngineFactory.auto());
     }
 
@@ -104,7 +104,7 @@ class RefereeTest {
             List<List<String>> orders = interleavings(n);
             assertEquals(n == 1 ? 6 : n == 2 ? 90 : 1680, orders.size());
             for (List<String> order : orders) {
-                Referee referee = new Referee(ledger, 3, 1, WINDOW, EngineFactory.digest(), clock::get);
+                LocalReferee referee = new LocalReferee(ledger, 3, 1, WINDOW, EngineFactory.digest(), clock::get);
                 Map<Race, List<String>> races = new LinkedHashMap<>();
                 Map<String, Integer> copies = new HashMap<>();
                 for (String node : order) {

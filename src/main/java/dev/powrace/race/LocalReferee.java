@@ -1,0 +1,310 @@
+package dev.powrace.race;
+
+import dev.powrace.ledger.Entry;
+import dev.powrace.ledger.Ledger;
+import dev.powrace.ledger.LedgerException;
+import dev.powrace.ledger.Timestamps;
+import dev.powrace.pow.EngineFactory;
+import dev.powrace.pow.HashMeter;
+import dev.powrace.pow.Puzzle;
+import dev.powrace.pow.Search;
+import dev.powrace.pow.Solution;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The referee of the nodes of one process: opens races, lets nodes join them, decides each race's winner and
+ * records it in the ledger.
+ *
+ * <p>Joining: a node's k-th copy of a text joins the oldest race for that text that is still open and that
+ * the node has not joined yet; if there is none, it opens a new race. A race is open from its first copy until
+ * every node has joined or the join window has passed. So N copies of a text to every node within the window
+ * make N races, in whatever order the copies arrive.
+ *
+ * <p>Each node searches from its own random 62-bit start nonce, so no two nodes hash the same input. The first
+ * valid nonce wins by compare-and-set; the others see the race decided within one batch of hashes and stop. A
+ * node that comes to a decided race does not mine it: it is late.
+ *
+ * <p>A mining thread only searches and publishes: the ledger is written on the referee's recorder thread and
+ * the listeners are told on its event thread, in the order things happened, so neither a slow disk nor a
+ * blocked terminal holds up a search or adds to its time.
+ */
+public final class LocalReferee implements Referee {
+    private final Ledger ledger;
+    private final int nodeCount;
+    private final long joinWindowNanos;
+    private final EngineFactory engines;
+    private final LongSupplier clock;
+    private final List<RaceListener> listeners = new CopyOnWriteArrayList<>();
+    private final Announcer announcer = new Announcer(listeners);
+    private final ExecutorService recorder = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "powrace-ledger");
+        t.setDaemon(true);
+        return t;
+    });
+    /** For each text, its races still open to joins, oldest first. Guarded by this. */
+    private final Map<String, Deque<Race>> open = new HashMap<>();
+    private volatile int difficulty;
+    private long nextId = 1;
+
+    public LocalReferee(Ledger ledger, int nodeCount, int difficulty, Duration joinWindow, EngineFactory engines) {
+        this(ledger, nodeCount, difficulty, joinWindow, engines, System::nanoTime);
+    }
+
+    /** @param clock monotonic nanoseconds, for join windows; tests pass their own */
+    LocalReferee(Ledger ledger, int nodeCount, int difficulty, Duration joinWindow, EngineFactory engines,
+            LongSupplier clock) {
+        if (nodeCount < 1) {
+            throw new IllegalArgumentException("need at least one node");
+        }
+        Puzzle.checkDifficulty(difficulty);
+        this.ledger = Objects.requireNonNull(ledger);
+        this.nodeCount = nodeCount;
+        this.difficulty = difficulty;
+        this.joinWindowNanos = joinWindow.toNanos();
+        this.engines = engines;
+        this.clock = clock;
+    }
+
+    @Override
+    public void addListener(RaceListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public Ledger ledger() {
+        return ledger;
+    }
+
+    @Override
+    public String engineName() {
+        return engines.name();
+    }
+
+    /** The difficulty of races opened from now on. */
+    @Override
+    public int difficulty() {
+        return difficulty;
+    }
+
+    @Override
+    public void setDifficulty(int difficulty) {
+        Puzzle.checkDifficulty(difficulty);
+        this.difficulty = difficulty;
+    }
+
+    /**
+     * A node received {@code transaction}: it joins the oldest open race for that text that it is not in yet,
+     * or opens a new one.
+     */
+    @Override
+    public synchronized Race join(String node, String transaction) {
+        long now = clock.getAsLong();
+        Deque<Race> races = open.computeIfAbsent(transaction, t -> new ArrayDeque<>());
+        expire(races, now);
+        Race race = null;
+        for (Race r : races) {
+            if (!r.has(node)) {
+                race = r;
+                break;
+            }
+        }
+        if (race == null) {
+            race = new Race(nextId++, transaction, difficulty, now);
+            races.addLast(race);
+        }
+        race.add(node);
+        if (race.size() >= nodeCount) {
+            races.remove(race); // everyone is in
+        }
+        if (races.isEmpty()) {
+            open.remove(transaction);
+        }
+        if (open.size() > 4096) {
+            open.values().removeIf(rs -> {
+                expire(rs, now);
+                return rs.isEmpty();
+            });
+        }
+        return race;
+    }
+
+    /**
+     * A node that joined could not take the race on (its queue was full). If its join had closed the race to
+     * joins (it was the last node), the race opens again for the rest of its window, in its place among the
+     * text's open races, so that the node's retry joins this race rather than starting another.
+     */
+    @Override
+    public synchronized void withdraw(Race race, String node) {
+        race.remove(node);
+        long now = clock.getAsLong();
+        if (now - race.openedNanos() > joinWindowNanos) {
+            return;
+        }
+        Deque<Race> races = open.computeIfAbsent(race.transaction(), t -> new ArrayDeque<>());
+        if (races.contains(race)) {
+            return;
+        }
+        Deque<Race> ordered = new ArrayDeque<>(races.size() + 1);
+        boolean placed = false;
+        for (Race r : races) {
+            if (!placed && r.id() > race.id()) {
+                ordered.addLast(race);
+                placed = true;
+            }
+            ordered.addLast(r);
+        }
+        if (!placed) {
+            ordered.addLast(race);
+        }
+        open.put(race.transaction(), ordered);
+    }
+
+    /** Races still open to joins. */
+    @Override
+    public synchronized int openRaces() {
+        long now = clock.getAsLong();
+        open.values().removeIf(rs -> {
+            expire(rs, now);
+            return rs.isEmpty();
+        });
+        return open.values().stream().mapToInt(Deque::size).sum();
+    }
+
+    private void expire(Deque<Race> races, long now) {
+        for (Iterator<Race> it = races.iterator(); it.hasNext(); ) {
+            if (now - it.next().openedNanos() > joinWindowNanos) {
+                it.remove();
+            }
+        }
+    }
+
+    /**
+     * Runs one node's attempt at a race on the calling thread. The attempt's times cover the search alone:
+     * the start is taken after the engine is ready, the end as soon as the search returns, and events are
+     * only queued.
+     *
+     * @param stop also ends the search early (the node is shutting down)
+     * @param meter counts this node's hashes as they are done
+     */
+    @Override
+    public Attempt run(Race race, String node, BooleanSupplier stop, HashMeter meter) {
+        if (race.decided()) {
+            Instant now = Instant.now();
+            return end(new Attempt(race, node, Outcome.LATE, now, now, 0, 0, -1, null));
+        }
+        long startNonce = ThreadLocalRandom.current().nextLong(1L << 62);
+        Search search = new Search(race.transaction(), race.difficulty(), startNonce,
+                engines.create(race.transaction(), race.difficulty()));
+        Instant start = Instant.now();
+        long t0 = System.nanoTime();
+        publish(l -> l.started(new Attempt(race, node, Outcome.MINING, start, null, 0, 0, -1, null)), race);
+        Optional<Solution> found = search.run(() -> race.decided() || stop.getAsBoolean(), meter);
+        long elapsed = System.nanoTime() - t0;
+        Instant end = start.plusNanos(elapsed);
+        if (found.isEmpty()) {
+            return end(new Attempt(race, node, Outcome.STOPPED, start, end, elapsed, search.hashes(), -1, null));
+        }
+        Solution s = found.get();
+        Attempt attempt = new Attempt(race, node, Outcome.FOUND, start, end, elapsed, s.hashes(), s.nonce(), s.hash());
+        if (!race.claim(attempt)) { // found one too, a moment after the winner
+            return end(new Attempt(race, node, Outcome.STOPPED, start, end, elapsed, s.hashes(), -1, null));
+        }
+        end(attempt);
+        try {
+            recorder.execute(() -> record(attempt));
+        } catch (RejectedExecutionException closed) {
+            problem("race " + race.id() + " won by " + node + " is not recorded: powrace is shutting down");
+        }
+        return attempt;
+    }
+
+    /** On the recorder thread: re-checks the winner, appends it to the ledger (fsynced), then tells. */
+    private void record(Attempt a) {
+        Race race = a.race();
+        if (!a.hash().equals(Puzzle.hash(race.transaction(), a.nonce()))
+                || !Puzzle.isSolution(race.transaction(), a.nonce(), race.difficulty())) {
+            problem("race " + race.id() + ": " + a.node() + "'s nonce " + a.nonce() + " does not verify; not recorded");
+            return;
+        }
+        Entry entry = new Entry(a.node(), race.transaction(), a.nonce(), a.hash(), race.difficulty(),
+                Entry.seconds(a.elapsedNanos()), Timestamps.format(a.start()), Timestamps.format(a.end()),
+                a.hashes());
+        Optional<String> repaired;
+        try {
+            repaired = ledger.append(entry);
+        } catch (LedgerException e) {
+            problem("race " + race.id() + " won by " + a.node() + " is not recorded: " + e.getMessage());
+            return;
+        }
+        repaired.ifPresent(note -> problem(ledger.path() + ": " + note));
+        publish(l -> l.won(race, entry), race);
+    }
+
+    private Attempt end(Attempt attempt) {
+        attempt.race().ended(attempt);
+        publish(l -> l.ended(attempt), attempt.race());
+        return attempt;
+    }
+
+    private void publish(Consumer<RaceListener> event, Race race) {
+        announcer.publish(event, race.transaction().length());
+    }
+
+    /** Tells every listener of a problem, on the event thread. */
+    @Override
+    public void problem(String message) {
+        announcer.publish(l -> l.problem(message), message.length());
+    }
+
+    /**
+     * Waits until every winner found so far is in the ledger and every event so far has been told.
+     *
+     * @return false if that took longer than the timeout
+     */
+    @Override
+    public boolean sync(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            recorder.submit(() -> { }).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                | RejectedExecutionException e) {
+            return false;
+        }
+        return announcer.sync(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * After the nodes have stopped: records the winners still waiting, tells what is queued (for at most two
+     * seconds, in case a listener is blocked), and stops the referee's threads.
+     */
+    @Override
+    public void close() {
+        recorder.shutdown();
+        try {
+            if (!recorder.awaitTermination(30, TimeUnit.SECONDS)) {
+                System.err.println("powrace: the ledger did not finish writing within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        announcer.close(2, TimeUnit.SECONDS);
+    }
+}
