@@ -173,12 +173,21 @@ class SimdEngineTest {
                 }
                 SimdEngine simd = new SimdEngine(tx, mask0, mask1);
                 DigestEngine plain = new DigestEngine(tx, mask0, mask1);
-                assertEquals(expected, hitsIn(simd, from, end), "simd, tx of " + len + " bytes from " + from);
-                assertEquals(expected, hitsIn(plain, from, end), "digest, tx of " + len + " bytes from " + from);
+                assertSameHits(expected, hitsIn(simd, from, end), "simd, tx of " + len + " bytes from " + from);
+                assertSameHits(expected, hitsIn(plain, from, end), "digest, tx of " + len + " bytes from " + from);
                 hits += expected.size();
             }
         }
         assertTrue(hits > 200, "only " + hits + " hits compared");
+    }
+
+    /** Fails at the first hit that differs, rather than with two long lists. */
+    private static void assertSameHits(List<Long> expected, List<Long> actual, String what) {
+        for (int i = 0; i < Math.max(expected.size(), actual.size()); i++) {
+            Long e = i < expected.size() ? expected.get(i) : null;
+            Long a = i < actual.size() ? actual.get(i) : null;
+            assertEquals(e, a, what + ": hit " + i + " (" + expected.size() + " expected, " + actual.size() + " found)");
+        }
     }
 
     /** Every nonce in [from, end) that the engine stops on, scanning on from each hit as a search does. */
