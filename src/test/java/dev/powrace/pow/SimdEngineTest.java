@@ -219,6 +219,9 @@ class SimdEngineTest {
     @CsvSource({
         // TX, START given to find-vector, the nonce it found
         "powrace test vector, 3141592653589793238, 3141592658875082324", // one tail block, 19 digits
+        "powrace test vector, 1000000000, 1803166673", // one tail block, 10 digits
+        // 48 bytes: with 19 digits, two tail blocks, the last three digits in the second
+        "powrace test vector spanning two tail blocks ✓, 2718281828459045235, 2718281828750443837",
     })
     void aDifficulty4SolutionIsFoundAtFourAndPassedOverAtFiveToEight(String tx, long start, long nonce) {
         byte[] digest = Puzzle.digest(tx, nonce);
