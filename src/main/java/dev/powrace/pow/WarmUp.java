@@ -1,5 +1,8 @@
 package dev.powrace.pow;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
@@ -24,19 +27,16 @@ public final class WarmUp {
      * digits across both; two, with those in the second; and a whole block of transaction before such a tail.
      */
     static final String[] TRANSACTIONS = {text(14), text(40), text(46), text(50), text(122)};
-    /** Rounds through every transaction and difficulty. */
-    static final int ROUNDS = 20;
-    /**
-     * Searches per transaction and round at difficulty 1, about 256 hashes each: the many calls of Search.run
-     * that get it compiled by C2 (which takes some 5000 calls) and not only its loop.
-     */
-    private static final int EASY_SEARCHES = 50;
+    /** Rounds through every transaction and difficulty, at least. */
+    static final int MIN_ROUNDS = 8;
+    /** Searches per transaction and round at difficulty 1 (about 256 hashes each), so that hits are frequent. */
+    private static final int EASY_SEARCHES = 10;
     /** The most hashes a search at difficulty 2 may take: 65 536, so that about 63% find a solution. */
     private static final long BUDGET_2 = 1 << 16;
-    /** The most hashes a search at difficulty 3 to 8 may take. */
+    /** The most hashes a search at difficulty 1 or 3 to 8 may take. */
     private static final long BUDGET = 1 << 13;
     /** However slow the machine, the warm-up ends after this. */
-    private static final long MAX_NANOS = 20_000_000_000L;
+    private static final long MAX_NANOS = 5_000_000_000L;
 
     private WarmUp() {}
 
@@ -57,12 +57,19 @@ public final class WarmUp {
     }
 
     /**
-     * The warm-up itself, on the calling thread.
+     * The warm-up itself, on the calling thread: {@link #MIN_ROUNDS} rounds, then more until the JIT has
+     * settled: a whole round during which no compilation finished, at a hash rate per CPU second (so that other
+     * processes don't count) within 10% of the best round's. On a loaded machine the last compilations of the
+     * search can finish a second after the minimum rounds; a first race in that second would run slower code.
      *
-     * @return how many solutions its searches found (for tests)
+     * @return what it did
      */
-    static int run(EngineFactory engines) {
+    static Report run(EngineFactory engines) {
         long deadline = System.nanoTime() + MAX_NANOS;
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        boolean watchCpu = threads.isCurrentThreadCpuTimeSupported();
         HashMeter meter = new HashMeter();
         long[] limit = new long[1];
         // Three classes of stop condition, taken in turn.
@@ -78,7 +85,13 @@ public final class WarmUp {
         };
         int found = 0;
         int searches = 0;
-        for (int round = 0; round < ROUNDS && System.nanoTime() < deadline; round++) {
+        int rounds = 0;
+        double bestRate = 0;
+        boolean settled = false;
+        while (!settled && System.nanoTime() < deadline) {
+            long compiling = watchJit ? jit.getTotalCompilationTime() : 0;
+            long cpu = watchCpu ? threads.getCurrentThreadCpuTime() : System.nanoTime();
+            long hashes = meter.get();
             for (String tx : TRANSACTIONS) {
                 for (int difficulty = Puzzle.MIN_DIFFICULTY; difficulty <= Puzzle.MAX_DIFFICULTY; difficulty++) {
                     int times = difficulty == 1 ? EASY_SEARCHES : 1;
@@ -92,7 +105,20 @@ public final class WarmUp {
                     }
                 }
             }
+            rounds++;
+            long spent = (watchCpu ? threads.getCurrentThreadCpuTime() : System.nanoTime()) - cpu;
+            double rate = (meter.get() - hashes) / (double) Math.max(1, spent);
+            bestRate = Math.max(bestRate, rate);
+            boolean quiet = !watchJit || jit.getTotalCompilationTime() == compiling;
+            settled = rounds >= MIN_ROUNDS && quiet && rate >= 0.9 * bestRate;
         }
-        return found;
+        return new Report(rounds, found, settled);
     }
+
+    /**
+     * @param rounds rounds through every transaction and difficulty
+     * @param found solutions its searches found
+     * @param settled whether the JIT had settled when it ended (false: it ran out of time)
+     */
+    record Report(int rounds, int found, boolean settled) {}
 }
