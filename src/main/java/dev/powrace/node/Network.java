@@ -55,7 +55,7 @@ public final class Network implements Closeable {
             throw e;
         }
         nodes.forEach(Node::start);
-        warmUp(engines);
+        dev.powrace.pow.WarmUp.start(engines);
         return new Network(settings, referee, nodes);
     }
 
