@@ -1,42 +1,42 @@
 #!/usr/bin/env bash
-# Is the first race after a start as fast as the later ones? Starts a fresh `java -jar target/powrace.jar serve`
-# on free ports, sends the first transaction to all three nodes the moment the banner appears, then RACES-1
-# more one after another, and prints each race's rate (every node's hashes over the race's time) and time.
-# Usage: bench/first-race.sh [DIFFICULTY] [RACES] [JVM options...]
+# Is the first race after a start as fast as the later ones? Starts `serve` on free ports with -XX:+PrintCompilation,
+# sends the first transaction as soon as the nodes listen (or WAIT_SECONDS later), then RACES transactions in all one after another (each once the previous has a winner), and prints
+# each race's rate (the three nodes' hashes over the longest node time), the first race's rate over the median of
+# the later ones, and every method of dev.powrace.pow whose C2 (tier 4) code the JIT threw away ("made not entrant")
+# after the first race started: that list should be empty.
+# Usage: bench/first-race.sh [DIFFICULTY] [RACES] [WAIT_SECONDS] [JAR]   (defaults: 3 8 0 target/powrace.jar)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-difficulty=${1:-3}
-races=${2:-8}
-shift $(( $# >= 2 ? 2 : $# ))
-jar=target/powrace.jar
+d=${1:-3}; n=${2:-8}; wait=${3:-0}; jar=${4:-target/powrace.jar}
 [ -f "$jar" ] || mvn -B -q -DskipTests package
-tmp=$(mktemp -d)
-java "$@" -jar "$jar" serve --ports 0,0,0 --difficulty "$difficulty" --ledger "$tmp/ledger.json" \
-  > "$tmp/out" 2> "$tmp/err" &
+dir=$(mktemp -d /tmp/powrace-first-race.XXXX)
+java -XX:+PrintCompilation -jar "$jar" serve --ports 0,0,0 --ledger "$dir/ledger.json" --difficulty "$d" \
+  > "$dir/out.txt" 2> "$dir/err.txt" &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
-until grep -q "^powrace: Node1" "$tmp/err"; do sleep 0.01; kill -0 $pid || { cat "$tmp/err"; exit 1; }; done
-ports=$(grep -o '127.0.0.1:[0-9]*' "$tmp/err" | cut -d: -f2)
-send() { # one line to every node at once, through bash's /dev/tcp: no nc needed
-  local pids=()
-  for p in $ports; do (exec 3<>"/dev/tcp/127.0.0.1/$p"; printf '%s\n' "$1" >&3; read -r _ <&3) & pids+=($!); done
-  wait "${pids[@]}"
-}
-for i in $(seq 1 "$races"); do
-  send "first-race bench $i $RANDOM"
-  until [ "$(grep -c ' wins ' "$tmp/out")" -ge "$i" ]; do sleep 0.005; done
-  until [ "$(grep -c ' end ' "$tmp/out")" -ge $((3 * i)) ]; do sleep 0.005; done
+trap 'kill -TERM $pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 200); do grep -q "Node3 on" "$dir/err.txt" 2>/dev/null && break; sleep 0.1; done
+ports=$(grep -o "Node[0-9] on [0-9.]*:[0-9]*" "$dir/err.txt" | sed 's/.*://' | paste -sd,)
+[ -n "$ports" ] || { echo "serve did not start: $(cat "$dir/err.txt")" >&2; exit 1; }
+sleep "$wait" # 0 by default: a node holds its first race until the warm-up is done
+for i in $(seq 1 "$n"); do
+  tx="first-race check $RANDOM $i"
+  java -jar "$jar" send --ports "$ports" "$tx" > /dev/null 2>&1
+  for _ in $(seq 1 1500); do grep -q " wins \"$tx\"" "$dir/out.txt" && break; sleep 0.02; done
+  sleep 0.3
 done
-# Per race: all nodes' hashes over the longest attempt's time (late nodes hashed nothing).
-awk '
-  / end / && (/ found / || / stopped /) {
-    match($0, /"first-race bench [0-9]+/); r = substr($0, RSTART + 18, RLENGTH - 18) + 0
-    match($0, /hashes=[0-9]+/); h[r] += substr($0, RSTART + 7, RLENGTH - 7)
-    match($0, /time=[0-9.]+/); t = substr($0, RSTART + 5, RLENGTH - 5) + 0; if (t > T[r]) T[r] = t
-    if (r > n) n = r
-  }
-  END { for (r = 1; r <= n; r++) printf "%d %.4f %.3f\n", r, h[r] / T[r] / 1e6, T[r] * 1000 }' "$tmp/out" > "$tmp/races"
-awk '{ printf "race %d: %7.2f MH/s %9.3f ms\n", $1, $2, $3 }' "$tmp/races"
-first=$(awk 'NR == 1 { print $2 }' "$tmp/races"); first_ms=$(awk 'NR == 1 { print $3 }' "$tmp/races")
-later=$(awk 'NR > 1 { print $2 }' "$tmp/races" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
-echo "difficulty $difficulty: first race $first MH/s in $first_ms ms; later races median $later MH/s; first/later $(awk -v a="$first" -v b="$later" 'BEGIN{printf "%.2f", a/b}')"
+kill -TERM $pid; wait $pid 2>/dev/null || true; trap - EXIT
+awk '/ end / && /hashes=/ && /"first-race check/ {
+       match($0, /"first-race check [0-9]+ [0-9]+"/); split(substr($0, RSTART, RLENGTH), p, " "); r = p[4] + 0;
+       match($0, /hashes=[0-9]+/); h = substr($0, RSTART + 7, RLENGTH - 7);
+       match($0, /time=[0-9.]+/); t = substr($0, RSTART + 5, RLENGTH - 5);
+       H[r] += h; if (t > T[r]) T[r] = t; if (r > max) max = r }
+     END { for (r = 1; r <= max; r++) { rate[r] = H[r] / T[r] / 1e6;
+             printf "race %d: %d hashes in %.4f s = %.2f MH/s\n", r, H[r], T[r], rate[r] }
+           k = 0; for (r = 2; r <= max; r++) v[++k] = rate[r];
+           for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (v[j] < v[i]) { x = v[i]; v[i] = v[j]; v[j] = x }
+           m = (k % 2) ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2;
+           printf "first race: %.1f ms, %.2f MH/s; later races: median %.2f MH/s; first/later %.2f\n",
+                  T[1] * 1000, rate[1], m, rate[1] / m }' "$dir/out.txt"
+echo "C2 code of dev.powrace.pow thrown away after the first race started (should be none):"
+awk '/ start .*"first-race check/ {f = 1} f && /made not entrant/ && /dev\.powrace\.pow\./ && / 4 /' "$dir/out.txt"
+echo "(all output in $dir)"

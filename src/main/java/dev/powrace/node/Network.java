@@ -2,6 +2,7 @@ package dev.powrace.node;
 
 import dev.powrace.ledger.Ledger;
 import dev.powrace.pow.EngineFactory;
+import dev.powrace.pow.WarmUp;
 import dev.powrace.race.RaceListener;
 import dev.powrace.race.LocalReferee;
 import dev.powrace.race.Referee;
@@ -56,24 +57,11 @@ public final class Network implements Closeable {
             referee.close();
             throw e;
         }
-        nodes.forEach(Node::start);
-        warmUp(engines);
+        // The warm-up compiles the races' code path in the background; each node holds its first race until it
+        // is done (a second or two), so that no race, and no time in the ledger, runs on cold code.
+        Thread warmUp = WarmUp.start(engines);
+        nodes.forEach(n -> n.start(warmUp));
         return new Network(settings, referee, nodes);
-    }
-
-    /**
-     * Runs the search engine for a moment on a throwaway transaction, so that the JIT has compiled it before
-     * the first race: a cold Vector API loop runs a hundred times slower. It touches no counter and no race.
-     */
-    private static void warmUp(EngineFactory engines) {
-        Thread t = new Thread(() -> {
-            long end = System.nanoTime() + 500_000_000L;
-            new dev.powrace.pow.Search("powrace warm-up", 8, 1_000_000_000_000L, engines.create("powrace warm-up", 8))
-                    .run(() -> System.nanoTime() > end, n -> { });
-        }, "powrace-warm-up");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
     }
 
     public List<Node> nodes() {

@@ -43,6 +43,7 @@ public final class Node implements Closeable {
     private volatile boolean stopping;
     private volatile long attemptBase;
     private volatile Race current;
+    private Thread warmUp;
 
     public Node(String name, InetSocketAddress address, Referee referee, Settings settings) {
         this.name = name;
@@ -70,8 +71,13 @@ public final class Node implements Closeable {
         server.register(selector, SelectionKey.OP_ACCEPT);
     }
 
-    /** Starts the listener and mining threads. */
-    public void start() {
+    /**
+     * Starts the listener and mining threads.
+     *
+     * @param warmUp the engine's warm-up; the miner starts its first race once it has ended (null: no wait)
+     */
+    public void start(Thread warmUp) {
+        this.warmUp = warmUp;
         listener = new Thread(this::listen, name + "-listener");
         miner = new Thread(this::mine, name + "-miner");
         listener.setDaemon(true);
@@ -117,6 +123,9 @@ public final class Node implements Closeable {
             if (race == null) {
                 continue;
             }
+            if (!awaitWarmUp()) {
+                break;
+            }
             try {
                 attemptBase = meter.get();
                 current = race;
@@ -127,6 +136,19 @@ public final class Node implements Closeable {
                 current = null;
             }
         }
+    }
+
+    /** Waits for the warm-up to end; false if the node is stopping meanwhile. */
+    private boolean awaitWarmUp() {
+        try {
+            while (warmUp != null && warmUp.isAlive() && !stopping) {
+                warmUp.join(100);
+            }
+        } catch (InterruptedException e) {
+            return false;
+        }
+        warmUp = null;
+        return !stopping;
     }
 
     // ---- listener thread ----

@@ -31,6 +31,27 @@ public final class Puzzle {
         }
     }
 
+    /**
+     * The mask of digest word 0 (bytes 0 to 3, big-endian) that must be zero at {@code difficulty}: an engine's
+     * hit is {@code (word0 & mask0(d) | word1 & mask1(d)) == 0}, the same test at every difficulty.
+     *
+     * @throws IllegalArgumentException if the difficulty is out of range
+     */
+    static int mask0(int difficulty) {
+        checkDifficulty(difficulty);
+        return zeroBytesMask(difficulty);
+    }
+
+    /** The mask of digest word 1 (bytes 4 to 7) that must be zero at {@code difficulty}; 0 up to difficulty 4. */
+    static int mask1(int difficulty) {
+        return zeroBytesMask(difficulty - 4);
+    }
+
+    /** The leading {@code bytes} bytes of a big-endian int, clamped to 0 to 4 bytes. */
+    private static int zeroBytesMask(int bytes) {
+        return bytes <= 0 ? 0 : bytes >= 4 ? -1 : -1 << (32 - 8 * bytes);
+    }
+
     /** True if the first {@code difficulty} bytes of the digest are zero. */
     public static boolean meets(byte[] digest, int difficulty) {
         for (int i = 0; i < difficulty; i++) {

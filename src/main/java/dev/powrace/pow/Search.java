@@ -28,11 +28,7 @@ public final class Search {
         this.transaction = Objects.requireNonNull(transaction);
         this.difficulty = difficulty;
         this.startNonce = startNonce;
-        this.engine = engine;
-    }
-
-    public Search(String transaction, int difficulty, long startNonce) {
-        this(transaction, difficulty, startNonce, new DigestEngine(transaction, difficulty));
+        this.engine = Objects.requireNonNull(engine);
     }
 
     /** Hashes tried so far; safe to read from any thread, without locks. */
@@ -40,19 +36,16 @@ public final class Search {
         return hashes;
     }
 
-    public String engineName() {
-        return engine.name();
-    }
-
     /**
-     * Searches until a solution is found or {@code stop} says so.
+     * Searches until a solution is found or {@code stop} says so. It sends no events and prints nothing (but
+     * for one stderr line should an engine report a candidate that does not verify, an engine bug), so a caller
+     * that reads the clock just before and just after this call times the search alone.
      *
      * @param stop looked at once per batch
      * @param meter told of each batch's hashes as they are done (for live hash rates); may be a no-op
      * @return the solution, or empty if stopped
      */
     public Optional<Solution> run(BooleanSupplier stop, LongConsumer meter) {
-        long begin = System.nanoTime();
         long nonce = startNonce;
         long done = 0;
         while (!stop.getAsBoolean()) {
@@ -65,7 +58,7 @@ public final class Search {
                 long found = nonce + hit;
                 byte[] digest = Puzzle.digest(transaction, found);
                 if (Puzzle.meets(digest, difficulty)) {
-                    return Optional.of(new Solution(found, Puzzle.hex(digest), done, System.nanoTime() - begin));
+                    return Optional.of(new Solution(found, Puzzle.hex(digest), done));
                 }
                 // An engine's candidate that does not verify is an engine bug: never report it, go on.
                 System.err.println("powrace: " + engine.name() + " engine reported a wrong nonce " + found

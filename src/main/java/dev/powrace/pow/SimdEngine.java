@@ -33,7 +33,6 @@ final class SimdEngine implements Engine {
     }
 
     private final byte[] prefix;
-    private final int difficulty;
     private final int mask0;
     private final int mask1;
     private final int[] prefixState = Sha256.IV.clone();
@@ -62,12 +61,18 @@ final class SimdEngine implements Engine {
     private final String name;
 
     SimdEngine(String transaction, int difficulty) {
-        Puzzle.checkDifficulty(difficulty);
+        this(transaction, Puzzle.mask0(difficulty), Puzzle.mask1(difficulty));
+    }
+
+    /**
+     * An engine whose hits are the digests with {@code word0 & mask0} and {@code word1 & mask1} zero (digest
+     * words big-endian); {@code (mask0, mask1) = (0, 0xff000000)}, for example, means "byte 4 is zero".
+     */
+    SimdEngine(String transaction, int mask0, int mask1) {
         this.prefix = transaction.getBytes(StandardCharsets.UTF_8);
-        this.difficulty = difficulty;
-        this.mask0 = difficulty >= 4 ? -1 : -1 << (32 - 8 * difficulty);
-        this.mask1 = difficulty <= 4 ? 0 : difficulty == 8 ? -1 : -1 << (32 - 8 * (difficulty - 4));
-        this.scalar = new DigestEngine(transaction, difficulty);
+        this.mask0 = mask0;
+        this.mask1 = mask1;
+        this.scalar = new DigestEngine(transaction, mask0, mask1);
         int whole = prefix.length / 64;
         int[] block = new int[16];
         for (int b = 0; b < whole; b++) {
@@ -180,15 +185,17 @@ final class SimdEngine implements Engine {
         }
     }
 
-    /** Hashes nonces thousand*1000 + low + lane for every lane; returns the first lane that meets the difficulty. */
+    /**
+     * Hashes nonces thousand*1000 + low + lane for every lane; returns the first lane that meets the difficulty.
+     * Digest words 0 and 1 are checked at every difficulty (mask1 is 0 up to difficulty 4), so the compiled
+     * code is the same for all difficulties: a branch on the difficulty here made C2 throw its code away when
+     * the first race ran at another difficulty than the warm-up.
+     */
     private int batch(int low) {
         compress(low, 2);
         IntVector h0 = IntVector.fromArray(SPECIES, out, 0);
-        VectorMask<Integer> hit = h0.and(mask0).compare(VectorOperators.EQ, 0);
-        if (difficulty > 4) {
-            IntVector h1 = IntVector.fromArray(SPECIES, out, LANES);
-            hit = hit.and(h1.and(mask1).compare(VectorOperators.EQ, 0));
-        }
+        IntVector h1 = IntVector.fromArray(SPECIES, out, LANES);
+        VectorMask<Integer> hit = h0.and(mask0).or(h1.and(mask1)).compare(VectorOperators.EQ, 0);
         return hit.anyTrue() ? hit.firstTrue() : -1;
     }
 

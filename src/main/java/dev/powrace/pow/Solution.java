@@ -6,6 +6,5 @@ package dev.powrace.pow;
  * @param nonce the winning nonce
  * @param hash the 64-character lowercase hex SHA-256 of transaction + nonce
  * @param hashes how many hashes the search tried, the winning one included
- * @param elapsedNanos how long the search ran, from a monotonic clock
  */
-public record Solution(long nonce, String hash, long hashes, long elapsedNanos) {}
+public record Solution(long nonce, String hash, long hashes) {}

@@ -213,10 +213,11 @@ public final class LocalReferee implements Referee {
         long startNonce = ThreadLocalRandom.current().nextLong(1L << 62);
         Search search = new Search(race.transaction(), race.difficulty(), startNonce,
                 engines.create(race.transaction(), race.difficulty()));
+        BooleanSupplier halt = () -> race.decided() || stop.getAsBoolean();
         Instant start = Instant.now();
         long t0 = System.nanoTime();
         publish(l -> l.started(new Attempt(race, node, Outcome.MINING, start, null, 0, 0, -1, null)), race);
-        Optional<Solution> found = search.run(() -> race.decided() || stop.getAsBoolean(), meter);
+        Optional<Solution> found = search.run(halt, meter);
         long elapsed = System.nanoTime() - t0;
         Instant end = start.plusNanos(elapsed);
         if (found.isEmpty()) {
