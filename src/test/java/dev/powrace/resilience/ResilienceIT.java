@@ -580,6 +580,8 @@ class ResilienceIT {
                         return null;
                     });
                 }
+                // Killed while it appends: 0.3 to 1.5 s after its first win (its first race waits for the warm-up).
+                await("a first winner", 60, () -> !child.printedWinners.isEmpty());
                 Thread.sleep(300 + random.nextInt(1200));
                 if (!child.kill(k % 2 == 1)) {
                     ghosts++;
