@@ -295,11 +295,12 @@ public final class Ledger implements Closeable {
      */
     static ObjectArray.Walk walkShared(Path path, ObjectArray.Visitor visitor) throws IOException {
         Object jvmLock = JVM_LOCKS.computeIfAbsent(path.toAbsolutePath().normalize(), p -> new Object());
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            synchronized (jvmLock) {
-                try (FileLock lock = channel.lock(0, Long.MAX_VALUE, true)) {
-                    return walk(path, channel, 0, ObjectArray.From.START, visitor);
-                }
+        // The channel is opened and closed under the JVM lock too: on Linux a file's locks are the process's
+        // (POSIX), and closing any channel on the file drops them all, an append's included.
+        synchronized (jvmLock) {
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+                    FileLock lock = channel.lock(0, Long.MAX_VALUE, true)) {
+                return walk(path, channel, 0, ObjectArray.From.START, visitor);
             }
         }
     }
@@ -426,7 +427,7 @@ public final class Ledger implements Closeable {
 
     @Override
     public void close() throws IOException {
-        synchronized (this) {
+        synchronized (jvmLock) { // closing drops this process's locks on the file: never during an append
             channel.close();
         }
     }

@@ -286,6 +286,8 @@ public final class Node implements Closeable {
     /** One client connection; touched only by the listener thread. */
     private final class Connection {
         private static final int MAX_PENDING_REPLY_BYTES = 64 * 1024;
+        /** Room for the longest reply a transaction gets (an ERR busy line), so a taken line is always answered. */
+        private static final int MAX_REPLY_BYTES = 256;
         private static final long CLOSE_GRACE_NANOS = 5_000_000_000L;
 
         private final SocketChannel channel;
@@ -342,7 +344,13 @@ public final class Node implements Closeable {
             }
             switch (line.kind()) {
                 case BLANK -> { }
-                case TRANSACTION -> reply(accept(line.text()));
+                case TRANSACTION -> {
+                    if (out.remaining() + MAX_REPLY_BYTES > MAX_PENDING_REPLY_BYTES) {
+                        close(); // it does not read its replies: this line is not taken, nor any after it
+                        return;
+                    }
+                    reply(accept(line.text()));
+                }
                 case TOO_LONG -> {
                     reply("ERR line too long: a transaction is at most " + Settings.MAX_LINE_BYTES + " bytes");
                     closeWhenFlushed(System.nanoTime());

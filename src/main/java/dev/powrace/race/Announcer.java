@@ -78,15 +78,24 @@ final class Announcer {
         return done.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
-    /** Tells what is queued, waiting at most the timeout, then stops the thread. */
+    /**
+     * Tells what is queued, waiting at most the timeout, then stops the thread. If a listener is still blocked
+     * then (stdout not read at exit), says on stderr how many events were never told.
+     */
     void close(long timeout, TimeUnit unit) {
+        boolean told = false;
         try {
-            sync(timeout, unit);
+            told = sync(timeout, unit);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         closing = true;
         thread.interrupt();
+        if (!told) {
+            long lost = queue.size();
+            System.err.println("powrace: " + lost + " event" + (lost == 1 ? " was" : "s were")
+                    + " not shown: a listener (stdout?) was still blocked when powrace stopped");
+        }
     }
 
     private void deliver() {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -214,9 +215,13 @@ public final class LocalReferee implements Referee {
         Search search = new Search(race.transaction(), race.difficulty(), startNonce,
                 engines.create(race.transaction(), race.difficulty()));
         BooleanSupplier halt = () -> race.decided() || stop.getAsBoolean();
+        // The start event is queued first and learns its time when the clock is read, just after: nothing but
+        // the search itself happens between the start and the end.
+        CompletableFuture<Instant> startTime = new CompletableFuture<>();
+        publish(l -> l.started(new Attempt(race, node, Outcome.MINING, startTime.join(), null, 0, 0, -1, null)), race);
         Instant start = Instant.now();
         long t0 = System.nanoTime();
-        publish(l -> l.started(new Attempt(race, node, Outcome.MINING, start, null, 0, 0, -1, null)), race);
+        startTime.complete(start);
         Optional<Solution> found = search.run(halt, meter);
         long elapsed = System.nanoTime() - t0;
         Instant end = start.plusNanos(elapsed);

@@ -180,7 +180,9 @@ public final class Dashboard implements RaceListener {
 
     /** Entries read from the file at start. */
     public void load(List<Entry> fromFile) {
-        entries.addAll(0, fromFile);
+        // A winner told while the file was read may be in the file too: keep it once, where it was told.
+        java.util.Set<Entry> live = new java.util.HashSet<>(entries);
+        entries.addAll(0, live.isEmpty() ? fromFile : fromFile.stream().filter(e -> !live.contains(e)).toList());
     }
 
     /** Shows a ledger entry's race on the timeline (all its attempts if it ran in this session). */

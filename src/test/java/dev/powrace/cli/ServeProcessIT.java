@@ -170,18 +170,18 @@ class ServeProcessIT {
             assertTrue(Audit.check(ledger).valid());
 
             // Now the reader catches up: every line comes out, each race's in order.
+            java.util.concurrent.BlockingQueue<String> read = new java.util.concurrent.LinkedBlockingQueue<>();
+            Thread reader = new Thread(() -> new BufferedReader(new InputStreamReader(serve.process.getInputStream(),
+                    StandardCharsets.UTF_8)).lines().forEach(read::add), "stdout-reader");
+            reader.setDaemon(true);
+            reader.start();
             List<String> lines = new ArrayList<>();
-            BufferedReader out = new BufferedReader(new InputStreamReader(serve.process.getInputStream(), StandardCharsets.UTF_8));
-            Events.await("every wins line", () -> {
-                try {
-                    while (lines.stream().filter(l -> l.contains(" wins ")).count() < races) {
-                        lines.add(out.readLine());
-                    }
-                    return true;
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // only to catch a hang
+            while (lines.stream().filter(l -> l.contains(" wins ")).count() < races) {
+                String line = read.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                assertNotNull(line, "wins lines missing: " + lines.stream().filter(l -> l.contains(" wins ")).count());
+                lines.add(line);
+            }
             Map<String, List<String>> byRace = lines.stream().collect(Collectors.groupingBy(
                     l -> l.replaceAll(".*\"blocked stdout race (\\d+) .*", "$1")));
             assertEquals(races, byRace.size());

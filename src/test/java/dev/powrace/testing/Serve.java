@@ -26,6 +26,8 @@ public final class Serve implements AutoCloseable {
     /** Every line serve printed on stderr, the banner included. */
     public final List<String> errors = new CopyOnWriteArrayList<>();
     public final String banner;
+    /** The processes it started (the relaunched JVM that runs the nodes), recorded once it was up. */
+    private final List<ProcessHandle> tree;
 
     private Serve(Process process) throws IOException {
         this.process = process;
@@ -43,6 +45,7 @@ public final class Serve implements AutoCloseable {
         while (m.find()) {
             ports.add(Integer.parseInt(m.group(1)));
         }
+        tree = process.toHandle().descendants().toList();
         Thread drain = new Thread(() -> err.lines().forEach(errors::add), "serve-stderr");
         drain.setDaemon(true);
         drain.start();
@@ -83,7 +86,7 @@ public final class Serve implements AutoCloseable {
 
     /** The processes it started (the relaunched JVM that runs the nodes). */
     public List<ProcessHandle> descendants() {
-        return process.toHandle().descendants().toList();
+        return tree;
     }
 
     /** Sends a signal by name (KILL, TERM, INT) to the process the user started, as `kill -s` does. */
@@ -138,7 +141,6 @@ public final class Serve implements AutoCloseable {
     /** Stops it as Ctrl-C's cousin does (SIGTERM), and makes sure nothing it started is left. */
     @Override
     public void close() throws InterruptedException {
-        List<ProcessHandle> tree = descendants();
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();

@@ -57,7 +57,7 @@ class ViewModelTest {
     Dashboard dashboard(int difficulty) throws Exception {
         ledger = Ledger.open(dir.resolve("ledger.json"));
         network = Network.start(Settings.defaults().withPorts(List.of(0, 0, 0)).withDifficulty(difficulty), ledger,
-                EngineFactory.digest());
+                EngineFactory.auto());
         Dashboard d = new Dashboard(network, ledger.path(), fxThread, io);
         network.referee().addListener(d);
         return d;
@@ -148,6 +148,21 @@ class ViewModelTest {
         Entry live = onFx(() -> d.entries().get(1));
         fxThread.submit(() -> d.pick(live)).get();
         assertEquals(3, onFx(() -> d.timelineProperty().get().bars().size()), "a race of this session: all attempts");
+    }
+
+    @Test
+    void aWinnerToldWhileTheFileIsReadIsShownOnce() throws Exception {
+        Dashboard d = dashboard(1);
+        d.submit("told, and in the file by the time it is read");
+        await(() -> d.entries().size() == 1);
+        Entry older = new Entry("Node3", "from the file", 1, "00" + "a".repeat(62), 1, Entry.seconds(2000),
+                "2026-11-25T10:00:00.000000+00:00", "2026-11-25T10:00:00.000002+00:00", 1);
+        List<Entry> file = new java.util.ArrayList<>(List.of(older));
+        file.addAll(Ledger.readAll(ledger.path()));
+        assertEquals(2, file.size());
+        fxThread.submit(() -> d.load(file)).get();
+        assertEquals(List.of("from the file", "told, and in the file by the time it is read"),
+                onFx(() -> d.entries().stream().map(Entry::transaction).toList()));
     }
 
     @Test
