@@ -49,7 +49,18 @@ public final class WarmUp {
      * it never delays a window or a node's listening. Join the returned thread to wait for the warm-up.
      */
     public static Thread start(EngineFactory engines) {
-        Thread t = new Thread(() -> run(engines), "powrace-warm-up");
+        return start(engines, () -> { });
+    }
+
+    /**
+     * Like {@link #start(EngineFactory)}, then runs {@code andThen} on the same thread: the callers' own
+     * first-time work (serializing an entry, formatting a time), so that it is not done during the first race.
+     */
+    public static Thread start(EngineFactory engines, Runnable andThen) {
+        Thread t = new Thread(() -> {
+            run(engines);
+            andThen.run();
+        }, "powrace-warm-up");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
