@@ -290,6 +290,20 @@ class ClusterRefereeTest {
     }
 
     @Test
+    void aSubmissionThroughZooKeeperReachesEveryNodeOfEveryProcess() throws Exception {
+        Process a = new Process("a", 2, 2);
+        Process b = new Process("b", 1, 2);
+        ClusterReferee.submit(a.referee.client(), "sent to the cluster");
+        Events.await("a's two ends", () -> a.events.ended.size() == 2);
+        Events.await("b's end", () -> b.events.ended.size() == 1);
+        settle(a, b);
+        assertEquals(List.of("a/Node1", "a/Node2"), a.events.ended.stream().map(Attempt::node).sorted().toList());
+        assertEquals(1, a.ledger.size());
+        assertArrayEquals(a.file(), b.file());
+        assertEquals("sent to the cluster", Events.entries(b.ledger.path()).get(0).transaction());
+    }
+
+    @Test
     void aLabelThatIsLiveIsRefused() throws Exception {
         new Process("a", 1, 1);
         Ledger other = Ledger.open(dir.resolve("other.json"));
