@@ -130,6 +130,8 @@ public final class ClusterReferee implements Referee {
         final CompletableFuture<String> decision = new CompletableFuture<>(); // the winning claim's name
         volatile boolean watched;
         volatile boolean local; // a node of this process joined it
+        CuratorWatcher watcher; // cluster thread only
+        final Map<String, JsonNode> claims = new java.util.HashMap<>(); // cluster thread only
 
         ClusterRace(String path, Race race, long openedAtZkMillis, int members) {
             this.path = path;
@@ -294,7 +296,7 @@ public final class ClusterReferee implements Referee {
 
     /** On the cluster thread: hands every new submission to every local node, then watches for more. */
     private void watchSubmissions() throws Exception {
-        List<String> subs = sorted(zk.getChildren().usingWatcher(rearm(this::watchSubmissions)).forPath(SUBMISSIONS));
+        List<String> subs = sorted(zk.getChildren().usingWatcher(submissionsWatcher).forPath(SUBMISSIONS));
         for (int i = submissionsSeen; i < subs.size(); i++) {
             String text;
             try {
@@ -526,18 +528,23 @@ public final class ClusterReferee implements Referee {
             return;
         }
         try {
-            Stat decided = zk.checkExists().usingWatcher(rearm(() -> judge(r))).forPath(r.path + "/decided");
-            if (decided == null) {
+            if (r.watcher == null) { // one watcher per race: ZooKeeper keeps one registration per path for it
+                r.watcher = rearm(() -> judge(r));
+            }
+            String winner = decided(r);
+            if (winner == null) {
                 List<String> claims;
                 try {
-                    claims = sorted(zk.getChildren().usingWatcher(rearm(() -> judge(r))).forPath(r.path + "/claims"));
+                    claims = sorted(zk.getChildren().usingWatcher(r.watcher).forPath(r.path + "/claims"));
                 } catch (KeeperException.NoNodeException none) {
                     // no claim yet: the claims' parent appears with the first one
-                    zk.checkExists().usingWatcher(rearm(() -> judge(r))).forPath(r.path + "/claims");
+                    if (zk.checkExists().usingWatcher(r.watcher).forPath(r.path + "/claims") != null) {
+                        execute(() -> judge(r));
+                    }
                     return;
                 }
                 for (String name : claims) {
-                    JsonNode c = JSON.readTree(zk.getData().forPath(r.path + "/claims/" + name));
+                    JsonNode c = claim(r, name);
                     Optional<Entry> entry = verify(r.race, c);
                     if (entry.isEmpty()) {
                         if (r.reported.add(name)) {
@@ -552,25 +559,22 @@ public final class ClusterReferee implements Referee {
                                         name.getBytes(StandardCharsets.UTF_8)),
                                 zk.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
                                         .forPath(LEDGER + "/entry-", Ledger.JSON.writeValueAsBytes(entry.get())));
+                        winner = name; // decided by this process
                     } catch (KeeperException.NodeExistsException another) {
-                        // another process decided it first: read its decision below
+                        winner = decided(r); // another process decided it first
                     }
                     break;
                 }
             }
-            byte[] data;
-            try {
-                data = zk.getData().forPath(r.path + "/decided");
-            } catch (KeeperException.NoNodeException notYet) {
+            if (winner == null) {
                 return; // the watches set above bring us back
             }
-            String winner = new String(data, StandardCharsets.UTF_8);
-            JsonNode c = JSON.readTree(zk.getData().forPath(r.path + "/claims/" + winner));
+            JsonNode c = claim(r, winner);
             Attempt mine = pending.remove(r.path + "/claims/" + winner);
-            Attempt w = mine != null ? mine : remote(r.race, c);
-            r.race.decide(w); // the losers here stop within a batch
+            r.race.decide(mine != null ? mine : remote(r.race, c)); // the losers here stop within a batch
             r.decision.complete(winner);
             pending.keySet().removeIf(k -> k.startsWith(r.path + "/"));
+            r.claims.clear();
             mirror();
             if (r.local) {
                 Entry e = verify(r.race, c).orElse(null);
@@ -583,6 +587,31 @@ public final class ClusterReferee implements Referee {
                 problem("cluster: race " + r.race.id() + " could not be judged: " + e.getMessage());
             }
         }
+    }
+
+    /** The winning claim's name if the race is decided, else null with a watch set for its decision. */
+    private String decided(ClusterRace r) throws Exception {
+        while (true) {
+            try {
+                return new String(zk.getData().usingWatcher(r.watcher).forPath(r.path + "/decided"),
+                        StandardCharsets.UTF_8);
+            } catch (KeeperException.NoNodeException notYet) {
+                if (zk.checkExists().usingWatcher(r.watcher).forPath(r.path + "/decided") == null) {
+                    return null;
+                }
+                // it was decided between the two reads: read it
+            }
+        }
+    }
+
+    /** A claim's JSON, read once: a claim is never changed. */
+    private JsonNode claim(ClusterRace r, String name) throws Exception {
+        JsonNode known = r.claims.get(name);
+        if (known == null) {
+            known = JSON.readTree(zk.getData().forPath(r.path + "/claims/" + name));
+            r.claims.put(name, known);
+        }
+        return known;
     }
 
     /** The winner as a remote attempt. */
@@ -634,8 +663,11 @@ public final class ClusterReferee implements Referee {
         mirrored = (int) ledger.size();
     }
 
+    private final CuratorWatcher ledgerWatcher = rearm(this::mirrorAndWatch);
+    private final CuratorWatcher submissionsWatcher = rearm(this::watchSubmissions);
+
     private void mirrorAndWatch() throws Exception {
-        zk.getChildren().usingWatcher(rearm(this::mirrorAndWatch)).forPath(LEDGER);
+        zk.getChildren().usingWatcher(ledgerWatcher).forPath(LEDGER);
         mirror();
     }
 
