@@ -372,6 +372,11 @@ public final class ClusterReferee implements Referee {
     }
 
     private Race joined(ClusterRace r) {
+        if (races.size() > 4096) { // forget races that are decided and closed to joins; ZooKeeper still has them
+            long now = System.currentTimeMillis() + clockOffsetMillis;
+            races.values().removeIf(old -> old != r && old.decision.isDone()
+                    && now - old.openedAtZkMillis > joinWindowMillis);
+        }
         r.local = true;
         if (!r.watched) {
             r.watched = true;
