@@ -482,7 +482,9 @@ public final class ClusterReferee implements Referee {
             String mine = claimed.get(DECISION_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             String winner = r.decision.get(DECISION_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             if (winner.equals(mine)) {
-                return end(attempt); // the race's winner is this very attempt: claim() decided it with it
+                // The race's winner is this very attempt. The cluster thread told its end already, so that the
+                // end comes before the win, as in local mode.
+                return attempt;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -577,6 +579,9 @@ public final class ClusterReferee implements Referee {
             JsonNode c = claim(r, winner);
             Attempt mine = pending.remove(r.path + "/claims/" + winner);
             r.race.decide(mine != null ? mine : remote(r.race, c)); // the losers here stop within a batch
+            if (mine != null) {
+                end(mine); // before the win is told; its miner returns it without telling it again
+            }
             r.decision.complete(winner);
             pending.keySet().removeIf(k -> k.startsWith(r.path + "/"));
             r.claims.clear();

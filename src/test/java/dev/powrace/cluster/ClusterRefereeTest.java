@@ -152,6 +152,11 @@ class ClusterRefereeTest {
         // the process whose node won said so, after the entry was in its file
         Process home = Stream.of(a, b, c).filter(p -> winner.startsWith(p.label + "/")).findFirst().orElseThrow();
         Events.await("the wins event", () -> home.events.won.size() == 1);
+        // as in local mode, the winner's end is told before its win
+        List<String> log = home.events.log;
+        int end = log.indexOf(log.stream().filter(l -> l.startsWith("ended " + winner + " ")).findFirst().orElseThrow());
+        int won = log.indexOf(log.stream().filter(l -> l.startsWith("won ")).findFirst().orElseThrow());
+        assertTrue(end < won, log.toString());
     }
 
     @Test
