@@ -47,6 +47,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.CuratorWatcher;
 import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -116,6 +117,10 @@ public final class ClusterReferee implements Referee {
     private volatile int difficulty;
     private volatile List<Member> members = List.of();
     private volatile boolean closed;
+    private volatile boolean connected = true; // it is, when start() returns
+    private volatile String connect;
+    /** This process's mark in its label znode, so that after an expiry it knows its own old znode. */
+    private volatile byte[] token;
     // On the cluster thread only:
     private int mirrored; // entries of the cluster ledger that are in the ledger file
     private int submissionsSeen;
@@ -164,6 +169,7 @@ public final class ClusterReferee implements Referee {
             EngineFactory engines, Duration connectTimeout) throws ClusterException {
         Puzzle.checkDifficulty(difficulty);
         Labels.check(label);
+        byte[] token = java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
         CuratorFramework zk = CuratorFrameworkFactory.builder()
                 .connectString(connect)
                 .sessionTimeoutMs(15_000)
@@ -181,7 +187,7 @@ public final class ClusterReferee implements Referee {
             Stat stat = new Stat();
             try {
                 zk.create().storingStatIn(stat).creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
-                        .forPath(LABELS + "/" + label, new byte[0]);
+                        .forPath(LABELS + "/" + label, token);
             } catch (KeeperException.NodeExistsException e) {
                 throw new ClusterException("the label '" + label + "' is already live in the cluster at " + connect
                         + "; give this process another with --label");
@@ -196,6 +202,10 @@ public final class ClusterReferee implements Referee {
                 }
             }
             referee = new ClusterReferee(zk, label, ledger, difficulty, joinWindow, engines, offset);
+            referee.connect = connect;
+            referee.token = token;
+            ClusterReferee listening = referee;
+            zk.getConnectionStateListenable().addListener((client, state) -> listening.connectionChanged(state));
             referee.catchUp();
             ClusterReferee r = referee;
             referee.cluster.submit(() -> {
@@ -271,16 +281,106 @@ public final class ClusterReferee implements Referee {
     public void nodesStarted(List<Member> started) {
         this.members = List.copyOf(started);
         for (Member m : started) {
-            ObjectNode json = Ledger.JSON.createObjectNode()
-                    .put("host", m.host()).put("port", m.port()).put("engine", engines.name());
             try {
                 zk.create().withMode(CreateMode.EPHEMERAL).forPath(MEMBERS + "/" + label + "/" + local(m.name()),
-                        bytes(json));
+                        memberJson(m));
             } catch (Exception e) {
                 problem("cluster: " + m.name() + " could not be listed as a member: " + e.getMessage());
             }
         }
         execute(this::watchSubmissions);
+    }
+
+    // ---- the connection ----
+
+    /**
+     * On Curator's event thread. SUSPENDED or LOST: new transactions are refused at once ("ERR cluster
+     * unavailable") and everyone is told. RECONNECTED: told too, and everything is read again on the cluster
+     * thread: the ledger, the submissions, the open races, and this process's label and members, created
+     * again if a new session lost them.
+     */
+    private void connectionChanged(ConnectionState state) {
+        if (closed) {
+            return;
+        }
+        switch (state) {
+            case SUSPENDED, LOST -> {
+                if (connected) {
+                    connected = false;
+                    problem("cluster unavailable: lost the connection to ZooKeeper at " + connect
+                            + "; new transactions are refused until it is back");
+                }
+            }
+            case RECONNECTED, CONNECTED -> {
+                if (!connected) {
+                    connected = true;
+                    problem("cluster: connected to ZooKeeper at " + connect + " again");
+                    execute(this::resume);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /** On the cluster thread, after a reconnection: re-registers what a new session lost and re-reads. */
+    private void resume() throws Exception {
+        if (!ensureEphemeral(LABELS + "/" + label, token, true)) {
+            problem("cluster: the label '" + label + "' was taken by another process while this one was cut off; "
+                    + "its nodes race on, but stop this process and start it with another --label");
+        } else {
+            for (Member m : members) {
+                ensureEphemeral(MEMBERS + "/" + label + "/" + local(m.name()), memberJson(m), false);
+            }
+        }
+        mirrorAndWatch();
+        watchSubmissions();
+        for (ClusterRace r : races.values()) {
+            if (r.local && !r.decision.isDone()) {
+                judge(r);
+            }
+        }
+    }
+
+    /**
+     * Makes sure this session owns the ephemeral znode. One left by this process's expired session (the server
+     * drops it only when it notices the expiry) is deleted and made again.
+     *
+     * @param mine if true, a znode whose data is not {@code data} belongs to another process: it is left alone
+     * @return false if another process owns it
+     */
+    private boolean ensureEphemeral(String path, byte[] data, boolean mine) throws Exception {
+        long session = zk.getZookeeperClient().getZooKeeper().getSessionId();
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                zk.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, data);
+                return true;
+            } catch (KeeperException.NodeExistsException exists) {
+                Stat stat = new Stat();
+                byte[] held;
+                try {
+                    held = zk.getData().storingStatIn(stat).forPath(path);
+                } catch (KeeperException.NoNodeException gone) {
+                    continue;
+                }
+                if (stat.getEphemeralOwner() == session) {
+                    return true; // the session survived, and the znode with it
+                }
+                if (mine && !java.util.Arrays.equals(held, data)) {
+                    return false;
+                }
+                try {
+                    zk.delete().withVersion(stat.getVersion()).forPath(path); // our old session's
+                } catch (KeeperException.NoNodeException | KeeperException.BadVersionException changed) {
+                    // look again
+                }
+            }
+        }
+        return false;
+    }
+
+    private byte[] memberJson(Member m) {
+        return bytes(Ledger.JSON.createObjectNode().put("host", m.host()).put("port", m.port())
+                .put("engine", engines.name()));
     }
 
     /** Submits a text to every live node of the cluster, through ZooKeeper. */
@@ -320,6 +420,9 @@ public final class ClusterReferee implements Referee {
     public Race join(String node, String transaction) {
         if (closed) {
             throw new IllegalStateException("cluster unavailable: powrace is shutting down");
+        }
+        if (!connected) {
+            throw new IllegalStateException("cluster unavailable: no connection to ZooKeeper at " + connect);
         }
         String text = TEXTS + "/" + Puzzle.hex(Puzzle.sha256().digest(transaction.getBytes(StandardCharsets.UTF_8)));
         try {

@@ -309,6 +309,63 @@ class ClusterRefereeTest {
     }
 
     @Test
+    void withoutZooKeeperNodesRefuseTransactionsAndCarryOnWhenItIsBack() throws Exception {
+        Process a = new Process("a", 1, 1);
+        Process b = new Process("b", 1, 1);
+        server.stop();
+        for (Process p : List.of(a, b)) {
+            Events.await(p.label + " saying the cluster is unavailable", () -> p.events.problems.stream()
+                    .anyMatch(m -> m.startsWith("cluster unavailable: lost the connection to ZooKeeper")));
+        }
+        String reply = Client.send("127.0.0.1", a.ports().get(0), "while it is down");
+        assertTrue(reply.startsWith("ERR cluster unavailable"), reply);
+        server.restart();
+        for (Process p : List.of(a, b)) {
+            Events.await(p.label + " connected again", () -> p.events.problems.stream()
+                    .anyMatch(m -> m.startsWith("cluster: connected to ZooKeeper at")));
+        }
+        send("after it is back", a, 0);
+        send("after it is back", b, 0);
+        for (Process p : List.of(a, b)) {
+            Events.await(p.label + "'s entry", () -> p.ledger.size() == 1);
+        }
+        assertArrayEquals(a.file(), b.file());
+        assertEquals("after it is back", Events.entries(a.ledger.path()).get(0).transaction());
+    }
+
+    @Test
+    void afterItsSessionExpiresAProcessRegistersAgainAndRacesOn() throws Exception {
+        Process a = new Process("a", 1, 1);
+        Process b = new Process("b", 1, 1);
+        CuratorFramework zk = a.referee.client();
+        long before = zk.getZookeeperClient().getZooKeeper().getSessionId();
+        zk.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+        Events.await("a connected again", () -> a.events.problems.stream()
+                .anyMatch(m -> m.startsWith("cluster: connected to ZooKeeper at")));
+        long after = zk.getZookeeperClient().getZooKeeper().getSessionId();
+        assertTrue(after != before, "a new session");
+        CuratorFramework other = b.referee.client();
+        Events.await("a's label and member, owned by its new session", () -> {
+            try {
+                org.apache.zookeeper.data.Stat label = other.checkExists().forPath(ClusterReferee.LABELS + "/a");
+                org.apache.zookeeper.data.Stat node = other.checkExists().forPath(ClusterReferee.MEMBERS + "/a/a:Node1");
+                return label != null && label.getEphemeralOwner() == after && node != null
+                        && node.getEphemeralOwner() == after;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        send("after a new session", b, 0);
+        send("after a new session", a, 0);
+        for (Process p : List.of(a, b)) {
+            Events.await(p.label + "'s entry", () -> p.ledger.size() == 1);
+        }
+        assertArrayEquals(a.file(), b.file());
+        ClusterReferee.submit(other, "submitted after a new session");
+        Events.await("the submission reaching a", () -> a.ledger.size() == 2 && a.events.ended.size() == 2);
+    }
+
+    @Test
     void aLabelThatIsLiveIsRefused() throws Exception {
         new Process("a", 1, 1);
         Ledger other = Ledger.open(dir.resolve("other.json"));
