@@ -33,11 +33,44 @@ public final class NodeOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     double joinWindowSeconds;
 
+    @Option(names = "--cluster", paramLabel = "CONNECT",
+            description = "Join the ZooKeeper ensemble at CONNECT (host:port[,host:port...]) and race with every "
+                    + "node of the cluster. The ledger file becomes a copy of the cluster's ledger.")
+    String cluster;
+
+    @Option(names = "--host-cluster", paramLabel = "PORT",
+            description = "Also run a ZooKeeper server on the --bind address at PORT (0 picks a free one) and join "
+                    + "it. Its data is kept in powrace-zk-data beside the ledger.")
+    Integer hostCluster;
+
+    @Option(names = "--label", paramLabel = "NAME",
+            description = "This process's name in the cluster: its nodes are NAME/Node1, NAME/Node2, ... "
+                    + "(default: the host name). A name that is already live is refused.")
+    String label;
+
+    /** True if a cluster option is given. */
+    public boolean clustered() {
+        return cluster != null || hostCluster != null;
+    }
+
     /** The settings these options give, or a one-line ParameterException. */
     public Settings settings(CommandSpec spec) {
         try {
             if (!(joinWindowSeconds >= 0 && joinWindowSeconds <= 3600)) {
                 throw new IllegalArgumentException("--join-window must be 0 to 3600 seconds");
+            }
+            if (cluster != null && hostCluster != null) {
+                throw new IllegalArgumentException("give --cluster or --host-cluster, not both");
+            }
+            if (cluster != null && cluster.isBlank()) {
+                throw new IllegalArgumentException("--cluster needs a connect string such as 10.0.0.5:2181");
+            }
+            if (hostCluster != null && (hostCluster < 0 || hostCluster > 65_535)) {
+                throw new IllegalArgumentException("--host-cluster must be a port, 0 to 65535, not " + hostCluster);
+            }
+            if (label != null && !clustered()) {
+                throw new IllegalArgumentException("--label names this process in a cluster: give --cluster or "
+                        + "--host-cluster too");
             }
             if (difficulty < 1 || difficulty > 8) {
                 throw new IllegalArgumentException("--difficulty must be 1 to 8, not " + difficulty);

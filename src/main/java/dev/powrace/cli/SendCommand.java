@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "send", mixinStandardHelpOptions = true,
         description = "Sends one transaction to every node at once, as the nc line does, and prints each "
-                + "node's reply. Exit code 0 if every node took it, 1 otherwise.")
+                + "node's reply. Exit code 0 if every node took it, 1 otherwise. With --cluster, to every live "
+                + "node of a cluster (exit code 2 if it can't be reached).")
 final class SendCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -26,6 +27,11 @@ final class SendCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "HOST", defaultValue = Settings.DEFAULT_BIND,
             description = "Where the nodes listen (default: ${DEFAULT-VALUE}).")
     String host;
+
+    @Option(names = "--cluster", paramLabel = "CONNECT",
+            description = "Send TEXT to every live node of the cluster at CONNECT, through ZooKeeper, instead of "
+                    + "to --ports. Exit code 0 once the cluster has it.")
+    String cluster;
 
     @Parameters(arity = "1..*", paramLabel = "TEXT", description = "The transaction; several words are joined "
             + "with spaces.")
@@ -41,6 +47,9 @@ final class SendCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "TEXT is blank");
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (cluster != null) {
+            return ClusterSend.send(cluster, text, out, spec.commandLine().getErr());
+        }
         List<String> replies = Client.sendToAll(host, ports, text);
         boolean allOk = true;
         for (int i = 0; i < ports.size(); i++) {

@@ -8,6 +8,8 @@ import dev.powrace.node.Settings;
 import dev.powrace.pow.EngineFactory;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
@@ -43,20 +45,30 @@ final class ServeCommand implements Callable<Integer> {
         }
         ledger.repairNote().ifPresent(note -> err.println("powrace: " + ledger.path() + ": " + note));
         Network network;
+        EngineFactory engines = EngineFactory.auto();
+        List<AutoCloseable> cluster = new ArrayList<>(); // the embedded ZooKeeper server, if this process hosts one
         try {
-            network = Network.start(settings, ledger, EngineFactory.auto(), new Terminal(out, err));
+            if (options.clustered()) { // the only path that loads cluster (and so ZooKeeper) classes
+                network = Network.start(settings, ClusterMode.start(options, settings, ledger, engines, cluster, err),
+                        engines, new Terminal(out, err));
+            } else {
+                network = Network.start(settings, ledger, engines, new Terminal(out, err));
+            }
         } catch (PortInUseException e) {
             err.println("powrace: " + e.getMessage());
+            closeAll(cluster);
             close(ledger);
             return 2;
         } catch (IOException e) {
             err.println("powrace: " + e.getMessage());
+            closeAll(cluster);
             close(ledger);
             return 2;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             network.close();
+            closeAll(cluster);
             close(ledger);
             stopped.countDown();
         }, "powrace-shutdown");
@@ -67,6 +79,18 @@ final class ServeCommand implements Callable<Integer> {
                 + ". Ctrl-C stops.");
         stopped.await();
         return 0;
+    }
+
+    /** Closes the cluster's embedded server, if any (after the nodes and the referee). */
+    private static void closeAll(List<AutoCloseable> cluster) {
+        for (AutoCloseable c : cluster) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // the process is ending
+            }
+        }
+        cluster.clear();
     }
 
     private static void close(Ledger ledger) {

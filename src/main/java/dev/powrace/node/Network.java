@@ -36,21 +36,30 @@ public final class Network implements Closeable {
      */
     public static Network start(Settings settings, Ledger ledger, EngineFactory engines, RaceListener... listeners)
             throws IOException {
+        return start(settings, new LocalReferee(ledger, settings.ports().size(), settings.difficulty(),
+                settings.joinWindow(), engines), engines, listeners);
+    }
+
+    /**
+     * Like {@link #start(Settings, Ledger, EngineFactory, RaceListener...)} with a referee of the caller's (a
+     * cluster's). The network owns the referee from here on: it closes it, also when the start fails.
+     */
+    public static Network start(Settings settings, Referee referee, EngineFactory engines, RaceListener... listeners)
+            throws IOException {
         InetAddress address;
         try {
             address = InetAddress.getByName(settings.bind());
         } catch (UnknownHostException e) {
+            referee.close();
             throw new IOException("can't listen on '" + settings.bind() + "': unknown address");
         }
-        Referee referee = new LocalReferee(ledger, settings.ports().size(), settings.difficulty(), settings.joinWindow(),
-                engines);
         for (RaceListener l : listeners) {
             referee.addListener(l);
         }
         List<Node> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < settings.ports().size(); i++) {
-                Node node = new Node("Node" + (i + 1), new InetSocketAddress(address, settings.ports().get(i)),
+                Node node = new Node(referee.nodeName(i + 1), new InetSocketAddress(address, settings.ports().get(i)),
                         referee, settings);
                 node.bind();
                 nodes.add(node);
@@ -64,6 +73,8 @@ public final class Network implements Closeable {
         // is done (a second or two), so that no race, and no time in the ledger, runs on cold code.
         Thread warmUp = WarmUp.start(engines, Network::warmUpRecording);
         nodes.forEach(n -> n.start(warmUp));
+        referee.nodesStarted(nodes.stream().map(n -> new Referee.Member(n.name(), settings.bind(), n.port(), n::submit,
+                n::hashes)).toList());
         return new Network(settings, referee, nodes);
     }
 

@@ -258,12 +258,25 @@ public final class Node implements Closeable {
         }
     }
 
+    /**
+     * Hands the node a transaction exactly as if its line had arrived on the node's port (a cluster's
+     * submissions come this way); returns the node's reply line.
+     */
+    public String submit(String transaction) {
+        return accept(transaction);
+    }
+
     /** A transaction line arrived: join its race and queue it, and say how that went. */
     private String accept(String transaction) {
         if (stopping) {
             return "ERR " + name + " is shutting down";
         }
-        Race race = referee.join(name, transaction);
+        Race race;
+        try {
+            race = referee.join(name, transaction);
+        } catch (IllegalStateException unavailable) { // a cluster referee that can't reach its cluster
+            return "ERR " + unavailable.getMessage();
+        }
         if (!queue.offer(race)) {
             referee.withdraw(race, name);
             return "ERR busy: " + name + " has " + settings.queueCapacity() + " transactions waiting; try again later";

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * ledger still records every winner, and once the listener catches up one {@code problem} says how many were
  * dropped.
  */
-final class Announcer {
+public final class Announcer {
     static final int CAPACITY = 65_536;
     static final long TEXT_BUDGET = 64L << 20;
 
@@ -32,7 +32,7 @@ final class Announcer {
     private final Thread thread;
     private volatile boolean closing;
 
-    Announcer(List<RaceListener> listeners) {
+    public Announcer(List<RaceListener> listeners) {
         this(listeners, CAPACITY, TEXT_BUDGET);
     }
 
@@ -50,7 +50,7 @@ final class Announcer {
      *
      * @param weight the characters of transaction text the event keeps alive while it waits
      */
-    void publish(Consumer<RaceListener> action, int weight) {
+    public void publish(Consumer<RaceListener> action, int weight) {
         if (text.addAndGet(weight) > textBudget || !queue.offer(new Event(action, weight, null))) {
             text.addAndGet(-weight);
             dropped.incrementAndGet();
@@ -67,7 +67,7 @@ final class Announcer {
      *
      * @return false if that took longer than the timeout (a listener is blocked)
      */
-    boolean sync(long timeout, TimeUnit unit) throws InterruptedException {
+    public boolean sync(long timeout, TimeUnit unit) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         while (!queue.offer(new Event(null, 0, done), 10, TimeUnit.MILLISECONDS)) {
@@ -82,7 +82,7 @@ final class Announcer {
      * Tells what is queued, waiting at most the timeout, then stops the thread. If a listener is still blocked
      * then (stdout not read at exit), says on stderr how many events were never told.
      */
-    void close(long timeout, TimeUnit unit) {
+    public void close(long timeout, TimeUnit unit) {
         boolean told = false;
         try {
             told = sync(timeout, unit);

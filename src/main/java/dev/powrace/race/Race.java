@@ -25,6 +25,30 @@ public final class Race {
         this.difficulty = difficulty;
     }
 
+    /**
+     * A race judged by a referee outside this package (the cluster referee), which keeps its own membership.
+     *
+     * @param id unique among the races this process sees
+     */
+    public static Race judgedElsewhere(long id, String transaction, int difficulty) {
+        return new Race(id, transaction, difficulty, System.nanoTime());
+    }
+
+    /**
+     * For a referee outside this package: records the race's winner, which makes {@link #decided()} true at once
+     * (the losers see it within a batch of hashes). Only the first call counts.
+     *
+     * @return true if this call decided the race
+     */
+    public boolean decide(Attempt winner) {
+        return claim(winner);
+    }
+
+    /** For a referee outside this package: an attempt at this race has ended. */
+    public void attemptEnded(Attempt attempt) {
+        ended(attempt);
+    }
+
     /** When the first copy of its transaction arrived (System.nanoTime). */
     long openedNanos() {
         return openedNanos;

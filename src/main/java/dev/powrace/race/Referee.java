@@ -4,7 +4,10 @@ import dev.powrace.ledger.Ledger;
 import dev.powrace.pow.HashMeter;
 import java.io.Closeable;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Judges the races of a process's nodes: which race a node's copy of a text joins, who won, and what goes in the
@@ -46,6 +49,22 @@ public interface Referee extends Closeable {
      * @param meter counts this node's hashes as they are done
      */
     Attempt run(Race race, String node, BooleanSupplier stop, HashMeter meter);
+
+    /** The name of this process's i-th node (from 1): "Node1", or "label/Node1" in a cluster. */
+    default String nodeName(int index) {
+        return "Node" + index;
+    }
+
+    /**
+     * One of this process's nodes, listening.
+     *
+     * @param submit hands the node a transaction exactly as if it had arrived on its port; returns its reply line
+     * @param hashes all hashes it has tried so far
+     */
+    record Member(String name, String host, int port, Function<String, String> submit, LongSupplier hashes) {}
+
+    /** The process's nodes are listening (a cluster referee registers them and feeds them submissions). */
+    default void nodesStarted(List<Member> members) {}
 
     /** Tells every listener of a problem: one line. */
     void problem(String message);

@@ -1,0 +1,928 @@
+package dev.powrace.cluster;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.powrace.ledger.Entry;
+import dev.powrace.ledger.Ledger;
+import dev.powrace.ledger.LedgerException;
+import dev.powrace.ledger.Timestamps;
+import dev.powrace.pow.EngineFactory;
+import dev.powrace.pow.HashMeter;
+import dev.powrace.pow.Puzzle;
+import dev.powrace.pow.Search;
+import dev.powrace.pow.Solution;
+import dev.powrace.race.Announcer;
+import dev.powrace.race.Attempt;
+import dev.powrace.race.Outcome;
+import dev.powrace.race.Race;
+import dev.powrace.race.RaceListener;
+import dev.powrace.race.Referee;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.CuratorWatcher;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * The referee of a cluster: the races of every process that joins one ZooKeeper ensemble, judged by the same
+ * rule everywhere, with one ledger kept in ZooKeeper and copied into every process's ledger file.
+ *
+ * <p>The znodes (see the README's "Cluster" section for their schema):
+ * <pre>
+ * /powrace/labels/&lt;label&gt;                          EPHEMERAL, one per live process: a label is live once
+ * /powrace/members/&lt;label&gt;/&lt;NodeN&gt;                 EPHEMERAL {host, port, engine}
+ * /powrace/texts/&lt;sha256 hex&gt;                      a counter, bumped by every race opened for that text
+ * /powrace/texts/&lt;h&gt;/race-&lt;seq&gt;                    {text, difficulty, opened_by, opened_at, members}
+ * /powrace/texts/&lt;h&gt;/race-&lt;seq&gt;/joined/&lt;label:NodeN&gt;
+ * /powrace/texts/&lt;h&gt;/race-&lt;seq&gt;/claims/claim-&lt;seq&gt; {node, nonce, hash, start_time, end_time, time_taken, hashes}
+ * /powrace/texts/&lt;h&gt;/race-&lt;seq&gt;/decided            the winning claim's name
+ * /powrace/ledger/entry-&lt;seq&gt;                      a ledger.json entry
+ * </pre>
+ *
+ * <p>Joining: a node's k-th copy of a text joins the oldest race for that text that is still open (within the
+ * join window by ZooKeeper's clock, and not yet joined by as many nodes as were live when it opened) and that
+ * the node has not joined; else it opens one. Opening is one transaction that also bumps the text's counter at
+ * the version just read, so two processes can't both open a race from the same view: the loser re-reads and
+ * joins the winner's race.
+ *
+ * <p>Judging: a node that finds a nonce writes a claim. Every process that sees a race's claims applies the same
+ * rule to them in ZooKeeper's order: the earliest claim whose hash meets the race's difficulty wins; a claim
+ * that does not verify never wins and is reported. The decision and its ledger entry are written in one
+ * transaction, once: whoever comes second finds the decision made.
+ *
+ * <p>Every ZooKeeper event is handled on one thread ("powrace-cluster"), the listeners are told on another
+ * ("powrace-events"), and a mining thread only searches, publishes and waits for its race's decision.
+ */
+public final class ClusterReferee implements Referee {
+    static final String ROOT = "/powrace";
+    static final String LABELS = ROOT + "/labels";
+    static final String MEMBERS = ROOT + "/members";
+    static final String TEXTS = ROOT + "/texts";
+    static final String LEDGER = ROOT + "/ledger";
+    static final String SUBMISSIONS = ROOT + "/submissions";
+    /** How long a node that found a nonce waits for the cluster's decision before it gives up on it. */
+    static final Duration DECISION_WAIT = Duration.ofSeconds(30);
+
+    /** Reads numbers with fractions as BigDecimal, so a claim's time_taken keeps all nine decimals. */
+    static final ObjectMapper JSON = Ledger.JSON.copy().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private final CuratorFramework zk;
+    private final String label;
+    private final Ledger ledger;
+    private final long joinWindowMillis;
+    private final EngineFactory engines;
+    private final List<RaceListener> listeners = new CopyOnWriteArrayList<>();
+    private final Announcer announcer = new Announcer(listeners);
+    private final ExecutorService cluster = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "powrace-cluster");
+        t.setDaemon(true);
+        return t;
+    });
+    /** The races this process has seen, by their znode path. */
+    private final Map<String, ClusterRace> races = new ConcurrentHashMap<>();
+    /** ZooKeeper's clock minus ours, in milliseconds, estimated once from a write's ctime. */
+    private final long clockOffsetMillis;
+    private volatile int difficulty;
+    private volatile List<Member> members = List.of();
+    private volatile boolean closed;
+    private volatile boolean connected = true; // it is, when start() returns
+    private volatile String connect;
+    /** This process's mark in its label znode, so that after an expiry it knows its own old znode. */
+    private volatile byte[] token;
+    // On the cluster thread only:
+    private int mirrored; // entries of the cluster ledger that are in the ledger file
+    private int submissionsSeen;
+
+    /** A race as this process knows it. */
+    private static final class ClusterRace {
+        final String path;
+        final Race race;
+        final long openedAtZkMillis;
+        final int members;
+        final Set<String> reported = new HashSet<>(); // invalid claims already reported; cluster thread only
+        final CompletableFuture<String> decision = new CompletableFuture<>(); // the winning claim's name
+        volatile boolean watched;
+        volatile boolean local; // a node of this process joined it
+        CuratorWatcher watcher; // cluster thread only
+        final Map<String, JsonNode> claims = new java.util.HashMap<>(); // cluster thread only
+
+        ClusterRace(String path, Race race, long openedAtZkMillis, int members) {
+            this.path = path;
+            this.race = race;
+            this.openedAtZkMillis = openedAtZkMillis;
+            this.members = members;
+        }
+    }
+
+    private ClusterReferee(CuratorFramework zk, String label, Ledger ledger, int difficulty, Duration joinWindow,
+            EngineFactory engines, long clockOffsetMillis) {
+        this.zk = zk;
+        this.label = label;
+        this.ledger = ledger;
+        this.difficulty = difficulty;
+        this.joinWindowMillis = joinWindow.toMillis();
+        this.engines = engines;
+        this.clockOffsetMillis = clockOffsetMillis;
+    }
+
+    /**
+     * Connects to the cluster, takes the label, and catches the ledger file up with the cluster's ledger before
+     * anything else happens.
+     *
+     * @param connect a ZooKeeper connect string, such as "10.0.0.5:2181" or "zk1:2181,zk2:2181"
+     * @throws ClusterException with a one-line message: unreachable, label taken, or a ledger file that is not a
+     *         copy of this cluster's
+     */
+    public static ClusterReferee start(String connect, String label, Ledger ledger, int difficulty, Duration joinWindow,
+            EngineFactory engines, Duration connectTimeout) throws ClusterException {
+        Puzzle.checkDifficulty(difficulty);
+        Labels.check(label);
+        byte[] token = java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
+        CuratorFramework zk = CuratorFrameworkFactory.builder()
+                .connectString(connect)
+                .sessionTimeoutMs(15_000)
+                .connectionTimeoutMs((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+                .retryPolicy(new ExponentialBackoffRetry(200, 5, 2_000))
+                .build();
+        zk.start();
+        ClusterReferee referee = null;
+        try {
+            if (!zk.blockUntilConnected((int) connectTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new ClusterException("cluster unavailable: can't reach ZooKeeper at " + connect + " within "
+                        + connectTimeout.toSeconds() + " s");
+            }
+            long before = System.currentTimeMillis();
+            Stat stat = new Stat();
+            try {
+                zk.create().storingStatIn(stat).creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
+                        .forPath(LABELS + "/" + label, token);
+            } catch (KeeperException.NodeExistsException e) {
+                throw new ClusterException("the label '" + label + "' is already live in the cluster at " + connect
+                        + "; give this process another with --label");
+            }
+            long after = System.currentTimeMillis();
+            long offset = stat.getCtime() - (before + after) / 2;
+            for (String path : List.of(MEMBERS + "/" + label, TEXTS, LEDGER, SUBMISSIONS)) {
+                try {
+                    zk.create().creatingParentsIfNeeded().forPath(path, new byte[0]);
+                } catch (KeeperException.NodeExistsException fine) {
+                    // another process made it
+                }
+            }
+            referee = new ClusterReferee(zk, label, ledger, difficulty, joinWindow, engines, offset);
+            referee.connect = connect;
+            referee.token = token;
+            ClusterReferee listening = referee;
+            zk.getConnectionStateListenable().addListener((client, state) -> listening.connectionChanged(state));
+            referee.catchUp();
+            ClusterReferee r = referee;
+            referee.cluster.submit(() -> {
+                r.mirrorAndWatch();
+                r.skipSubmissions();
+                return null;
+            }).get();
+            return referee;
+        } catch (ClusterException e) {
+            close(zk, referee);
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close(zk, referee);
+            throw new ClusterException("interrupted while joining the cluster");
+        } catch (Exception e) {
+            close(zk, referee);
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof ClusterException ce) {
+                throw ce;
+            }
+            throw new ClusterException("can't join the cluster at " + connect + ": " + cause);
+        }
+    }
+
+    private static void close(CuratorFramework zk, ClusterReferee referee) {
+        if (referee != null) {
+            referee.close();
+        } else {
+            zk.close();
+        }
+    }
+
+    /** The cluster name of this process's nodes: label/NodeN. */
+    @Override
+    public String nodeName(int index) {
+        return label + "/Node" + index;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    @Override
+    public void addListener(RaceListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public Ledger ledger() {
+        return ledger;
+    }
+
+    @Override
+    public String engineName() {
+        return engines.name();
+    }
+
+    @Override
+    public int difficulty() {
+        return difficulty;
+    }
+
+    @Override
+    public void setDifficulty(int difficulty) {
+        Puzzle.checkDifficulty(difficulty);
+        this.difficulty = difficulty;
+    }
+
+    // ---- members and submissions ----
+
+    @Override
+    public void nodesStarted(List<Member> started) {
+        this.members = List.copyOf(started);
+        for (Member m : started) {
+            try {
+                zk.create().withMode(CreateMode.EPHEMERAL).forPath(MEMBERS + "/" + label + "/" + local(m.name()),
+                        memberJson(m));
+            } catch (Exception e) {
+                problem("cluster: " + m.name() + " could not be listed as a member: " + e.getMessage());
+            }
+        }
+        execute(this::watchSubmissions);
+    }
+
+    // ---- the connection ----
+
+    /**
+     * On Curator's event thread. SUSPENDED or LOST: new transactions are refused at once ("ERR cluster
+     * unavailable") and everyone is told. RECONNECTED: told too, and everything is read again on the cluster
+     * thread: the ledger, the submissions, the open races, and this process's label and members, created
+     * again if a new session lost them.
+     */
+    private void connectionChanged(ConnectionState state) {
+        if (closed) {
+            return;
+        }
+        switch (state) {
+            case SUSPENDED, LOST -> {
+                if (connected) {
+                    connected = false;
+                    problem("cluster unavailable: lost the connection to ZooKeeper at " + connect
+                            + "; new transactions are refused until it is back");
+                }
+            }
+            case RECONNECTED, CONNECTED -> {
+                if (!connected) {
+                    connected = true;
+                    problem("cluster: connected to ZooKeeper at " + connect + " again");
+                    execute(this::resume);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /** On the cluster thread, after a reconnection: re-registers what a new session lost and re-reads. */
+    private void resume() throws Exception {
+        if (!ensureEphemeral(LABELS + "/" + label, token, true)) {
+            problem("cluster: the label '" + label + "' was taken by another process while this one was cut off; "
+                    + "its nodes race on, but stop this process and start it with another --label");
+        } else {
+            for (Member m : members) {
+                ensureEphemeral(MEMBERS + "/" + label + "/" + local(m.name()), memberJson(m), false);
+            }
+        }
+        mirrorAndWatch();
+        watchSubmissions();
+        for (ClusterRace r : races.values()) {
+            if (r.local && !r.decision.isDone()) {
+                judge(r);
+            }
+        }
+    }
+
+    /**
+     * Makes sure this session owns the ephemeral znode. One left by this process's expired session (the server
+     * drops it only when it notices the expiry) is deleted and made again.
+     *
+     * @param mine if true, a znode whose data is not {@code data} belongs to another process: it is left alone
+     * @return false if another process owns it
+     */
+    private boolean ensureEphemeral(String path, byte[] data, boolean mine) throws Exception {
+        long session = zk.getZookeeperClient().getZooKeeper().getSessionId();
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                zk.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, data);
+                return true;
+            } catch (KeeperException.NodeExistsException exists) {
+                Stat stat = new Stat();
+                byte[] held;
+                try {
+                    held = zk.getData().storingStatIn(stat).forPath(path);
+                } catch (KeeperException.NoNodeException gone) {
+                    continue;
+                }
+                if (stat.getEphemeralOwner() == session) {
+                    return true; // the session survived, and the znode with it
+                }
+                if (mine && !java.util.Arrays.equals(held, data)) {
+                    return false;
+                }
+                try {
+                    zk.delete().withVersion(stat.getVersion()).forPath(path); // our old session's
+                } catch (KeeperException.NoNodeException | KeeperException.BadVersionException changed) {
+                    // look again
+                }
+            }
+        }
+        return false;
+    }
+
+    private byte[] memberJson(Member m) {
+        return bytes(Ledger.JSON.createObjectNode().put("host", m.host()).put("port", m.port())
+                .put("engine", engines.name()));
+    }
+
+    /** Submits a text to every live node of the cluster, through ZooKeeper. */
+    public static void submit(CuratorFramework zk, String text) throws Exception {
+        zk.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                .forPath(SUBMISSIONS + "/sub-", bytes(Ledger.JSON.createObjectNode().put("text", text)));
+    }
+
+    /** At start: submissions made before this process joined are history, not work. */
+    private void skipSubmissions() throws Exception {
+        submissionsSeen = zk.getChildren().forPath(SUBMISSIONS).size();
+    }
+
+    /** On the cluster thread: hands every new submission to every local node, then watches for more. */
+    private void watchSubmissions() throws Exception {
+        List<String> subs = sorted(zk.getChildren().usingWatcher(submissionsWatcher).forPath(SUBMISSIONS));
+        for (int i = submissionsSeen; i < subs.size(); i++) {
+            String text;
+            try {
+                text = JSON.readTree(zk.getData().forPath(SUBMISSIONS + "/" + subs.get(i))).path("text").asText();
+            } catch (KeeperException.NoNodeException gone) {
+                continue;
+            }
+            for (Member m : members) {
+                String reply = m.submit().apply(text);
+                if (reply.startsWith("ERR")) {
+                    problem("cluster: submission " + subs.get(i) + " to " + m.name() + ": " + reply);
+                }
+            }
+        }
+        submissionsSeen = Math.max(submissionsSeen, subs.size());
+    }
+
+    // ---- joining ----
+
+    @Override
+    public Race join(String node, String transaction) {
+        if (closed) {
+            throw new IllegalStateException("cluster unavailable: powrace is shutting down");
+        }
+        if (!connected) {
+            throw new IllegalStateException("cluster unavailable: no connection to ZooKeeper at " + connect);
+        }
+        String text = TEXTS + "/" + Puzzle.hex(Puzzle.sha256().digest(transaction.getBytes(StandardCharsets.UTF_8)));
+        try {
+            try {
+                zk.create().forPath(text, new byte[0]);
+            } catch (KeeperException.NodeExistsException fine) {
+                // its races are under it
+            }
+            while (true) {
+                Stat counter = new Stat();
+                zk.getData().storingStatIn(counter).forPath(text);
+                for (String name : sorted(zk.getChildren().forPath(text))) {
+                    ClusterRace r = race(text + "/" + name);
+                    if (r == null || !open(r)) {
+                        continue;
+                    }
+                    try {
+                        zk.create().creatingParentsIfNeeded().forPath(r.path + "/joined/" + local(node), new byte[0]);
+                    } catch (KeeperException.NodeExistsException already) {
+                        continue; // this node's earlier copy is in it
+                    }
+                    return joined(r);
+                }
+                int live = liveNodes();
+                ObjectNode json = Ledger.JSON.createObjectNode().put("text", transaction).put("difficulty", difficulty)
+                        .put("opened_by", node).put("opened_at", Timestamps.format(Instant.now())).put("members", live);
+                String path;
+                try {
+                    CuratorOp bump = zk.transactionOp().setData().withVersion(counter.getVersion())
+                            .forPath(text, Long.toString(counter.getVersion() + 1L).getBytes(StandardCharsets.US_ASCII));
+                    CuratorOp open = zk.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                            .forPath(text + "/race-", bytes(json));
+                    path = zk.transaction().forOperations(bump, open).get(1).getResultPath();
+                } catch (KeeperException.BadVersionException raced) {
+                    continue; // another process opened one from the same view: join it
+                }
+                zk.create().creatingParentsIfNeeded().forPath(path + "/joined/" + local(node), new byte[0]);
+                ClusterRace r = race(path);
+                if (r == null) {
+                    continue;
+                }
+                return joined(r);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("cluster unavailable: interrupted");
+        } catch (Exception e) {
+            throw new IllegalStateException("cluster unavailable: " + e.getMessage());
+        }
+    }
+
+    private Race joined(ClusterRace r) {
+        if (races.size() > 4096) { // forget races that are decided and closed to joins; ZooKeeper still has them
+            long now = System.currentTimeMillis() + clockOffsetMillis;
+            races.values().removeIf(old -> old != r && old.decision.isDone()
+                    && now - old.openedAtZkMillis > joinWindowMillis);
+        }
+        r.local = true;
+        if (!r.watched) {
+            r.watched = true;
+            execute(() -> judge(r));
+        }
+        return r.race;
+    }
+
+    /** Open to joins: within the join window by ZooKeeper's clock, and not yet joined by every node it expects. */
+    private boolean open(ClusterRace r) throws Exception {
+        long age = System.currentTimeMillis() + clockOffsetMillis - r.openedAtZkMillis;
+        if (age > joinWindowMillis) {
+            return false;
+        }
+        Stat joined = zk.checkExists().forPath(r.path + "/joined");
+        return joined == null || joined.getNumChildren() < r.members;
+    }
+
+    /** The live nodes of the cluster, counted from the member list; at least this process's own. */
+    private int liveNodes() throws Exception {
+        int n = 0;
+        for (String l : zk.getChildren().forPath(MEMBERS)) {
+            Stat s = zk.checkExists().forPath(MEMBERS + "/" + l);
+            n += s == null ? 0 : s.getNumChildren();
+        }
+        return Math.max(n, Math.max(1, members.size()));
+    }
+
+    /** The race at a path, read once and kept; null if it is gone. */
+    private ClusterRace race(String path) throws Exception {
+        ClusterRace known = races.get(path);
+        if (known != null) {
+            return known;
+        }
+        Stat stat = new Stat();
+        byte[] data;
+        try {
+            data = zk.getData().storingStatIn(stat).forPath(path);
+        } catch (KeeperException.NoNodeException gone) {
+            return null;
+        }
+        JsonNode json = JSON.readTree(data);
+        // The race's id is the zxid that created it: unique and increasing across the whole cluster.
+        Race race = Race.judgedElsewhere(stat.getCzxid(), json.path("text").asText(), json.path("difficulty").asInt());
+        return races.computeIfAbsent(path, p -> new ClusterRace(p, race, stat.getCtime(), json.path("members").asInt(1)));
+    }
+
+    @Override
+    public void withdraw(Race race, String node) {
+        for (ClusterRace r : races.values()) {
+            if (r.race == race) {
+                try {
+                    zk.delete().forPath(r.path + "/joined/" + local(node));
+                } catch (Exception e) {
+                    problem("cluster: " + node + " could not leave race " + race.id() + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    @Override
+    public int openRaces() {
+        long now = System.currentTimeMillis() + clockOffsetMillis;
+        return (int) races.values().stream()
+                .filter(r -> !r.race.decided() && now - r.openedAtZkMillis <= joinWindowMillis).count();
+    }
+
+    // ---- mining ----
+
+    /**
+     * Runs one node's attempt on the calling (mining) thread. Its times cover the search alone. A nonce found is
+     * handed to the cluster thread as a claim, and the attempt waits for the cluster's decision to know whether
+     * it won (FOUND) or came second (STOPPED).
+     */
+    @Override
+    public Attempt run(Race race, String node, BooleanSupplier stop, HashMeter meter) {
+        if (race.decided()) {
+            Instant now = Instant.now();
+            return end(new Attempt(race, node, Outcome.LATE, now, now, 0, 0, -1, null));
+        }
+        long startNonce = ThreadLocalRandom.current().nextLong(1L << 62);
+        Search search = new Search(race.transaction(), race.difficulty(), startNonce,
+                engines.create(race.transaction(), race.difficulty()));
+        Instant start = Instant.now();
+        long t0 = System.nanoTime();
+        publish(l -> l.started(new Attempt(race, node, Outcome.MINING, start, null, 0, 0, -1, null)), race);
+        Optional<Solution> found = search.run(() -> race.decided() || stop.getAsBoolean(), meter);
+        long elapsed = System.nanoTime() - t0;
+        Instant end = start.plusNanos(elapsed);
+        if (found.isEmpty()) {
+            return end(new Attempt(race, node, Outcome.STOPPED, start, end, elapsed, search.hashes(), -1, null));
+        }
+        Solution s = found.get();
+        Attempt attempt = new Attempt(race, node, Outcome.FOUND, start, end, elapsed, s.hashes(), s.nonce(), s.hash());
+        ClusterRace r = byRace(race);
+        CompletableFuture<String> claimed = new CompletableFuture<>();
+        try {
+            cluster.execute(() -> claim(r, attempt, claimed));
+        } catch (RejectedExecutionException shuttingDown) {
+            claimed.completeExceptionally(shuttingDown);
+        }
+        try {
+            String mine = claimed.get(DECISION_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            String winner = r.decision.get(DECISION_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (winner.equals(mine)) {
+                // The race's winner is this very attempt. The cluster thread told its end already, so that the
+                // end comes before the win, as in local mode.
+                return attempt;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            problem("race " + race.id() + ": " + node + "'s nonce " + s.nonce() + " was not judged by the cluster: "
+                    + (e.getCause() != null ? e.getCause().getMessage() : "no decision within "
+                    + DECISION_WAIT.toSeconds() + " s"));
+        }
+        return end(new Attempt(race, node, Outcome.STOPPED, start, end, elapsed, s.hashes(), -1, null));
+    }
+
+    private ClusterRace byRace(Race race) {
+        for (ClusterRace r : races.values()) {
+            if (r.race == race) {
+                return r;
+            }
+        }
+        throw new IllegalStateException("race " + race.id() + " is not a cluster race");
+    }
+
+    /** On the cluster thread: writes the attempt's claim, then judges the race. */
+    private void claim(ClusterRace r, Attempt a, CompletableFuture<String> claimed) {
+        ObjectNode json = Ledger.JSON.createObjectNode()
+                .put("node", a.node()).put("nonce", a.nonce()).put("hash", a.hash())
+                .put("start_time", Timestamps.format(a.start())).put("end_time", Timestamps.format(a.end()))
+                .put("time_taken", Entry.seconds(a.elapsedNanos())).put("hashes", a.hashes());
+        try {
+            String path = zk.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                    .forPath(r.path + "/claims/claim-", bytes(json));
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            pending.put(r.path + "/claims/" + name, a);
+            claimed.complete(name);
+            judge(r);
+        } catch (Exception e) {
+            claimed.completeExceptionally(e);
+        }
+    }
+
+    /** Local attempts whose claims are written, by claim path, so the race's winner is the very attempt. */
+    private final Map<String, Attempt> pending = new ConcurrentHashMap<>();
+
+    /**
+     * On the cluster thread: looks at a race's decision and claims (watching both), decides it if it is not
+     * decided yet and a claim verifies, and once decided tells this process's nodes and ledger.
+     */
+    private void judge(ClusterRace r) {
+        if (closed || r.decision.isDone()) {
+            return;
+        }
+        try {
+            if (r.watcher == null) { // one watcher per race: ZooKeeper keeps one registration per path for it
+                r.watcher = rearm(() -> judge(r));
+            }
+            String winner = decided(r);
+            if (winner == null) {
+                List<String> claims;
+                try {
+                    claims = sorted(zk.getChildren().usingWatcher(r.watcher).forPath(r.path + "/claims"));
+                } catch (KeeperException.NoNodeException none) {
+                    // no claim yet: the claims' parent appears with the first one
+                    if (zk.checkExists().usingWatcher(r.watcher).forPath(r.path + "/claims") != null) {
+                        execute(() -> judge(r));
+                    }
+                    return;
+                }
+                for (String name : claims) {
+                    JsonNode c = claim(r, name);
+                    Optional<Entry> entry = verify(r.race, c);
+                    if (entry.isEmpty()) {
+                        if (r.reported.add(name)) {
+                            problem("race " + r.race.id() + ": " + name + " by " + c.path("node").asText("?")
+                                    + " does not verify (nonce " + c.path("nonce").asText("?") + "); it never wins");
+                        }
+                        continue;
+                    }
+                    try {
+                        zk.transaction().forOperations(
+                                zk.transactionOp().create().forPath(r.path + "/decided",
+                                        name.getBytes(StandardCharsets.UTF_8)),
+                                zk.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                                        .forPath(LEDGER + "/entry-", Ledger.JSON.writeValueAsBytes(entry.get())));
+                        winner = name; // decided by this process
+                    } catch (KeeperException.NodeExistsException another) {
+                        winner = decided(r); // another process decided it first
+                    }
+                    break;
+                }
+            }
+            if (winner == null) {
+                return; // the watches set above bring us back
+            }
+            JsonNode c = claim(r, winner);
+            Attempt mine = pending.remove(r.path + "/claims/" + winner);
+            r.race.decide(mine != null ? mine : remote(r.race, c)); // the losers here stop within a batch
+            if (mine != null) {
+                end(mine); // before the win is told; its miner returns it without telling it again
+            }
+            r.decision.complete(winner);
+            pending.keySet().removeIf(k -> k.startsWith(r.path + "/"));
+            r.claims.clear();
+            mirror();
+            if (r.local) {
+                Entry e = verify(r.race, c).orElse(null);
+                if (e != null && mirroredHas(e)) {
+                    publish(l -> l.won(r.race, e), r.race);
+                }
+            }
+        } catch (Exception e) {
+            if (!closed) {
+                problem("cluster: race " + r.race.id() + " could not be judged: " + e.getMessage());
+            }
+        }
+    }
+
+    /** The winning claim's name if the race is decided, else null with a watch set for its decision. */
+    private String decided(ClusterRace r) throws Exception {
+        while (true) {
+            try {
+                return new String(zk.getData().usingWatcher(r.watcher).forPath(r.path + "/decided"),
+                        StandardCharsets.UTF_8);
+            } catch (KeeperException.NoNodeException notYet) {
+                if (zk.checkExists().usingWatcher(r.watcher).forPath(r.path + "/decided") == null) {
+                    return null;
+                }
+                // it was decided between the two reads: read it
+            }
+        }
+    }
+
+    /** A claim's JSON, read once: a claim is never changed. */
+    private JsonNode claim(ClusterRace r, String name) throws Exception {
+        JsonNode known = r.claims.get(name);
+        if (known == null) {
+            known = JSON.readTree(zk.getData().forPath(r.path + "/claims/" + name));
+            r.claims.put(name, known);
+        }
+        return known;
+    }
+
+    /** The winner as a remote attempt. */
+    private static Attempt remote(Race race, JsonNode c) {
+        Instant start = Timestamps.parse(c.path("start_time").asText()).orElse(Instant.EPOCH);
+        Instant end = Timestamps.parse(c.path("end_time").asText()).orElse(start);
+        long nanos = c.path("time_taken").decimalValue().movePointRight(9).longValue();
+        return new Attempt(race, c.path("node").asText(), Outcome.FOUND, start, end, nanos, c.path("hashes").asLong(),
+                c.path("nonce").asLong(), c.path("hash").asText());
+    }
+
+    /** The ledger entry a claim makes, if its nonce solves the race's text at the race's difficulty. */
+    static Optional<Entry> verify(Race race, JsonNode c) {
+        if (!c.path("nonce").canConvertToLong() || !c.path("node").isTextual() || !c.path("hash").isTextual()
+                || !c.path("time_taken").isNumber() || Timestamps.parse(c.path("start_time").asText()).isEmpty()
+                || Timestamps.parse(c.path("end_time").asText()).isEmpty()) {
+            return Optional.empty();
+        }
+        long nonce = c.path("nonce").asLong();
+        String hash = c.path("hash").asText();
+        if (!Puzzle.isSolution(race.transaction(), nonce, race.difficulty())
+                || !hash.equals(Puzzle.hash(race.transaction(), nonce))) {
+            return Optional.empty();
+        }
+        return Optional.of(new Entry(c.path("node").asText(), race.transaction(), nonce, hash, race.difficulty(),
+                c.path("time_taken").decimalValue(), c.path("start_time").asText(), c.path("end_time").asText(),
+                c.path("hashes").asLong()));
+    }
+
+    // ---- the ledger copy ----
+
+    private final Set<String> recentEntries = ConcurrentHashMap.newKeySet();
+
+    private boolean mirroredHas(Entry e) {
+        return recentEntries.contains(key(e));
+    }
+
+    private static String key(Entry e) {
+        return e.node() + "\n" + e.nonce() + "\n" + e.transaction();
+    }
+
+    /** At start: the ledger file must be a copy of a prefix of the cluster's ledger. */
+    private void catchUp() throws Exception {
+        int inCluster = zk.getChildren().forPath(LEDGER).size();
+        if (ledger.size() > inCluster) {
+            throw new ClusterException(ledger.path() + " has " + ledger.size() + " entries but the cluster's ledger has "
+                    + inCluster + ": it is not a copy of this cluster's ledger; give another --ledger");
+        }
+        mirrored = (int) ledger.size();
+    }
+
+    private final CuratorWatcher ledgerWatcher = rearm(this::mirrorAndWatch);
+    private final CuratorWatcher submissionsWatcher = rearm(this::watchSubmissions);
+
+    private void mirrorAndWatch() throws Exception {
+        zk.getChildren().usingWatcher(ledgerWatcher).forPath(LEDGER);
+        mirror();
+    }
+
+    /**
+     * On the cluster thread: appends the cluster ledger's entries that the file lacks, in the cluster's order,
+     * each verified first (fsynced by the ledger).
+     */
+    private void mirror() throws Exception {
+        List<String> entries = sorted(zk.getChildren().forPath(LEDGER));
+        for (int i = mirrored; i < entries.size(); i++) {
+            Entry e = Ledger.JSON.readValue(zk.getData().forPath(LEDGER + "/" + entries.get(i)), Entry.class);
+            mirrored = i + 1;
+            if (!Puzzle.isSolution(e.transaction(), e.nonce(), e.difficulty())
+                    || !e.hash().equals(Puzzle.hash(e.transaction(), e.nonce()))) {
+                problem("cluster: ledger " + entries.get(i) + " by " + e.node() + " does not verify; not copied");
+                continue;
+            }
+            try {
+                ledger.append(e).ifPresent(note -> problem(ledger.path() + ": " + note));
+                recentEntries.add(key(e));
+                if (recentEntries.size() > 4096) {
+                    recentEntries.clear();
+                    recentEntries.add(key(e));
+                }
+            } catch (LedgerException ex) {
+                mirrored = i; // try again at the next change
+                problem("cluster: " + entries.get(i) + " is not copied: " + ex.getMessage());
+                return;
+            }
+        }
+    }
+
+    // ---- plumbing ----
+
+    /** A one-shot watcher that runs the action again on the cluster thread (which sets the next watch). */
+    private CuratorWatcher rearm(ThrowingRunnable action) {
+        return (WatchedEvent event) -> {
+            if (event.getType() != Watcher.Event.EventType.None) {
+                execute(action);
+            }
+        };
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    private void execute(ThrowingRunnable action) {
+        if (closed) {
+            return;
+        }
+        try {
+            cluster.execute(() -> {
+                try {
+                    action.run();
+                } catch (Exception e) {
+                    if (!closed) {
+                        problem("cluster: " + e.getMessage());
+                    }
+                }
+            });
+        } catch (RejectedExecutionException shuttingDown) {
+            // closing
+        }
+    }
+
+    /** Sequential children in ZooKeeper's order: by the 10-digit sequence number at the end of the name. */
+    static List<String> sorted(List<String> children) {
+        List<String> list = new ArrayList<>(children);
+        list.sort(Comparator.comparingLong(ClusterReferee::sequence));
+        return list;
+    }
+
+    static long sequence(String name) {
+        if (name.length() < 10) {
+            return Long.MAX_VALUE;
+        }
+        try {
+            return Long.parseLong(name.substring(name.length() - 10));
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** A node's name as one znode name: "a/Node1" is "a:Node1". */
+    private static String local(String node) {
+        return node.replace('/', ':');
+    }
+
+    private static byte[] bytes(JsonNode json) {
+        try {
+            return Ledger.JSON.writeValueAsBytes(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Attempt end(Attempt attempt) {
+        attempt.race().attemptEnded(attempt);
+        publish(l -> l.ended(attempt), attempt.race());
+        return attempt;
+    }
+
+    private void publish(Consumer<RaceListener> event, Race race) {
+        announcer.publish(event, race.transaction().length());
+    }
+
+    @Override
+    public void problem(String message) {
+        announcer.publish(l -> l.problem(message), message.length());
+    }
+
+    @Override
+    public boolean sync(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            cluster.submit(() -> { }).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            return false;
+        }
+        return announcer.sync(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /** After the nodes have stopped: finishes the cluster thread's work, tells what is queued, leaves the cluster. */
+    @Override
+    public void close() {
+        cluster.shutdown();
+        try {
+            if (!cluster.awaitTermination(10, TimeUnit.SECONDS)) {
+                cluster.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closed = true;
+        announcer.close(2, TimeUnit.SECONDS);
+        zk.close(); // the session ends: this process's label and members vanish at once
+    }
+
+    /** For tests and commands: the client. */
+    CuratorFramework client() {
+        return zk;
+    }
+}

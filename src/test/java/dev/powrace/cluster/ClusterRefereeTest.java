@@ -1,0 +1,381 @@
+package dev.powrace.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.powrace.ledger.Entry;
+import dev.powrace.ledger.Ledger;
+import dev.powrace.ledger.Timestamps;
+import dev.powrace.node.Client;
+import dev.powrace.node.Network;
+import dev.powrace.node.Settings;
+import dev.powrace.pow.Engine;
+import dev.powrace.pow.EngineFactory;
+import dev.powrace.pow.Puzzle;
+import dev.powrace.race.Attempt;
+import dev.powrace.race.Outcome;
+import dev.powrace.testing.Events;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.CreateMode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Several processes in one cluster, each played by a Network with its own ClusterReferee, label and ledger file,
+ * on one in-JVM ZooKeeper server.
+ */
+class ClusterRefereeTest {
+    @TempDir
+    Path dir;
+
+    TestingServer server;
+    final List<Process> processes = new ArrayList<>();
+
+    /** One "process" of the cluster. */
+    final class Process implements AutoCloseable {
+        final String label;
+        final Ledger ledger;
+        final ClusterReferee referee;
+        final Network network;
+        final Events events = new Events();
+
+        Process(String label, int nodes, int difficulty) throws Exception {
+            this(label, nodes, difficulty, EngineFactory.auto());
+        }
+
+        Process(String label, int nodes, int difficulty, EngineFactory engines) throws Exception {
+            this.label = label;
+            this.ledger = Ledger.open(dir.resolve(label + ".json"));
+            this.referee = ClusterReferee.start(server.getConnectString(), label, ledger, difficulty,
+                    Duration.ofSeconds(30), engines, Duration.ofSeconds(10));
+            this.network = Network.start(Settings.defaults().withPorts(Collections.nCopies(nodes, 0))
+                    .withDifficulty(difficulty), referee, engines, events);
+            processes.add(this);
+        }
+
+        List<Integer> ports() {
+            return network.ports();
+        }
+
+        byte[] file() throws Exception {
+            return Files.readAllBytes(ledger.path());
+        }
+
+        @Override
+        public void close() throws Exception {
+            network.close();
+            ledger.close();
+            processes.remove(this);
+        }
+    }
+
+    @BeforeEach
+    void zookeeper() throws Exception {
+        server = new TestingServer(-1, dir.resolve("zk").toFile(), true);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Process p : List.copyOf(processes)) {
+            p.close();
+        }
+        server.close();
+    }
+
+    static void send(String text, Process p, int node) {
+        String reply = Client.send("127.0.0.1", p.ports().get(node), text);
+        assertTrue(reply.startsWith("OK " + p.label + "/Node" + (node + 1) + " "), reply);
+    }
+
+    /** Waits until every process has handled what ZooKeeper told it so far and told its listeners. */
+    static void settle(Process... ps) throws Exception {
+        for (int round = 0; round < 2; round++) {
+            for (Process p : ps) {
+                assertTrue(p.referee.sync(Duration.ofSeconds(30)), p.label + " did not settle");
+            }
+        }
+    }
+
+    List<String> zkLedger(ClusterReferee r) throws Exception {
+        return r.client().getChildren().forPath(ClusterReferee.LEDGER);
+    }
+
+    @Test
+    void theSameTextSentToEveryNodeOfEveryProcessIsOneRaceWithOneEntryInEveryLedgerFile() throws Exception {
+        Process a = new Process("a", 2, 2);
+        Process b = new Process("b", 2, 2);
+        Process c = new Process("c", 2, 2);
+        String text = "one race across three processes";
+        List<Thread> senders = new ArrayList<>();
+        for (Process p : List.of(a, b, c)) {
+            for (int i = 0; i < 2; i++) {
+                int node = i;
+                senders.add(new Thread(() -> send(text, p, node)));
+            }
+        }
+        senders.forEach(Thread::start);
+        for (Thread t : senders) {
+            t.join();
+        }
+        for (Process p : List.of(a, b, c)) {
+            Events.await(p.label + "'s two nodes' ends", () -> p.events.ended.size() == 2);
+            Events.await(p.label + "'s ledger entry", () -> p.ledger.size() >= 1);
+        }
+        settle(a, b, c);
+        for (Process p : List.of(a, b, c)) {
+            assertEquals(1, p.ledger.size(), p.label);
+        }
+        assertEquals(1, zkLedger(a.referee).size());
+        List<Attempt> all = Stream.of(a, b, c).flatMap(p -> p.events.ended.stream()).toList();
+        assertEquals(1, all.stream().filter(x -> x.outcome() == Outcome.FOUND).count(), all.toString());
+        assertEquals(1, all.stream().map(x -> x.race().id()).distinct().count(), "one race: " + all);
+        String winner = all.stream().filter(x -> x.outcome() == Outcome.FOUND).findFirst().orElseThrow().node();
+        Entry entry = Events.entries(a.ledger.path()).get(0);
+        assertEquals(winner, entry.node());
+        assertEquals(text, entry.transaction());
+        assertArrayEquals(a.file(), b.file());
+        assertArrayEquals(a.file(), c.file());
+        // the process whose node won said so, after the entry was in its file
+        Process home = Stream.of(a, b, c).filter(p -> winner.startsWith(p.label + "/")).findFirst().orElseThrow();
+        Events.await("the wins event", () -> home.events.won.size() == 1);
+        // as in local mode, the winner's end is told before its win
+        List<String> log = home.events.log;
+        int end = log.indexOf(log.stream().filter(l -> l.startsWith("ended " + winner + " ")).findFirst().orElseThrow());
+        int won = log.indexOf(log.stream().filter(l -> l.startsWith("won ")).findFirst().orElseThrow());
+        assertTrue(end < won, log.toString());
+    }
+
+    @Test
+    void twoCopiesOfATextInterleavedAcrossProcessesAreTwoRaces() throws Exception {
+        Process a = new Process("a", 2, 1);
+        Process b = new Process("b", 2, 1);
+        String text = "twice";
+        // Node1 of each process gets both its copies before Node2 gets its first: the second copies must not
+        // go to the first race, which is still open to the Node2s.
+        for (int node = 0; node < 2; node++) {
+            for (int copy = 0; copy < 2; copy++) {
+                send(text, a, node);
+                send(text, b, node);
+            }
+        }
+        for (Process p : List.of(a, b)) {
+            Events.await(p.label + "'s four ends", () -> p.events.ended.size() == 4);
+            Events.await(p.label + "'s two entries", () -> p.ledger.size() >= 2);
+        }
+        settle(a, b);
+        assertEquals(2, a.ledger.size());
+        assertEquals(2, b.ledger.size());
+        assertEquals(2, zkLedger(a.referee).size());
+        assertEquals(2, Stream.of(a, b).flatMap(p -> p.events.ended.stream()).map(x -> x.race().id()).distinct().count());
+        for (Process p : List.of(a, b)) { // each node took part in both races, once each
+            p.events.ended.stream().collect(java.util.stream.Collectors.groupingBy(Attempt::node)).forEach((node, attempts) ->
+                    assertEquals(2, attempts.stream().map(x -> x.race().id()).distinct().count(), node + ": " + attempts));
+        }
+        assertArrayEquals(a.file(), b.file());
+    }
+
+    @Test
+    void aClaimThatDoesNotVerifyIsReportedAndNeverWins() throws Exception {
+        Process a = new Process("a", 1, 3);
+        Process b = new Process("b", 1, 3);
+        String text = "a forged claim comes first";
+        // Mallory opened the race (as another process would) and claimed it at once with a nonce that does not
+        // solve the text at difficulty 3, though its hash says it does; then the real nodes join.
+        CuratorFramework zk = a.referee.client();
+        String hashed = ClusterReferee.TEXTS + "/"
+                + Puzzle.hex(Puzzle.sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
+        String now = Timestamps.format(Instant.now());
+        String race = zk.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                .forPath(hashed + "/race-", ("{\"text\":\"" + text + "\",\"difficulty\":3,\"opened_by\":\"mallory/Node1\","
+                        + "\"opened_at\":\"" + now + "\",\"members\":3}").getBytes(StandardCharsets.UTF_8));
+        String forged = "{\"node\":\"mallory/Node1\",\"nonce\":7,\"hash\":\"000000" + "0".repeat(58)
+                + "\",\"start_time\":\"" + now + "\",\"end_time\":\"" + now + "\",\"time_taken\":0.000000001,\"hashes\":1}";
+        String path = zk.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                .forPath(race + "/claims/claim-", forged.getBytes(StandardCharsets.UTF_8));
+        assertTrue(path.endsWith("claim-0000000000"), path);
+        send(text, a, 0);
+        send(text, b, 0);
+        for (Process p : List.of(a, b)) {
+            Events.await(p.label + "'s end", () -> p.events.ended.size() == 1);
+        }
+        settle(a, b);
+        for (Process p : List.of(a, b)) {
+            assertEquals(1, p.ledger.size(), p.label);
+        }
+        Entry entry = Events.entries(a.ledger.path()).get(0);
+        assertTrue(entry.node().equals("a/Node1") || entry.node().equals("b/Node1"), entry.node());
+        for (Process p : List.of(a, b)) { // every process judges, so every process reports it
+            Events.await(p.label + " reporting the forged claim", () -> p.events.problems.stream()
+                    .anyMatch(m -> m.contains("claim-0000000000 by mallory/Node1 does not verify")));
+        }
+        assertArrayEquals(a.file(), b.file());
+    }
+
+    @Test
+    void aProcessThatJoinsLateCatchesItsLedgerFileUp() throws Exception {
+        Process a = new Process("a", 1, 1);
+        Process b = new Process("b", 1, 1);
+        for (String text : List.of("first", "second", "third")) {
+            send(text, a, 0);
+            send(text, b, 0);
+        }
+        for (Process p : List.of(a, b)) {
+            Events.await(p.label + "'s three entries", () -> p.ledger.size() == 3);
+        }
+        Process late = new Process("late", 1, 1);
+        assertEquals(3, late.ledger.size()); // caught up before start returned
+        assertArrayEquals(a.file(), late.file());
+        // and it goes on copying
+        send("fourth", a, 0);
+        Events.await("the fourth entry everywhere", () -> late.ledger.size() == 4 && a.ledger.size() == 4);
+        assertArrayEquals(a.file(), late.file());
+    }
+
+    /** An engine that hashes nothing and never finds a nonce: its node can only stop when told. */
+    static final EngineFactory HOPELESS = new EngineFactory() {
+        @Override
+        public Engine create(String transaction, int difficulty) {
+            return new Engine() {
+                @Override
+                public int scan(long from, int count) {
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return -1;
+                }
+
+                @Override
+                public String name() {
+                    return "hopeless";
+                }
+            };
+        }
+
+        @Override
+        public String name() {
+            return "hopeless";
+        }
+    };
+
+    @Test
+    void losersInOtherProcessesStopOnceTheClusterDecides() throws Exception {
+        Process a = new Process("a", 1, 2);
+        Process b = new Process("b", 2, 2, HOPELESS); // its nodes never find one: only the decision stops them
+        String text = "stop when another process wins";
+        send(text, b, 0);
+        send(text, b, 1);
+        Events.await("b's nodes mining", () -> b.events.started.size() == 2);
+        send(text, a, 0);
+        Events.await("b's ends", () -> b.events.ended.size() == 2);
+        Events.await("a's end", () -> a.events.ended.size() == 1);
+        assertEquals(Outcome.FOUND, a.events.ended.get(0).outcome());
+        for (Attempt loser : b.events.ended) {
+            assertEquals(Outcome.STOPPED, loser.outcome(), loser.toString());
+            assertTrue(loser.race().decided());
+            assertEquals("a/Node1", loser.race().winner().orElseThrow().node());
+            assertFalse(loser.won());
+        }
+        assertEquals(1, b.events.ended.stream().map(x -> x.race().id()).distinct().count());
+    }
+
+    @Test
+    void aSubmissionThroughZooKeeperReachesEveryNodeOfEveryProcess() throws Exception {
+        Process a = new Process("a", 2, 2);
+        Process b = new Process("b", 1, 2);
+        ClusterReferee.submit(a.referee.client(), "sent to the cluster");
+        Events.await("a's two ends", () -> a.events.ended.size() == 2);
+        Events.await("b's end", () -> b.events.ended.size() == 1);
+        settle(a, b);
+        assertEquals(List.of("a/Node1", "a/Node2"), a.events.ended.stream().map(Attempt::node).sorted().toList());
+        assertEquals(1, a.ledger.size());
+        assertArrayEquals(a.file(), b.file());
+        assertEquals("sent to the cluster", Events.entries(b.ledger.path()).get(0).transaction());
+    }
+
+    @Test
+    void withoutZooKeeperNodesRefuseTransactionsAndCarryOnWhenItIsBack() throws Exception {
+        Process a = new Process("a", 1, 1);
+        Process b = new Process("b", 1, 1);
+        server.stop();
+        for (Process p : List.of(a, b)) {
+            Events.await(p.label + " saying the cluster is unavailable", () -> p.events.problems.stream()
+                    .anyMatch(m -> m.startsWith("cluster unavailable: lost the connection to ZooKeeper")));
+        }
+        String reply = Client.send("127.0.0.1", a.ports().get(0), "while it is down");
+        assertTrue(reply.startsWith("ERR cluster unavailable"), reply);
+        server.restart();
+        for (Process p : List.of(a, b)) {
+            Events.await(p.label + " connected again", () -> p.events.problems.stream()
+                    .anyMatch(m -> m.startsWith("cluster: connected to ZooKeeper at")));
+        }
+        send("after it is back", a, 0);
+        send("after it is back", b, 0);
+        for (Process p : List.of(a, b)) {
+            Events.await(p.label + "'s entry", () -> p.ledger.size() == 1);
+        }
+        assertArrayEquals(a.file(), b.file());
+        assertEquals("after it is back", Events.entries(a.ledger.path()).get(0).transaction());
+    }
+
+    @Test
+    void afterItsSessionExpiresAProcessRegistersAgainAndRacesOn() throws Exception {
+        Process a = new Process("a", 1, 1);
+        Process b = new Process("b", 1, 1);
+        CuratorFramework zk = a.referee.client();
+        long before = zk.getZookeeperClient().getZooKeeper().getSessionId();
+        zk.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+        Events.await("a connected again", () -> a.events.problems.stream()
+                .anyMatch(m -> m.startsWith("cluster: connected to ZooKeeper at")));
+        long after = zk.getZookeeperClient().getZooKeeper().getSessionId();
+        assertTrue(after != before, "a new session");
+        CuratorFramework other = b.referee.client();
+        Events.await("a's label and member, owned by its new session", () -> {
+            try {
+                org.apache.zookeeper.data.Stat label = other.checkExists().forPath(ClusterReferee.LABELS + "/a");
+                org.apache.zookeeper.data.Stat node = other.checkExists().forPath(ClusterReferee.MEMBERS + "/a/a:Node1");
+                return label != null && label.getEphemeralOwner() == after && node != null
+                        && node.getEphemeralOwner() == after;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        send("after a new session", b, 0);
+        send("after a new session", a, 0);
+        for (Process p : List.of(a, b)) {
+            Events.await(p.label + "'s entry", () -> p.ledger.size() == 1);
+        }
+        assertArrayEquals(a.file(), b.file());
+        ClusterReferee.submit(other, "submitted after a new session");
+        Events.await("the submission reaching a", () -> a.ledger.size() == 2 && a.events.ended.size() == 2);
+    }
+
+    @Test
+    void aLabelThatIsLiveIsRefused() throws Exception {
+        new Process("a", 1, 1);
+        Ledger other = Ledger.open(dir.resolve("other.json"));
+        try {
+            ClusterException e = org.junit.jupiter.api.Assertions.assertThrows(ClusterException.class,
+                    () -> ClusterReferee.start(server.getConnectString(), "a", other, 1, Duration.ofSeconds(5),
+                            EngineFactory.digest(), Duration.ofSeconds(10)));
+            assertTrue(e.getMessage().contains("'a' is already live"), e.getMessage());
+        } finally {
+            other.close();
+        }
+    }
+}
