@@ -33,6 +33,11 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
         Settings settings = options.settings(spec);
+        if (options.clustered()) {
+            spec.commandLine().getErr().println("powrace: the app does not join a cluster yet; 'powrace serve "
+                    + "--cluster CONNECT' (or --host-cluster PORT) runs this machine's nodes in one");
+            return 2;
+        }
         try {
             return App.run(settings, options.ledger(), EngineFactory.auto());
         } catch (UnsupportedOperationException | IllegalStateException e) {

@@ -115,6 +115,14 @@ class CliTest {
     }
 
     @Test
+    void theAppRefusesClusterOptionsInOneLineInsteadOfRacingAlone() {
+        Run r = run("--cluster", "127.0.0.1:1", "--ledger", dir.resolve("l.json").toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("serve --cluster"), r.err());
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String cmd : new String[] {"serve", "send", "verify"}) {
             Run r = run(cmd, "--help");
