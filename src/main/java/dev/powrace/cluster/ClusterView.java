@@ -57,6 +57,7 @@ public final class ClusterView implements AutoCloseable {
      * @throws ClusterException "cluster unavailable: ..." in one line
      */
     public static ClusterView connect(String connect, Duration timeout) throws ClusterException {
+        ConnectString.check(connect);
         CuratorFramework zk;
         try {
             zk = CuratorFrameworkFactory.builder()

@@ -256,6 +256,19 @@ class ClusterCommandsTest {
     }
 
     @Test
+    void aMalformedOrUnresolvableConnectStringIsOneLineAndExitTwo() {
+        // checked before a client is made: ZooKeeper's client would log a stack trace per attempt
+        CliTest.Run port = run("nodes", "--cluster", "127.0.0.1:zk");
+        assertEquals(2, port.code());
+        assertEquals(List.of("powrace: cluster unavailable: '127.0.0.1:zk' is not a ZooKeeper connect string "
+                + "(For input string: \"zk\"); give host:port[,host:port...]"), port.err().lines().toList());
+        CliTest.Run host = run("export", "--cluster", "no-such-host.invalid:2181");
+        assertEquals(2, host.code());
+        assertEquals(List.of("powrace: cluster unavailable: can't resolve no-such-host.invalid (in "
+                + "'no-such-host.invalid:2181')"), host.err().lines().toList());
+    }
+
+    @Test
     void clusterAndLocalOptionsTogetherAreRefused() {
         CliTest.Run send = run("send", "--cluster", "127.0.0.1:1", "--ports", "5000", "x");
         assertEquals(2, send.code());
