@@ -122,6 +122,11 @@ final class ClusterCommands {
             err.println("powrace: " + file + " exists; give --force to replace it");
             return 2;
         }
+        Path folder = file == null ? null : file.toAbsolutePath().normalize().getParent();
+        if (file != null && (folder == null || !Files.isDirectory(folder))) {
+            err.println("powrace: " + file + " can't be written: its folder does not exist");
+            return 2;
+        }
         ClusterView.Export export;
         try (ClusterView view = ClusterView.connect(connect, CONNECT_TIMEOUT)) {
             export = view.export();
@@ -158,6 +163,12 @@ final class ClusterCommands {
     static void write(Path file, byte[] bytes, boolean replace) throws IOException {
         Path target = file.toAbsolutePath().normalize();
         Path dir = target.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new IOException("its folder does not exist");
+        }
+        if (Files.isDirectory(target)) {
+            throw new IOException("it is a folder");
+        }
         Path temp = Files.createTempFile(dir, target.getFileName() + ".", ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -170,7 +181,18 @@ final class ClusterCommands {
             if (replace) {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } else {
-                Files.createLink(target, temp); // atomic; fails if the file appeared meanwhile
+                try {
+                    Files.createLink(target, temp); // atomic; fails if the file appeared meanwhile
+                } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
+                    if (noLinks instanceof FileAlreadyExistsException e) {
+                        throw e;
+                    }
+                    // a file system without hard links: a move that does not replace (checked just before)
+                    if (Files.exists(target)) {
+                        throw new FileAlreadyExistsException(target.toString());
+                    }
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                }
             }
             try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
                 d.force(true);

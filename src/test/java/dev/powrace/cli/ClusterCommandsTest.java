@@ -202,6 +202,9 @@ class ClusterCommandsTest {
         CliTest.Run forced = run("export", "--cluster", zk(), "--out", file.toString(), "--force");
         assertEquals(0, forced.code(), forced.err());
         assertArrayEquals(a.file(), Files.readAllBytes(file));
+        CliTest.Run noFolder = run("export", "--cluster", zk(), "--out", dir.resolve("none").resolve("x.json").toString());
+        assertEquals(2, noFolder.code());
+        assertTrue(noFolder.err().endsWith("x.json can't be written: its folder does not exist\n"), noFolder.err());
     }
 
     @Test
