@@ -100,7 +100,7 @@ final class ClusterCommands {
 
     static int send(String connect, String text, PrintWriter out, PrintWriter err) {
         try (ClusterView view = ClusterView.connect(connect, CONNECT_TIMEOUT)) {
-            int live = view.nodes().size();
+            int live = view.liveNodes();
             if (live == 0) {
                 err.println("powrace: no node is live in the cluster at " + connect + "; nothing was sent");
                 return 1;

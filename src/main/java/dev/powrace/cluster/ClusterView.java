@@ -131,6 +131,19 @@ public final class ClusterView implements AutoCloseable {
         }
     }
 
+    /** How many nodes are live: the member znodes, counted without reading them or the ledger. */
+    public int liveNodes() throws ClusterException {
+        try {
+            int n = 0;
+            for (String label : children(ClusterReferee.MEMBERS)) {
+                n += children(ClusterReferee.MEMBERS + "/" + label).size();
+            }
+            return n;
+        } catch (Exception e) {
+            throw unavailable(e);
+        }
+    }
+
     /** The cluster ledger's znodes, in ZooKeeper's order (by sequence number). */
     public List<LedgerZnode> ledgerZnodes() throws ClusterException {
         try {
