@@ -106,8 +106,9 @@ final class ClusterCommands {
                 return 1;
             }
             String submission = view.submit(text);
-            out.println("sent to the cluster at " + connect + " as " + submission + ": " + live
-                    + (live == 1 ? " live node races on it" : " live nodes race on it"));
+            // the line the cluster branch's own send --cluster prints (SendClusterTest), so either can stay
+            out.println("submitted to the cluster at " + connect + " as " + submission + "; " + live
+                    + (live == 1 ? " live node" : " live nodes"));
             return 0;
         } catch (ClusterException e) {
             err.println("powrace: " + e.getMessage());

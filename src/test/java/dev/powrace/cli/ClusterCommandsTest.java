@@ -137,7 +137,7 @@ class ClusterCommandsTest {
         Proc b = new Proc("b", 2);
         CliTest.Run r = run("send", "--cluster", zk(), "through", "ZooKeeper");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains(": 4 live nodes race on it"), r.out());
+        assertTrue(r.out().matches("submitted to the cluster at \\S+ as sub-\\d{10}; 4 live nodes\\R"), r.out());
         for (Proc p : List.of(a, b)) {
             Events.await(p.label + "'s two ends", () -> p.events.ended.size() == 2);
             Events.await(p.label + "'s entry", () -> p.ledger.size() == 1);
