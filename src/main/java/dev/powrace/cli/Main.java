@@ -16,11 +16,12 @@ import dev.powrace.node.Settings;
 import dev.powrace.pow.EngineFactory;
 import dev.powrace.ui.App;
 
-/** The command line: {@code powrace [serve|send|verify] ...}. */
+/** The command line: {@code powrace [serve|send|verify|nodes|export|bench|bench-ledger] ...}. */
 @Command(name = "powrace", mixinStandardHelpOptions = true, version = "powrace 0.1.0",
         description = {"A live, precisely timed proof-of-work race between network nodes.",
                 "With no command, opens the desktop app, which hosts the nodes."},
-        subcommands = {ServeCommand.class, SendCommand.class, VerifyCommand.class, BenchCommand.class,
+        subcommands = {ServeCommand.class, SendCommand.class, VerifyCommand.class, NodesCommand.class,
+                ExportCommand.class, BenchCommand.class,
                 BenchLedgerCommand.class,
                 HelpCommand.class})
 public final class Main implements Callable<Integer> {

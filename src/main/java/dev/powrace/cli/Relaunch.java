@@ -22,7 +22,7 @@ final class Relaunch {
     private Relaunch() {}
 
     /** Commands that never mine, and so start faster without the detour. */
-    private static final java.util.Set<String> NO_MINING = java.util.Set.of("verify", "send", "help", "bench-ledger",
+    private static final java.util.Set<String> NO_MINING = java.util.Set.of("verify", "send", "nodes", "export", "help", "bench-ledger",
             "-h", "--help", "-V", "--version");
 
     /** True if this process should hand over to a child that has the module: it is about to mine without it. */

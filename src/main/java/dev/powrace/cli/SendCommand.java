@@ -13,9 +13,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "send", mixinStandardHelpOptions = true,
-        description = "Sends one transaction to every node at once, as the nc line does, and prints each "
-                + "node's reply. Exit code 0 if every node took it, 1 otherwise. With --cluster, to every live "
-                + "node of a cluster (exit code 2 if it can't be reached).")
+        description = {"Sends one transaction to every node at once, as the nc line does, and prints each "
+                + "node's reply. Exit code 0 if every node took it, 1 otherwise.",
+                "With --cluster, submits it through ZooKeeper to every live node of the cluster and prints how many "
+                        + "there are. Exit code 0 sent, 1 no live node, 2 the cluster can't be reached."})
 final class SendCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -29,8 +30,8 @@ final class SendCommand implements Callable<Integer> {
     String host;
 
     @Option(names = "--cluster", paramLabel = "CONNECT",
-            description = "Send TEXT to every live node of the cluster at CONNECT, through ZooKeeper, instead of "
-                    + "to --ports. Exit code 0 once the cluster has it.")
+            description = "Submit to every live node of the cluster at this ZooKeeper ensemble, "
+                    + "host:port[,host:port...], instead of to --ports.")
     String cluster;
 
     @Parameters(arity = "1..*", paramLabel = "TEXT", description = "The transaction; several words are joined "
@@ -48,7 +49,16 @@ final class SendCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (cluster != null) {
-            return ClusterSend.send(cluster, text, out, spec.commandLine().getErr());
+            if (spec.commandLine().getParseResult().hasMatchedOption("--ports")
+                    || spec.commandLine().getParseResult().hasMatchedOption("--host")) {
+                throw new ParameterException(spec.commandLine(), "give --ports/--host or --cluster, not both");
+            }
+            if (text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Settings.MAX_LINE_BYTES) {
+                throw new ParameterException(spec.commandLine(), "TEXT is longer than a transaction may be ("
+                        + Settings.MAX_LINE_BYTES + " bytes)");
+            }
+            // loaded only here: without --cluster, send loads no ZooKeeper class
+            return ClusterCommands.send(cluster, text, out, spec.commandLine().getErr());
         }
         List<String> replies = Client.sendToAll(host, ports, text);
         boolean allOk = true;

@@ -7,13 +7,16 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Re-checks every ledger entry: the hash is sha256(transaction + nonce), it meets the "
                 + "difficulty, and the timestamps are well formed and in order. The file is not changed.",
-                "Exit code: 0 all valid, 1 some entries invalid (they are named), 2 the file can't be read."})
+                "With --cluster, checks the cluster's ledger in ZooKeeper the same way, naming each bad entry's znode.",
+                "Exit code: 0 all valid, 1 some entries invalid (they are named), 2 the file (or the cluster) can't "
+                        + "be read."})
 final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -22,10 +25,21 @@ final class VerifyCommand implements Callable<Integer> {
             description = "The ledger file (default: ${DEFAULT-VALUE}).")
     Path ledger;
 
+    @Option(names = "--cluster", paramLabel = "CONNECT",
+            description = "Check the ledger of the cluster at this ZooKeeper ensemble, host:port[,host:port...], "
+                    + "instead of a file.")
+    String cluster;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (cluster != null) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--ledger")) {
+                throw new ParameterException(spec.commandLine(), "give --ledger or --cluster, not both");
+            }
+            return ClusterCommands.verify(cluster, out, err); // loaded only here: no ZooKeeper class otherwise
+        }
         Audit.Report report;
         try {
             report = Audit.check(ledger);
@@ -35,9 +49,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         report.tornTail().ifPresent(t -> err.println("powrace: " + ledger + ": " + t));
         for (Audit.Problem p : report.problems()) {
-            out.println("entry " + p.index() + " (" + p.node() + ", "
-                    + (p.transaction() == null ? "no transaction" : Quote.of(abbreviate(p.transaction()))) + "): "
-                    + p.reason());
+            out.println("entry " + p.index() + " (" + p.node() + ", " + describe(p) + "): " + p.reason());
         }
         if (report.valid()) {
             out.println(ledger + ": " + entries(report.entries()) + ", all valid");
@@ -49,6 +61,11 @@ final class VerifyCommand implements Callable<Integer> {
 
     static String entries(long n) {
         return n + (n == 1 ? " entry" : " entries");
+    }
+
+    /** An entry's transaction, quoted and cut to 60 characters, for naming it. */
+    static String describe(Audit.Problem p) {
+        return p.transaction() == null ? "no transaction" : Quote.of(abbreviate(p.transaction()));
     }
 
     private static String abbreviate(String s) {
