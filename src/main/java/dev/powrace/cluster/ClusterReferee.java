@@ -12,10 +12,9 @@ import dev.powrace.ledger.Timestamps;
 import dev.powrace.pow.EngineFactory;
 import dev.powrace.pow.HashMeter;
 import dev.powrace.pow.Puzzle;
-import dev.powrace.pow.Search;
-import dev.powrace.pow.Solution;
 import dev.powrace.race.Announcer;
 import dev.powrace.race.Attempt;
+import dev.powrace.race.Mining;
 import dev.powrace.race.Outcome;
 import dev.powrace.race.Race;
 import dev.powrace.race.RaceListener;
@@ -38,7 +37,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
@@ -560,20 +558,11 @@ public final class ClusterReferee implements Referee {
             Instant now = Instant.now();
             return end(new Attempt(race, node, Outcome.LATE, now, now, 0, 0, -1, null));
         }
-        long startNonce = ThreadLocalRandom.current().nextLong(1L << 62);
-        Search search = new Search(race.transaction(), race.difficulty(), startNonce,
-                engines.create(race.transaction(), race.difficulty()));
-        Instant start = Instant.now();
-        long t0 = System.nanoTime();
-        publish(l -> l.started(new Attempt(race, node, Outcome.MINING, start, null, 0, 0, -1, null)), race);
-        Optional<Solution> found = search.run(() -> race.decided() || stop.getAsBoolean(), meter);
-        long elapsed = System.nanoTime() - t0;
-        Instant end = start.plusNanos(elapsed);
-        if (found.isEmpty()) {
-            return end(new Attempt(race, node, Outcome.STOPPED, start, end, elapsed, search.hashes(), -1, null));
+        Attempt attempt = Mining.search(race, node, engines, stop, meter,
+                event -> publish(l -> l.started(event.get()), race));
+        if (attempt.outcome() == Outcome.STOPPED) {
+            return end(attempt);
         }
-        Solution s = found.get();
-        Attempt attempt = new Attempt(race, node, Outcome.FOUND, start, end, elapsed, s.hashes(), s.nonce(), s.hash());
         ClusterRace r = byRace(race);
         CompletableFuture<String> claimed = new CompletableFuture<>();
         try {
@@ -592,11 +581,11 @@ public final class ClusterReferee implements Referee {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            problem("race " + race.id() + ": " + node + "'s nonce " + s.nonce() + " was not judged by the cluster: "
+            problem("race " + race.id() + ": " + node + "'s nonce " + attempt.nonce() + " was not judged by the cluster: "
                     + (e.getCause() != null ? e.getCause().getMessage() : "no decision within "
                     + DECISION_WAIT.toSeconds() + " s"));
         }
-        return end(new Attempt(race, node, Outcome.STOPPED, start, end, elapsed, s.hashes(), -1, null));
+        return end(Mining.stopped(attempt));
     }
 
     private ClusterRace byRace(Race race) {

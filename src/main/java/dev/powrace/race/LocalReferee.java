@@ -7,8 +7,6 @@ import dev.powrace.ledger.Timestamps;
 import dev.powrace.pow.EngineFactory;
 import dev.powrace.pow.HashMeter;
 import dev.powrace.pow.Puzzle;
-import dev.powrace.pow.Search;
-import dev.powrace.pow.Solution;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -19,12 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -211,27 +207,13 @@ public final class LocalReferee implements Referee {
             Instant now = Instant.now();
             return end(new Attempt(race, node, Outcome.LATE, now, now, 0, 0, -1, null));
         }
-        long startNonce = ThreadLocalRandom.current().nextLong(1L << 62);
-        Search search = new Search(race.transaction(), race.difficulty(), startNonce,
-                engines.create(race.transaction(), race.difficulty()));
-        BooleanSupplier halt = () -> race.decided() || stop.getAsBoolean();
-        // The start event is queued first and learns its time when the clock is read, just after: nothing but
-        // the search itself happens between the start and the end.
-        CompletableFuture<Instant> startTime = new CompletableFuture<>();
-        publish(l -> l.started(new Attempt(race, node, Outcome.MINING, startTime.join(), null, 0, 0, -1, null)), race);
-        Instant start = Instant.now();
-        long t0 = System.nanoTime();
-        startTime.complete(start);
-        Optional<Solution> found = search.run(halt, meter);
-        long elapsed = System.nanoTime() - t0;
-        Instant end = start.plusNanos(elapsed);
-        if (found.isEmpty()) {
-            return end(new Attempt(race, node, Outcome.STOPPED, start, end, elapsed, search.hashes(), -1, null));
+        Attempt attempt = Mining.search(race, node, engines, stop, meter,
+                event -> publish(l -> l.started(event.get()), race));
+        if (attempt.outcome() == Outcome.STOPPED) {
+            return end(attempt);
         }
-        Solution s = found.get();
-        Attempt attempt = new Attempt(race, node, Outcome.FOUND, start, end, elapsed, s.hashes(), s.nonce(), s.hash());
         if (!race.claim(attempt)) { // found one too, a moment after the winner
-            return end(new Attempt(race, node, Outcome.STOPPED, start, end, elapsed, s.hashes(), -1, null));
+            return end(Mining.stopped(attempt));
         }
         end(attempt);
         try {
