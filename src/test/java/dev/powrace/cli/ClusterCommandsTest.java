@@ -12,6 +12,7 @@ import dev.powrace.ledger.Ledger;
 import dev.powrace.node.Network;
 import dev.powrace.node.Settings;
 import dev.powrace.pow.EngineFactory;
+import dev.powrace.testing.ClusterProcess;
 import dev.powrace.testing.Events;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -43,34 +44,11 @@ class ClusterCommandsTest {
     Path dir;
 
     TestingServer server;
-    final List<Proc> processes = new ArrayList<>();
+    final List<ClusterProcess> processes = new ArrayList<>();
 
-    final class Proc implements AutoCloseable {
-        final String label;
-        final Ledger ledger;
-        final Network network;
-        final Events events = new Events();
-
-        Proc(String label, int nodes) throws Exception {
-            this.label = label;
-            this.ledger = Ledger.open(dir.resolve(label + ".json"));
-            ClusterReferee referee = ClusterReferee.start(server.getConnectString(), label, ledger, 1,
-                    Duration.ofSeconds(30), EngineFactory.auto(), Duration.ofSeconds(10));
-            this.network = Network.start(Settings.defaults().withPorts(Collections.nCopies(nodes, 0)).withDifficulty(1),
-                    referee, EngineFactory.auto(), events);
-            processes.add(this);
-        }
-
-        byte[] file() throws Exception {
-            return Files.readAllBytes(ledger.path());
-        }
-
-        @Override
-        public void close() throws Exception {
-            network.close();
-            ledger.close();
-            processes.remove(this);
-        }
+    /** One "process" of the cluster, at difficulty 1. */
+    ClusterProcess process(String label, int nodes) throws Exception {
+        return new ClusterProcess(dir, server.getConnectString(), label, nodes, 1, EngineFactory.auto(), processes);
     }
 
     @BeforeEach
@@ -80,7 +58,7 @@ class ClusterCommandsTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (Proc p : List.copyOf(processes)) {
+        for (ClusterProcess p : List.copyOf(processes)) {
             p.close();
         }
         server.close();
@@ -95,18 +73,18 @@ class ClusterCommandsTest {
     }
 
     /** Sends a text with send --cluster and waits until every process has its entry. */
-    void race(String text, long entries, Proc... ps) {
+    void race(String text, long entries, ClusterProcess... ps) {
         CliTest.Run r = run("send", "--cluster", zk(), text);
         assertEquals(0, r.code(), r.err());
-        for (Proc p : ps) {
+        for (ClusterProcess p : ps) {
             Events.await(p.label + "'s entry " + entries, () -> p.ledger.size() >= entries);
         }
     }
 
     @Test
     void nodesListsTheLiveNodesAndTheyLeaveWhenAProcessCloses() throws Exception {
-        Proc a = new Proc("a", 2);
-        Proc b = new Proc("b", 1);
+        ClusterProcess a = process("a", 2);
+        ClusterProcess b = process("b", 1);
         CliTest.Run r = run("nodes", "--cluster", zk());
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
@@ -133,12 +111,12 @@ class ClusterCommandsTest {
 
     @Test
     void sendToTheClusterMakesEveryNodeRace() throws Exception {
-        Proc a = new Proc("a", 2);
-        Proc b = new Proc("b", 2);
+        ClusterProcess a = process("a", 2);
+        ClusterProcess b = process("b", 2);
         CliTest.Run r = run("send", "--cluster", zk(), "through", "ZooKeeper");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().matches("submitted to the cluster at \\S+ as sub-\\d{10}; 4 live nodes\\R"), r.out());
-        for (Proc p : List.of(a, b)) {
+        for (ClusterProcess p : List.of(a, b)) {
             Events.await(p.label + "'s two ends", () -> p.events.ended.size() == 2);
             Events.await(p.label + "'s entry", () -> p.ledger.size() == 1);
         }
@@ -170,12 +148,12 @@ class ClusterCommandsTest {
     @Test
     void exportIsByteForByteAServeProcesssLedgerCopy() throws Exception {
         // an empty cluster ledger is an empty ledger file
-        Proc a = new Proc("a", 2);
+        ClusterProcess a = process("a", 2);
         CliTest.Run empty = run("export", "--cluster", zk());
         assertEquals(0, empty.code(), empty.err());
         assertEquals(new String(a.file(), StandardCharsets.UTF_8), empty.out());
 
-        Proc b = new Proc("b", 1);
+        ClusterProcess b = process("b", 1);
         race("first, with \"quotes\" and ü", 1, a, b);
         race("second", 2, a, b);
         race("third", 3, a, b);
@@ -209,7 +187,7 @@ class ClusterCommandsTest {
 
     @Test
     void verifyTheClusterPassesOnAGoodLedgerAndNamesAForgedEntry() throws Exception {
-        Proc a = new Proc("a", 2);
+        ClusterProcess a = process("a", 2);
         race("good", 1, a);
         CliTest.Run good = run("verify", "--cluster", zk());
         assertEquals(0, good.code(), good.out() + good.err());

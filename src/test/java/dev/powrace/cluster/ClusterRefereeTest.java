@@ -16,6 +16,7 @@ import dev.powrace.pow.EngineFactory;
 import dev.powrace.pow.Puzzle;
 import dev.powrace.race.Attempt;
 import dev.powrace.race.Outcome;
+import dev.powrace.testing.ClusterProcess;
 import dev.powrace.testing.Events;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,44 +44,15 @@ class ClusterRefereeTest {
     Path dir;
 
     TestingServer server;
-    final List<Process> processes = new ArrayList<>();
+    final List<ClusterProcess> processes = new ArrayList<>();
 
     /** One "process" of the cluster. */
-    final class Process implements AutoCloseable {
-        final String label;
-        final Ledger ledger;
-        final ClusterReferee referee;
-        final Network network;
-        final Events events = new Events();
+    ClusterProcess process(String label, int nodes, int difficulty) throws Exception {
+        return process(label, nodes, difficulty, EngineFactory.auto());
+    }
 
-        Process(String label, int nodes, int difficulty) throws Exception {
-            this(label, nodes, difficulty, EngineFactory.auto());
-        }
-
-        Process(String label, int nodes, int difficulty, EngineFactory engines) throws Exception {
-            this.label = label;
-            this.ledger = Ledger.open(dir.resolve(label + ".json"));
-            this.referee = ClusterReferee.start(server.getConnectString(), label, ledger, difficulty,
-                    Duration.ofSeconds(30), engines, Duration.ofSeconds(10));
-            this.network = Network.start(Settings.defaults().withPorts(Collections.nCopies(nodes, 0))
-                    .withDifficulty(difficulty), referee, engines, events);
-            processes.add(this);
-        }
-
-        List<Integer> ports() {
-            return network.ports();
-        }
-
-        byte[] file() throws Exception {
-            return Files.readAllBytes(ledger.path());
-        }
-
-        @Override
-        public void close() throws Exception {
-            network.close();
-            ledger.close();
-            processes.remove(this);
-        }
+    ClusterProcess process(String label, int nodes, int difficulty, EngineFactory engines) throws Exception {
+        return new ClusterProcess(dir, server.getConnectString(), label, nodes, difficulty, engines, processes);
     }
 
     @BeforeEach
@@ -90,21 +62,21 @@ class ClusterRefereeTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (Process p : List.copyOf(processes)) {
+        for (ClusterProcess p : List.copyOf(processes)) {
             p.close();
         }
         server.close();
     }
 
-    static void send(String text, Process p, int node) {
+    static void send(String text, ClusterProcess p, int node) {
         String reply = Client.send("127.0.0.1", p.ports().get(node), text);
         assertTrue(reply.startsWith("OK " + p.label + "/Node" + (node + 1) + " "), reply);
     }
 
     /** Waits until every process has handled what ZooKeeper told it so far and told its listeners. */
-    static void settle(Process... ps) throws Exception {
+    static void settle(ClusterProcess... ps) throws Exception {
         for (int round = 0; round < 2; round++) {
-            for (Process p : ps) {
+            for (ClusterProcess p : ps) {
                 assertTrue(p.referee.sync(Duration.ofSeconds(30)), p.label + " did not settle");
             }
         }
@@ -116,12 +88,12 @@ class ClusterRefereeTest {
 
     @Test
     void theSameTextSentToEveryNodeOfEveryProcessIsOneRaceWithOneEntryInEveryLedgerFile() throws Exception {
-        Process a = new Process("a", 2, 2);
-        Process b = new Process("b", 2, 2);
-        Process c = new Process("c", 2, 2);
+        ClusterProcess a = process("a", 2, 2);
+        ClusterProcess b = process("b", 2, 2);
+        ClusterProcess c = process("c", 2, 2);
         String text = "one race across three processes";
         List<Thread> senders = new ArrayList<>();
-        for (Process p : List.of(a, b, c)) {
+        for (ClusterProcess p : List.of(a, b, c)) {
             for (int i = 0; i < 2; i++) {
                 int node = i;
                 senders.add(new Thread(() -> send(text, p, node)));
@@ -131,12 +103,12 @@ class ClusterRefereeTest {
         for (Thread t : senders) {
             t.join();
         }
-        for (Process p : List.of(a, b, c)) {
+        for (ClusterProcess p : List.of(a, b, c)) {
             Events.await(p.label + "'s two nodes' ends", () -> p.events.ended.size() == 2);
             Events.await(p.label + "'s ledger entry", () -> p.ledger.size() >= 1);
         }
         settle(a, b, c);
-        for (Process p : List.of(a, b, c)) {
+        for (ClusterProcess p : List.of(a, b, c)) {
             assertEquals(1, p.ledger.size(), p.label);
         }
         assertEquals(1, zkLedger(a.referee).size());
@@ -150,7 +122,7 @@ class ClusterRefereeTest {
         assertArrayEquals(a.file(), b.file());
         assertArrayEquals(a.file(), c.file());
         // the process whose node won said so, after the entry was in its file
-        Process home = Stream.of(a, b, c).filter(p -> winner.startsWith(p.label + "/")).findFirst().orElseThrow();
+        ClusterProcess home = Stream.of(a, b, c).filter(p -> winner.startsWith(p.label + "/")).findFirst().orElseThrow();
         Events.await("the wins event", () -> home.events.won.size() == 1);
         // as in local mode, the winner's end is told before its win
         List<String> log = home.events.log;
@@ -161,8 +133,8 @@ class ClusterRefereeTest {
 
     @Test
     void twoCopiesOfATextInterleavedAcrossProcessesAreTwoRaces() throws Exception {
-        Process a = new Process("a", 2, 1);
-        Process b = new Process("b", 2, 1);
+        ClusterProcess a = process("a", 2, 1);
+        ClusterProcess b = process("b", 2, 1);
         String text = "twice";
         // Node1 of each process gets both its copies before Node2 gets its first: the second copies must not
         // go to the first race, which is still open to the Node2s.
@@ -172,7 +144,7 @@ class ClusterRefereeTest {
                 send(text, b, node);
             }
         }
-        for (Process p : List.of(a, b)) {
+        for (ClusterProcess p : List.of(a, b)) {
             Events.await(p.label + "'s four ends", () -> p.events.ended.size() == 4);
             Events.await(p.label + "'s two entries", () -> p.ledger.size() >= 2);
         }
@@ -181,7 +153,7 @@ class ClusterRefereeTest {
         assertEquals(2, b.ledger.size());
         assertEquals(2, zkLedger(a.referee).size());
         assertEquals(2, Stream.of(a, b).flatMap(p -> p.events.ended.stream()).map(x -> x.race().id()).distinct().count());
-        for (Process p : List.of(a, b)) { // each node took part in both races, once each
+        for (ClusterProcess p : List.of(a, b)) { // each node took part in both races, once each
             p.events.ended.stream().collect(java.util.stream.Collectors.groupingBy(Attempt::node)).forEach((node, attempts) ->
                     assertEquals(2, attempts.stream().map(x -> x.race().id()).distinct().count(), node + ": " + attempts));
         }
@@ -190,8 +162,8 @@ class ClusterRefereeTest {
 
     @Test
     void aClaimThatDoesNotVerifyIsReportedAndNeverWins() throws Exception {
-        Process a = new Process("a", 1, 3);
-        Process b = new Process("b", 1, 3);
+        ClusterProcess a = process("a", 1, 3);
+        ClusterProcess b = process("b", 1, 3);
         String text = "a forged claim comes first";
         // Mallory opened the race (as another process would) and claimed it at once with a nonce that does not
         // solve the text at difficulty 3, though its hash says it does; then the real nodes join.
@@ -209,16 +181,16 @@ class ClusterRefereeTest {
         assertTrue(path.endsWith("claim-0000000000"), path);
         send(text, a, 0);
         send(text, b, 0);
-        for (Process p : List.of(a, b)) {
+        for (ClusterProcess p : List.of(a, b)) {
             Events.await(p.label + "'s end", () -> p.events.ended.size() == 1);
         }
         settle(a, b);
-        for (Process p : List.of(a, b)) {
+        for (ClusterProcess p : List.of(a, b)) {
             assertEquals(1, p.ledger.size(), p.label);
         }
         Entry entry = Events.entries(a.ledger.path()).get(0);
         assertTrue(entry.node().equals("a/Node1") || entry.node().equals("b/Node1"), entry.node());
-        for (Process p : List.of(a, b)) { // every process judges, so every process reports it
+        for (ClusterProcess p : List.of(a, b)) { // every process judges, so every process reports it
             Events.await(p.label + " reporting the forged claim", () -> p.events.problems.stream()
                     .anyMatch(m -> m.contains("claim-0000000000 by mallory/Node1 does not verify")));
         }
@@ -227,16 +199,16 @@ class ClusterRefereeTest {
 
     @Test
     void aProcessThatJoinsLateCatchesItsLedgerFileUp() throws Exception {
-        Process a = new Process("a", 1, 1);
-        Process b = new Process("b", 1, 1);
+        ClusterProcess a = process("a", 1, 1);
+        ClusterProcess b = process("b", 1, 1);
         for (String text : List.of("first", "second", "third")) {
             send(text, a, 0);
             send(text, b, 0);
         }
-        for (Process p : List.of(a, b)) {
+        for (ClusterProcess p : List.of(a, b)) {
             Events.await(p.label + "'s three entries", () -> p.ledger.size() == 3);
         }
-        Process late = new Process("late", 1, 1);
+        ClusterProcess late = process("late", 1, 1);
         assertEquals(3, late.ledger.size()); // caught up before start returned
         assertArrayEquals(a.file(), late.file());
         // and it goes on copying
@@ -275,8 +247,8 @@ class ClusterRefereeTest {
 
     @Test
     void losersInOtherProcessesStopOnceTheClusterDecides() throws Exception {
-        Process a = new Process("a", 1, 2);
-        Process b = new Process("b", 2, 2, HOPELESS); // its nodes never find one: only the decision stops them
+        ClusterProcess a = process("a", 1, 2);
+        ClusterProcess b = process("b", 2, 2, HOPELESS); // its nodes never find one: only the decision stops them
         String text = "stop when another process wins";
         send(text, b, 0);
         send(text, b, 1);
@@ -296,8 +268,8 @@ class ClusterRefereeTest {
 
     @Test
     void aSubmissionThroughZooKeeperReachesEveryNodeOfEveryProcess() throws Exception {
-        Process a = new Process("a", 2, 2);
-        Process b = new Process("b", 1, 2);
+        ClusterProcess a = process("a", 2, 2);
+        ClusterProcess b = process("b", 1, 2);
         ClusterReferee.submit(a.referee.client(), "sent to the cluster");
         Events.await("a's two ends", () -> a.events.ended.size() == 2);
         Events.await("b's end", () -> b.events.ended.size() == 1);
@@ -310,23 +282,23 @@ class ClusterRefereeTest {
 
     @Test
     void withoutZooKeeperNodesRefuseTransactionsAndCarryOnWhenItIsBack() throws Exception {
-        Process a = new Process("a", 1, 1);
-        Process b = new Process("b", 1, 1);
+        ClusterProcess a = process("a", 1, 1);
+        ClusterProcess b = process("b", 1, 1);
         server.stop();
-        for (Process p : List.of(a, b)) {
+        for (ClusterProcess p : List.of(a, b)) {
             Events.await(p.label + " saying the cluster is unavailable", () -> p.events.problems.stream()
                     .anyMatch(m -> m.startsWith("cluster unavailable: lost the connection to ZooKeeper")));
         }
         String reply = Client.send("127.0.0.1", a.ports().get(0), "while it is down");
         assertTrue(reply.startsWith("ERR cluster unavailable"), reply);
         server.restart();
-        for (Process p : List.of(a, b)) {
+        for (ClusterProcess p : List.of(a, b)) {
             Events.await(p.label + " connected again", () -> p.events.problems.stream()
                     .anyMatch(m -> m.startsWith("cluster: connected to ZooKeeper at")));
         }
         send("after it is back", a, 0);
         send("after it is back", b, 0);
-        for (Process p : List.of(a, b)) {
+        for (ClusterProcess p : List.of(a, b)) {
             Events.await(p.label + "'s entry", () -> p.ledger.size() == 1);
         }
         assertArrayEquals(a.file(), b.file());
@@ -335,8 +307,8 @@ class ClusterRefereeTest {
 
     @Test
     void afterItsSessionExpiresAProcessRegistersAgainAndRacesOn() throws Exception {
-        Process a = new Process("a", 1, 1);
-        Process b = new Process("b", 1, 1);
+        ClusterProcess a = process("a", 1, 1);
+        ClusterProcess b = process("b", 1, 1);
         CuratorFramework zk = a.referee.client();
         long before = zk.getZookeeperClient().getZooKeeper().getSessionId();
         zk.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
@@ -357,7 +329,7 @@ class ClusterRefereeTest {
         });
         send("after a new session", b, 0);
         send("after a new session", a, 0);
-        for (Process p : List.of(a, b)) {
+        for (ClusterProcess p : List.of(a, b)) {
             Events.await(p.label + "'s entry", () -> p.ledger.size() == 1);
         }
         assertArrayEquals(a.file(), b.file());
@@ -367,7 +339,7 @@ class ClusterRefereeTest {
 
     @Test
     void aLabelThatIsLiveIsRefused() throws Exception {
-        new Process("a", 1, 1);
+        process("a", 1, 1);
         Ledger other = Ledger.open(dir.resolve("other.json"));
         try {
             ClusterException e = org.junit.jupiter.api.Assertions.assertThrows(ClusterException.class,
