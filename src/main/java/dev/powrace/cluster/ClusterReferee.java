@@ -61,8 +61,8 @@ import org.apache.zookeeper.data.Stat;
  * <pre>
  * /powrace/labels/&lt;label&gt;                          EPHEMERAL, one per live process: a label is live once
  * /powrace/members/&lt;label&gt;/&lt;NodeN&gt;                 EPHEMERAL {host, port, engine}
- * /powrace/texts/&lt;sha256 hex&gt;                      a counter, bumped by every race opened for that text
- * /powrace/texts/&lt;h&gt;/race-&lt;seq&gt;                    {text, difficulty, opened_by, opened_at, members}
+ * /powrace/texts/&lt;sha256 hex&gt;                      a counter: its version is the number of races opened for that text
+ * /powrace/texts/&lt;h&gt;/race-&lt;n&gt;                      {text, difficulty, opened_by, opened_at, members}; n = that version
  * /powrace/texts/&lt;h&gt;/race-&lt;seq&gt;/joined/&lt;label:NodeN&gt;
  * /powrace/texts/&lt;h&gt;/race-&lt;seq&gt;/claims/claim-&lt;seq&gt; {node, nonce, hash, start_time, end_time, time_taken, hashes}
  * /powrace/texts/&lt;h&gt;/race-&lt;seq&gt;/decided            the winning claim's name
@@ -402,15 +402,39 @@ public final class ClusterReferee implements Referee {
             } catch (KeeperException.NoNodeException gone) {
                 continue;
             }
+            String sub = subs.get(i);
             for (Member m : members) {
-                String reply = m.submit().apply(text);
-                if (reply.startsWith("ERR")) {
-                    problem("cluster: submission " + subs.get(i) + " to " + m.name() + ": " + reply);
-                }
+                feed(m, sub, text);
             }
         }
         submissionsSeen = Math.max(submissionsSeen, subs.size());
     }
+
+    /**
+     * Hands a submission to one node on that node's own feeder thread: a join makes blocking ZooKeeper calls, and
+     * on the cluster thread they would hold up the watches that stop the losers of every race. One thread per node
+     * keeps each node's submissions in order, and the nodes join side by side.
+     */
+    private void feed(Member m, String sub, String text) {
+        ExecutorService feeder = feeders.computeIfAbsent(m.name(), name -> Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "powrace-feed-" + name);
+            t.setDaemon(true);
+            return t;
+        }));
+        try {
+            feeder.execute(() -> {
+                String reply = m.submit().apply(text);
+                if (reply.startsWith("ERR")) {
+                    problem("cluster: submission " + sub + " to " + m.name() + ": " + reply);
+                }
+            });
+        } catch (RejectedExecutionException shuttingDown) {
+            // closing
+        }
+    }
+
+    /** One feeder thread per local node, by name. */
+    private final Map<String, ExecutorService> feeders = new ConcurrentHashMap<>();
 
     // ---- joining ----
 
@@ -424,10 +448,12 @@ public final class ClusterReferee implements Referee {
         }
         String text = TEXTS + "/" + Puzzle.hex(Puzzle.sha256().digest(transaction.getBytes(StandardCharsets.UTF_8)));
         try {
-            try {
-                zk.create().forPath(text, new byte[0]);
-            } catch (KeeperException.NodeExistsException fine) {
-                // its races are under it
+            if (zk.checkExists().forPath(text) == null) { // a read: a create that fails is still a write
+                try {
+                    zk.create().forPath(text, new byte[0]);
+                } catch (KeeperException.NodeExistsException fine) {
+                    // another node made it meanwhile
+                }
             }
             while (true) {
                 Stat counter = new Stat();
@@ -447,17 +473,30 @@ public final class ClusterReferee implements Referee {
                 int live = liveNodes();
                 ObjectNode json = Ledger.JSON.createObjectNode().put("text", transaction).put("difficulty", difficulty)
                         .put("opened_by", node).put("opened_at", Timestamps.format(Instant.now())).put("members", live);
-                String path;
+                // The race is named by the counter's next version, so that opening it, joining it and making its
+                // claims' folder is one write: one round trip, one fsync.
+                int next = counter.getVersion() + 1;
+                String path = text + String.format(java.util.Locale.ROOT, "/race-%010d", next);
                 try {
-                    CuratorOp bump = zk.transactionOp().setData().withVersion(counter.getVersion())
-                            .forPath(text, Long.toString(counter.getVersion() + 1L).getBytes(StandardCharsets.US_ASCII));
-                    CuratorOp open = zk.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
-                            .forPath(text + "/race-", bytes(json));
-                    path = zk.transaction().forOperations(bump, open).get(1).getResultPath();
+                    zk.transaction().forOperations(
+                            zk.transactionOp().setData().withVersion(counter.getVersion())
+                                    .forPath(text, Integer.toString(next).getBytes(StandardCharsets.US_ASCII)),
+                            zk.transactionOp().create().forPath(path, bytes(json)),
+                            zk.transactionOp().create().forPath(path + "/joined", new byte[0]),
+                            zk.transactionOp().create().forPath(path + "/joined/" + local(node), new byte[0]),
+                            zk.transactionOp().create().forPath(path + "/claims", new byte[0]));
                 } catch (KeeperException.BadVersionException raced) {
                     continue; // another process opened one from the same view: join it
+                } catch (KeeperException.NodeExistsException stale) {
+                    // a race of that name from an older layout: move the counter past it and try again
+                    try {
+                        zk.setData().withVersion(counter.getVersion()).forPath(text,
+                                Integer.toString(next).getBytes(StandardCharsets.US_ASCII));
+                    } catch (KeeperException.BadVersionException raced) {
+                        // someone else moved it
+                    }
+                    continue;
                 }
-                zk.create().creatingParentsIfNeeded().forPath(path + "/joined/" + local(node), new byte[0]);
                 ClusterRace r = race(path);
                 if (r == null) {
                     continue;
@@ -897,6 +936,7 @@ public final class ClusterReferee implements Referee {
     /** After the nodes have stopped: finishes the cluster thread's work, tells what is queued, leaves the cluster. */
     @Override
     public void close() {
+        feeders.values().forEach(ExecutorService::shutdownNow);
         cluster.shutdown();
         try {
             if (!cluster.awaitTermination(10, TimeUnit.SECONDS)) {

@@ -16,6 +16,7 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 
 /**
  * What the {@code nodes}, {@code send}, {@code export} and {@code verify} commands see of a cluster: its live
@@ -211,6 +212,22 @@ public final class ClusterView implements AutoCloseable {
                     .forPath(ClusterReferee.SUBMISSIONS + "/sub-",
                             Ledger.JSON.writeValueAsBytes(Ledger.JSON.createObjectNode().put("text", text)));
             return path.substring(path.lastIndexOf('/') + 1);
+        } catch (Exception e) {
+            throw unavailable(e);
+        }
+    }
+
+    /**
+     * ZooKeeper's transaction id now: a scratch znode is made, read and removed (two writes). Each write to the
+     * ensemble takes the next id, so the difference of two marks, less two, counts the writes made between them.
+     */
+    public long zxidMark() throws ClusterException {
+        try {
+            Stat stat = new Stat();
+            String path = zk.create().storingStatIn(stat).creatingParentsIfNeeded()
+                    .withMode(CreateMode.EPHEMERAL_SEQUENTIAL).forPath(ClusterReferee.ROOT + "/mark-", new byte[0]);
+            zk.delete().forPath(path);
+            return stat.getCzxid();
         } catch (Exception e) {
             throw unavailable(e);
         }
