@@ -267,6 +267,37 @@ class ClusterRefereeTest {
     }
 
     @Test
+    void aNodeSlowToTakeASubmissionHoldsUpNothingElse() throws Exception {
+        // Joining makes blocking ZooKeeper calls; a node stuck in one must not stop its process from hearing of
+        // other races' decisions, or its losers would mine on.
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch taken = new java.util.concurrent.CountDownLatch(1);
+        Ledger ledger = Ledger.open(dir.resolve("stuck.json"));
+        ClusterReferee stuck = ClusterReferee.start(server.getConnectString(), "stuck", ledger, 1,
+                Duration.ofSeconds(30), EngineFactory.auto(), Duration.ofSeconds(15));
+        try {
+            stuck.nodesStarted(List.of(new dev.powrace.race.Referee.Member("stuck/Node1", "127.0.0.1", 1, text -> {
+                taken.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return "OK stuck/Node1 0";
+            }, () -> 0L)));
+            ClusterProcess b = process("b", 1, 1);
+            ClusterReferee.submit(b.referee.client(), "the stuck node takes this one slowly");
+            assertTrue(taken.await(30, java.util.concurrent.TimeUnit.SECONDS), "the submission never reached the node");
+            send("decided while the node is stuck", b, 0);
+            Events.await("the stuck process copying the entry", () -> ledger.size() == 2);
+        } finally {
+            release.countDown();
+            stuck.close();
+            ledger.close();
+        }
+    }
+
+    @Test
     void aSubmissionThroughZooKeeperReachesEveryNodeOfEveryProcess() throws Exception {
         ClusterProcess a = process("a", 2, 2);
         ClusterProcess b = process("b", 1, 2);
