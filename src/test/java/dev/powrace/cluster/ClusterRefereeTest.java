@@ -337,6 +337,43 @@ class ClusterRefereeTest {
     }
 
     @Test
+    void aThreeServerEnsembleThatLosesTheServerAProcessUsesRacesOn() throws Exception {
+        Files.createDirectories(dir.resolve("ensemble"));
+        try (org.apache.curator.test.TestingCluster ensemble = new org.apache.curator.test.TestingCluster(3)) {
+            ensemble.start();
+            ClusterProcess a = new ClusterProcess(dir.resolve("ensemble"), ensemble.getConnectString(), "a", 1, 1,
+                    EngineFactory.auto(), processes);
+            ClusterProcess b = new ClusterProcess(dir.resolve("ensemble"), ensemble.getConnectString(), "b", 1, 1,
+                    EngineFactory.auto(), processes);
+            send("before a server is lost", a, 0);
+            send("before a server is lost", b, 0);
+            for (ClusterProcess p : List.of(a, b)) {
+                Events.await(p.label + "'s first entry", () -> p.ledger.size() == 1);
+            }
+            org.apache.curator.test.InstanceSpec used = ensemble.findConnectionInstance(
+                    a.referee.client().getZookeeperClient().getZooKeeper());
+            assertTrue(ensemble.killServer(used), "killed " + used);
+            Events.await("a noticing", () -> a.events.problems.stream()
+                    .anyMatch(m -> m.startsWith("cluster unavailable: lost the connection to ZooKeeper")));
+            // a was talking to that server: it moves to another of the two left, which are still a quorum (if
+            // it was the leader, they elect another first, and every process is cut off for that moment)
+            for (ClusterProcess p : List.of(a, b)) {
+                Events.await(p.label + " taking a transaction again", () -> Client.send("127.0.0.1", p.ports().get(0),
+                        "after a server is lost").startsWith("OK " + p.label + "/Node1 "));
+            }
+            for (ClusterProcess p : List.of(a, b)) {
+                Events.await(p.label + "'s second entry", () -> p.ledger.size() == 2);
+            }
+            assertArrayEquals(a.file(), b.file());
+            assertEquals(List.of("before a server is lost", "after a server is lost"),
+                    Events.entries(a.ledger.path()).stream().map(Entry::transaction).toList());
+            for (ClusterProcess p : List.of(a, b)) {
+                p.close();
+            }
+        }
+    }
+
+    @Test
     void afterItsSessionExpiresAProcessRegistersAgainAndRacesOn() throws Exception {
         ClusterProcess a = process("a", 1, 1);
         ClusterProcess b = process("b", 1, 1);
