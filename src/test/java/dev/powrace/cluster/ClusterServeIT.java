@@ -141,4 +141,72 @@ class ClusterServeIT {
             }
         }
     }
+
+    @Test
+    void aProcessKilledMidRaceLeavesItsRaceToTheOthersAndCatchesUpWhenItComesBack() throws Exception {
+        Path ledgerA = Files.createDirectories(dir.resolve("a")).resolve("ledger.json");
+        try (ServeProcess a = new ServeProcess(dir.resolve("a.txt"), Map.of(), "--host-cluster", "0", "--label", "a",
+                "--ports", "0", "--difficulty", "3", "--ledger", ledgerA.toString());
+                ClusterView view = ClusterView.connect("127.0.0.1:" + a.zookeeperPort, java.time.Duration.ofSeconds(10))) {
+            String connect = "127.0.0.1:" + a.zookeeperPort;
+            // Kill a process b while its nodes mine. A race can end before the kill lands: then try again with
+            // another process and text.
+            String killed = null;
+            String label = null;
+            List<String> tries = new ArrayList<>();
+            for (int attempt = 1; attempt <= 5 && killed == null; attempt++) {
+                String t = "killed mid-race #" + attempt;
+                String l = "b" + attempt;
+                Path ledger = Files.createDirectories(dir.resolve(l)).resolve("ledger.json");
+                try (ServeProcess b = new ServeProcess(dir.resolve(l + ".txt"), Map.of(), "--cluster", connect,
+                        "--label", l, "--ports", "0,0", "--difficulty", "3", "--ledger", ledger.toString())) {
+                    // a new process's nodes hold races until its warm-up is over: let it pass first, on a race
+                    // of its own
+                    String warm = "warming " + l;
+                    assertTrue(Client.send("127.0.0.1", b.ports.get(0), warm).startsWith("OK "));
+                    Events.await(l + "'s warm-up race", () -> b.lines().stream()
+                            .anyMatch(x -> x.contains(" wins ") && x.contains(warm)));
+                    List<Integer> all = new ArrayList<>(b.ports);
+                    all.addAll(a.ports);
+                    all.parallelStream().map(p -> Client.send("127.0.0.1", p, t))
+                            .forEach(r -> assertTrue(r.startsWith("OK "), r));
+                    Events.await(l + "'s nodes mining", () -> b.lines().stream()
+                            .filter(x -> x.contains(" start ") && x.contains(t)).count() == 2);
+                    List<ProcessHandle> tree = b.process.toHandle().descendants().toList();
+                    // SIGKILL to every JVM of it (the launcher and the worker it started): no shutdown hook runs
+                    tree.forEach(ProcessHandle::destroyForcibly);
+                    b.process.destroyForcibly();
+                    b.process.waitFor();
+                    Events.await(l + "'s JVMs gone", () -> tree.stream().noneMatch(ProcessHandle::isAlive));
+                    tries.add(b.lines() + " " + a.lines());
+                    if (b.lines().stream().noneMatch(x -> x.contains(" end ") && x.contains(t))) {
+                        killed = t;
+                        label = l;
+                    }
+                }
+                String race = t;
+                Events.await("a's win line for " + t, () -> a.lines().stream()
+                        .anyMatch(x -> x.contains(" wins ") && x.contains(race)));
+            }
+            assertTrue(killed != null, "every race ended before its process could be killed in it: " + tries);
+            String text = killed;
+            Events.await("a's ledger entry", () -> Events.entries(ledgerA).stream()
+                    .anyMatch(e -> e.transaction().equals(text)));
+            // the killed processes' nodes leave the member list once their sessions time out (15 s)
+            Events.await("the killed nodes gone from the member list", () -> {
+                try {
+                    return view.nodes().stream().map(ClusterView.Node::name).toList().equals(List.of("a/Node1"));
+                } catch (ClusterException e) {
+                    return false;
+                }
+            });
+            Path ledgerB = dir.resolve(label).resolve("ledger.json");
+            try (ServeProcess again = new ServeProcess(dir.resolve(label + "-again.txt"), Map.of(), "--cluster", connect,
+                    "--label", label, "--ports", "0,0", "--difficulty", "3", "--ledger", ledgerB.toString())) {
+                assertArrayEquals(Files.readAllBytes(ledgerA), Files.readAllBytes(ledgerB),
+                        "the restarted process's ledger file caught up with the cluster's before it took anything");
+                assertTrue(again.errors.stream().noneMatch(x -> x.contains("Exception")), again.errors.toString());
+            }
+        }
+    }
 }
