@@ -30,7 +30,8 @@ final class Terminal implements RaceListener {
         String tail = switch (a.outcome()) {
             case FOUND -> "found nonce=" + a.nonce() + " hashes=" + a.hashes() + " time=" + seconds(a.elapsedNanos());
             case STOPPED -> "stopped hashes=" + a.hashes() + " time=" + seconds(a.elapsedNanos());
-            case LATE -> "late won-by=" + a.race().winner().map(Attempt::node).orElse("?");
+            case LATE -> a.race().abandoned() ? "late abandoned"
+                    : "late won-by=" + a.race().winner().map(Attempt::node).orElse("?");
             case MINING -> "mining";
         };
         out.println(head + tail);

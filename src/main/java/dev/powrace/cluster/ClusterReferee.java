@@ -90,6 +90,8 @@ public final class ClusterReferee implements Referee {
     static final String TEXTS = ROOT + "/texts";
     static final String LEDGER = ROOT + "/ledger";
     static final String SUBMISSIONS = ROOT + "/submissions";
+    /** The content of a race's "decided" znode when every node that joined it left before anyone won. */
+    static final String ABANDONED = "abandoned";
     /** How long a node that found a nonce waits for the cluster's decision before it gives up on it. */
     static final Duration DECISION_WAIT = Duration.ofSeconds(30);
 
@@ -337,6 +339,7 @@ public final class ClusterReferee implements Referee {
                 judge(r);
             }
         }
+        sendUnsent();
     }
 
     /**
@@ -460,7 +463,7 @@ public final class ClusterReferee implements Referee {
                 zk.getData().storingStatIn(counter).forPath(text);
                 for (String name : sorted(zk.getChildren().forPath(text))) {
                     ClusterRace r = race(text + "/" + name);
-                    if (r == null || !open(r)) {
+                    if (r == null || !open(r) || over(r)) {
                         continue;
                     }
                     try {
@@ -535,6 +538,55 @@ public final class ClusterReferee implements Referee {
         return joined == null || joined.getNumChildren() < r.members;
     }
 
+    /**
+     * True if the race was abandoned, or is abandoned now because every node that joined it has left the cluster
+     * before anyone won (their processes died or were cut off past their sessions). Its text then opens a new race.
+     * Abandoning writes the race's "decided" znode, so it can't also be won.
+     */
+    private boolean over(ClusterRace r) throws Exception {
+        if (r.race.abandoned()) {
+            return true;
+        }
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                return ABANDONED.equals(new String(zk.getData().forPath(r.path + "/decided"), StandardCharsets.UTF_8));
+            } catch (KeeperException.NoNodeException undecided) {
+                // look at who is in it
+            }
+            List<String> joined;
+            try {
+                joined = zk.getChildren().forPath(r.path + "/joined");
+            } catch (KeeperException.NoNodeException none) {
+                return false;
+            }
+            if (joined.isEmpty() || joined.stream().anyMatch(liveNames()::contains)) {
+                return false;
+            }
+            try {
+                zk.create().forPath(r.path + "/decided", ABANDONED.getBytes(StandardCharsets.UTF_8));
+                problem("race " + r.race.id() + " is abandoned with no winner: every node that joined it ("
+                        + String.join(", ", joined).replace(':', '/') + ") has left the cluster; its text races anew");
+                return true;
+            } catch (KeeperException.NodeExistsException decidedMeanwhile) {
+                // read what it is
+            }
+        }
+        return false;
+    }
+
+    /** The live nodes' znode names ("label:NodeN"). */
+    private Set<String> liveNames() throws Exception {
+        Set<String> live = new HashSet<>();
+        for (String l : zk.getChildren().forPath(MEMBERS)) {
+            try {
+                live.addAll(zk.getChildren().forPath(MEMBERS + "/" + l));
+            } catch (KeeperException.NoNodeException gone) {
+                // its process left
+            }
+        }
+        return live;
+    }
+
     /** The live nodes of the cluster, counted from the member list; at least this process's own. */
     private int liveNodes() throws Exception {
         int n = 0;
@@ -602,29 +654,46 @@ public final class ClusterReferee implements Referee {
         if (attempt.outcome() == Outcome.STOPPED) {
             return end(attempt);
         }
-        ClusterRace r = byRace(race);
-        CompletableFuture<String> claimed = new CompletableFuture<>();
+        Claim claim = new Claim(byRace(race), attempt);
         try {
-            cluster.execute(() -> claim(r, attempt, claimed));
+            cluster.execute(() -> claim(claim));
         } catch (RejectedExecutionException shuttingDown) {
-            claimed.completeExceptionally(shuttingDown);
+            claim.written.completeExceptionally(shuttingDown);
         }
         try {
-            String mine = claimed.get(DECISION_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            String winner = r.decision.get(DECISION_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            if (winner.equals(mine)) {
-                // The race's winner is this very attempt. The cluster thread told its end already, so that the
-                // end comes before the win, as in local mode.
-                return attempt;
-            }
+            claim.written.get(DECISION_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            claim.race.decision.get(DECISION_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
+            if (!claim.written.isDone()) {
+                claim.written.completeExceptionally(e); // the cluster thread won't write it now
+            }
             problem("race " + race.id() + ": " + node + "'s nonce " + attempt.nonce() + " was not judged by the cluster: "
                     + (e.getCause() != null ? e.getCause().getMessage() : "no decision within "
                     + DECISION_WAIT.toSeconds() + " s"));
         }
+        if (!claim.ended.compareAndSet(false, true)) {
+            // The race's winner is this very attempt: the cluster thread told its end already, so that the end
+            // comes before the win, as in local mode.
+            return attempt;
+        }
         return end(Mining.stopped(attempt));
+    }
+
+    /** A local attempt that found a nonce, on its way to the cluster. */
+    private static final class Claim {
+        final ClusterRace race;
+        final Attempt attempt;
+        /** Completed with the claim's znode name once it is in ZooKeeper. */
+        final CompletableFuture<String> written = new CompletableFuture<>();
+        /** Whoever sets it tells the attempt's end: the cluster thread if it won, else its miner. */
+        final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Claim(ClusterRace race, Attempt attempt) {
+            this.race = race;
+            this.attempt = attempt;
+        }
     }
 
     private ClusterRace byRace(Race race) {
@@ -636,26 +705,56 @@ public final class ClusterReferee implements Referee {
         throw new IllegalStateException("race " + race.id() + " is not a cluster race");
     }
 
-    /** On the cluster thread: writes the attempt's claim, then judges the race. */
-    private void claim(ClusterRace r, Attempt a, CompletableFuture<String> claimed) {
+    /**
+     * On the cluster thread: writes the attempt's claim, then judges the race. A claim that can't be written for
+     * want of a connection waits for the connection to come back (see {@link #resume}).
+     */
+    private void claim(Claim claim) {
+        if (claim.written.isDone()) {
+            return; // its miner stopped waiting
+        }
+        ClusterRace r = claim.race;
+        Attempt a = claim.attempt;
         ObjectNode json = Ledger.JSON.createObjectNode()
                 .put("node", a.node()).put("nonce", a.nonce()).put("hash", a.hash())
                 .put("start_time", Timestamps.format(a.start())).put("end_time", Timestamps.format(a.end()))
                 .put("time_taken", Entry.seconds(a.elapsedNanos())).put("hashes", a.hashes());
         try {
+            if (!connected) {
+                throw new KeeperException.ConnectionLossException();
+            }
             String path = zk.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
                     .forPath(r.path + "/claims/claim-", bytes(json));
-            String name = path.substring(path.lastIndexOf('/') + 1);
-            pending.put(r.path + "/claims/" + name, a);
-            claimed.complete(name);
+            pending.put(path, claim);
+            claim.written.complete(path.substring(path.lastIndexOf('/') + 1));
             judge(r);
+        } catch (KeeperException.ConnectionLossException | KeeperException.SessionExpiredException
+                | KeeperException.SessionMovedException cutOff) {
+            if (!closed && unsent.add(claim)) {
+                problem("race " + r.race.id() + ": " + a.node() + " found nonce " + a.nonce() + " while cut off from "
+                        + "the cluster; it is claimed when the connection is back, if the race is still undecided");
+            }
         } catch (Exception e) {
-            claimed.completeExceptionally(e);
+            claim.written.completeExceptionally(e);
         }
     }
 
-    /** Local attempts whose claims are written, by claim path, so the race's winner is the very attempt. */
-    private final Map<String, Attempt> pending = new ConcurrentHashMap<>();
+    /** Local claims whose znodes are written, by path, until their race is decided. */
+    private final Map<String, Claim> pending = new ConcurrentHashMap<>();
+    /** Local claims found while cut off from the cluster, written when it is back. */
+    private final Set<Claim> unsent = ConcurrentHashMap.newKeySet();
+
+    /** On the cluster thread, once connected again: writes the claims found meanwhile, where still undecided. */
+    private void sendUnsent() throws Exception {
+        for (Claim c : List.copyOf(unsent)) {
+            unsent.remove(c);
+            if (zk.checkExists().forPath(c.race.path + "/decided") == null) {
+                claim(c);
+            } else {
+                judge(c.race); // decided meanwhile: the claim stays unsent, and the decision stops its miner
+            }
+        }
+    }
 
     /**
      * On the cluster thread: looks at a race's decision and claims (watching both), decides it if it is not
@@ -707,11 +806,32 @@ public final class ClusterReferee implements Referee {
             if (winner == null) {
                 return; // the watches set above bring us back
             }
+            if (winner.equals(ABANDONED)) {
+                r.race.abandon(); // this process's nodes in it stop within a batch
+                r.decision.complete(winner);
+                pending.keySet().removeIf(k -> k.startsWith(r.path + "/"));
+                r.claims.clear();
+                if (r.local) {
+                    problem("race " + r.race.id() + " was abandoned: every node that joined it had left the cluster; "
+                            + "its nodes here stop");
+                }
+                return;
+            }
             JsonNode c = claim(r, winner);
-            Attempt mine = pending.remove(r.path + "/claims/" + winner);
-            r.race.decide(mine != null ? mine : remote(r.race, c)); // the losers here stop within a batch
+            // This process's attempt, if the winning claim is one of its own (matched by node and nonce, so that a
+            // claim written twice across a lost connection still finds its attempt)
+            Claim mine = null;
+            for (Map.Entry<String, Claim> p : pending.entrySet()) {
+                Attempt a = p.getValue().attempt;
+                if (p.getKey().startsWith(r.path + "/") && a.node().equals(c.path("node").asText())
+                        && a.nonce() == c.path("nonce").asLong() && p.getValue().ended.compareAndSet(false, true)) {
+                    mine = p.getValue();
+                    break;
+                }
+            }
+            r.race.decide(mine != null ? mine.attempt : remote(r.race, c)); // the losers here stop within a batch
             if (mine != null) {
-                end(mine); // before the win is told; its miner returns it without telling it again
+                end(mine.attempt); // before the win is told; its miner returns it without telling it again
             }
             r.decision.complete(winner);
             pending.keySet().removeIf(k -> k.startsWith(r.path + "/"));

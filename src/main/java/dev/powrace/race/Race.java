@@ -15,6 +15,7 @@ public final class Race {
     private final Set<String> joined = new LinkedHashSet<>(); // guarded by the referee
     private final AtomicReference<Attempt> winner = new AtomicReference<>();
     private final List<Attempt> ended = new CopyOnWriteArrayList<>();
+    private volatile boolean abandoned;
 
     private final long openedNanos;
 
@@ -44,6 +45,19 @@ public final class Race {
         return claim(winner);
     }
 
+    /**
+     * For a referee outside this package: the race is over with no winner (every node that joined it left a
+     * cluster). {@link #decided()} is true from now on, and {@link #winner()} stays empty.
+     */
+    public void abandon() {
+        abandoned = true;
+    }
+
+    /** True if the race ended with no winner: see {@link #abandon()}. */
+    public boolean abandoned() {
+        return abandoned && winner.get() == null;
+    }
+
     /** For a referee outside this package: an attempt at this race has ended. */
     public void attemptEnded(Attempt attempt) {
         ended(attempt);
@@ -66,9 +80,12 @@ public final class Race {
         return difficulty;
     }
 
-    /** True once a node has found a valid nonce. Cheap: losers look at it once per batch of hashes. */
+    /**
+     * True once a node has found a valid nonce, or the race was abandoned. Cheap: losers look at it once per batch
+     * of hashes.
+     */
     public boolean decided() {
-        return winner.get() != null;
+        return winner.get() != null || abandoned;
     }
 
     public Optional<Attempt> winner() {

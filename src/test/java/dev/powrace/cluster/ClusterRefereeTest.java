@@ -373,6 +373,83 @@ class ClusterRefereeTest {
         }
     }
 
+    /** Finds nothing until the gate opens, then searches for real. */
+    static final class Gated implements EngineFactory {
+        volatile boolean open;
+
+        @Override
+        public Engine create(String transaction, int difficulty) {
+            Engine real = EngineFactory.digest().create(transaction, difficulty);
+            return new Engine() {
+                @Override
+                public int scan(long from, int count) {
+                    if (open) {
+                        return real.scan(from, count);
+                    }
+                    return HOPELESS.create(transaction, difficulty).scan(from, count);
+                }
+
+                @Override
+                public String name() {
+                    return "gated";
+                }
+            };
+        }
+
+        @Override
+        public String name() {
+            return "gated";
+        }
+    }
+
+    @Test
+    void aNonceFoundWhileCutOffIsClaimedWhenTheConnectionIsBack() throws Exception {
+        Gated gate = new Gated();
+        ClusterProcess a = process("a", 1, 2, gate);
+        ClusterProcess b = process("b", 1, 2, HOPELESS);
+        String text = "found while cut off";
+        send(text, a, 0);
+        send(text, b, 0);
+        Events.await("both mining", () -> a.events.started.size() == 1 && b.events.started.size() == 1);
+        server.stop();
+        Events.await("a cut off", () -> a.events.problems.stream()
+                .anyMatch(m -> m.startsWith("cluster unavailable: lost the connection")));
+        gate.open = true;
+        Events.await("a keeping its nonce for later", () -> a.events.problems.stream()
+                .anyMatch(m -> m.contains("a/Node1 found nonce") && m.contains("while cut off")));
+        assertEquals(List.of(), a.events.ended, "nothing is told before the cluster judges it");
+        server.restart();
+        for (ClusterProcess p : List.of(a, b)) {
+            Events.await(p.label + "'s entry", () -> p.ledger.size() == 1);
+        }
+        Events.await("both ends", () -> a.events.ended.size() == 1 && b.events.ended.size() == 1);
+        assertEquals(Outcome.FOUND, a.events.ended.get(0).outcome());
+        assertTrue(a.events.ended.get(0).won());
+        assertEquals(Outcome.STOPPED, b.events.ended.get(0).outcome());
+        assertEquals("a/Node1", Events.entries(b.ledger.path()).get(0).node());
+        assertArrayEquals(a.file(), b.file());
+    }
+
+    @Test
+    void aRaceEveryNodeOfWhichLeftIsAbandonedAndItsTextRacesAnew() throws Exception {
+        ClusterProcess a = process("a", 1, 1);
+        ClusterProcess b = process("b", 1, 1, HOPELESS);
+        String text = "left by its only node";
+        send(text, b, 0);
+        Events.await("b mining", () -> b.events.started.size() == 1);
+        long left = b.events.started.get(0).race().id();
+        b.close(); // its session ends: its node leaves the member list
+        send(text, a, 0);
+        Events.await("a's entry", () -> a.ledger.size() == 1);
+        Events.await("the report", () -> a.events.problems.stream().anyMatch(m -> m.startsWith("race " + left
+                + " is abandoned with no winner: every node that joined it (b/Node1) has left the cluster")));
+        assertTrue(a.events.ended.get(0).race().id() != left, "a new race");
+        assertTrue(a.events.ended.get(0).won());
+        // the abandoned race can't be won any more
+        org.apache.zookeeper.data.Stat none = a.referee.client().checkExists().forPath(ClusterReferee.LEDGER);
+        assertEquals(1, none.getNumChildren());
+    }
+
     @Test
     void afterItsSessionExpiresAProcessRegistersAgainAndRacesOn() throws Exception {
         ClusterProcess a = process("a", 1, 1);
