@@ -123,7 +123,7 @@ public final class ClusterReferee implements Referee {
     private volatile byte[] token;
     // On the cluster thread only:
     private int mirrored; // entries of the cluster ledger that are in the ledger file
-    private int submissionsSeen;
+    private long submissionsSeen = -1; // the sequence number of the last submission handed to the nodes
 
     /** A race as this process knows it. */
     private static final class ClusterRace {
@@ -207,10 +207,12 @@ public final class ClusterReferee implements Referee {
             ClusterReferee listening = referee;
             zk.getConnectionStateListenable().addListener((client, state) -> listening.connectionChanged(state));
             referee.catchUp();
+            referee.timer.scheduleWithFixedDelay(() -> listening.execute(listening::sweep), 60, 60, TimeUnit.SECONDS);
             ClusterReferee r = referee;
             referee.cluster.submit(() -> {
                 r.mirrorAndWatch();
                 r.skipSubmissions();
+                r.sweep();
                 return null;
             }).get();
             return referee;
@@ -392,26 +394,124 @@ public final class ClusterReferee implements Referee {
 
     /** At start: submissions made before this process joined are history, not work. */
     private void skipSubmissions() throws Exception {
-        submissionsSeen = zk.getChildren().forPath(SUBMISSIONS).size();
+        for (String sub : zk.getChildren().forPath(SUBMISSIONS)) {
+            submissionsSeen = Math.max(submissionsSeen, sequence(sub));
+        }
     }
 
     /** On the cluster thread: hands every new submission to every local node, then watches for more. */
     private void watchSubmissions() throws Exception {
         List<String> subs = sorted(zk.getChildren().usingWatcher(submissionsWatcher).forPath(SUBMISSIONS));
-        for (int i = submissionsSeen; i < subs.size(); i++) {
+        for (String sub : subs) {
+            long seq = sequence(sub);
+            if (seq <= submissionsSeen || seq == Long.MAX_VALUE) {
+                continue;
+            }
+            submissionsSeen = seq;
             String text;
+            Stat stat = new Stat();
             try {
-                text = JSON.readTree(zk.getData().forPath(SUBMISSIONS + "/" + subs.get(i))).path("text").asText();
+                text = JSON.readTree(zk.getData().storingStatIn(stat).forPath(SUBMISSIONS + "/" + sub)).path("text")
+                        .asText();
             } catch (KeeperException.NoNodeException gone) {
                 continue;
             }
-            String sub = subs.get(i);
+            if (zkNow() - stat.getCtime() > joinWindowMillis) {
+                continue; // made while this process was cut off, and its race is closed by now
+            }
             for (Member m : members) {
                 feed(m, sub, text);
             }
         }
-        submissionsSeen = Math.max(submissionsSeen, subs.size());
     }
+
+    /** ZooKeeper's clock, as estimated from ours. */
+    private long zkNow() {
+        return System.currentTimeMillis() + clockOffsetMillis;
+    }
+
+    // ---- forgetting what is history ----
+
+    /**
+     * How long after its join window closes a race is removed from ZooKeeper (the ledger keeps its winner): one
+     * more join window, and at least this, so that no clock's error lets a node join a race being removed.
+     */
+    static final Duration KEEP_AFTER_WINDOW = Duration.ofSeconds(5);
+
+    private long keepMillis() {
+        return joinWindowMillis + Math.max(joinWindowMillis, KEEP_AFTER_WINDOW.toMillis());
+    }
+
+    private final java.util.concurrent.ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "powrace-cluster-timer");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /** Removes a race this process decided or abandoned once it is closed to joins for good. */
+    private void forgetLater(ClusterRace r) {
+        try {
+            long delay = Math.max(0, r.openedAtZkMillis + keepMillis() - zkNow());
+            timer.schedule(() -> execute(() -> forget(r.path)), delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // the sweep of the next process to start removes it
+        }
+    }
+
+    private void forget(String path) throws Exception {
+        try {
+            zk.delete().deletingChildrenIfNeeded().forPath(path);
+        } catch (KeeperException.NoNodeException gone) {
+            // another process removed it
+        }
+        races.remove(path);
+    }
+
+    /**
+     * At start, then every minute: removes the races closed to joins for good that are decided, or that every node
+     * left (those whose deciders died before removing them), and the submissions older than the join window.
+     */
+    private void sweep() throws Exception {
+        long old = zkNow() - keepMillis();
+        Set<String> live = null;
+        for (String sub : zk.getChildren().forPath(SUBMISSIONS)) {
+            Stat stat = zk.checkExists().forPath(SUBMISSIONS + "/" + sub);
+            if (stat != null && stat.getCtime() < old) {
+                try {
+                    zk.delete().forPath(SUBMISSIONS + "/" + sub);
+                } catch (KeeperException.NoNodeException gone) {
+                    // another process removed it
+                }
+            }
+        }
+        if (!sweepRaces) {
+            return;
+        }
+        sweepRaces = false; // the races only at start: after that each process removes what it decides
+        for (String text : zk.getChildren().forPath(TEXTS)) {
+            for (String race : zk.getChildren().forPath(TEXTS + "/" + text)) {
+                String path = TEXTS + "/" + text + "/" + race;
+                Stat stat = zk.checkExists().forPath(path);
+                if (stat == null || stat.getCtime() >= old) {
+                    continue;
+                }
+                boolean over = zk.checkExists().forPath(path + "/decided") != null;
+                if (!over) {
+                    if (live == null) {
+                        live = liveNames();
+                    }
+                    List<String> joined = zk.getChildren().forPath(path + "/joined");
+                    over = joined.stream().noneMatch(live::contains);
+                }
+                if (over) {
+                    forget(path);
+                }
+            }
+        }
+    }
+
+    private boolean sweepRaces = true; // cluster thread only
 
     /**
      * Hands a submission to one node on that node's own feeder thread: a join makes blocking ZooKeeper calls, and
@@ -467,9 +567,11 @@ public final class ClusterReferee implements Referee {
                         continue;
                     }
                     try {
-                        zk.create().creatingParentsIfNeeded().forPath(r.path + "/joined/" + local(node), new byte[0]);
+                        zk.create().forPath(r.path + "/joined/" + local(node), new byte[0]);
                     } catch (KeeperException.NodeExistsException already) {
                         continue; // this node's earlier copy is in it
+                    } catch (KeeperException.NoNodeException removed) {
+                        continue; // removed meanwhile as history
                     }
                     return joined(r);
                 }
@@ -564,6 +666,7 @@ public final class ClusterReferee implements Referee {
             }
             try {
                 zk.create().forPath(r.path + "/decided", ABANDONED.getBytes(StandardCharsets.UTF_8));
+                forgetLater(r);
                 problem("race " + r.race.id() + " is abandoned with no winner: every node that joined it ("
                         + String.join(", ", joined).replace(':', '/') + ") has left the cluster; its text races anew");
                 return true;
@@ -723,7 +826,7 @@ public final class ClusterReferee implements Referee {
             if (!connected) {
                 throw new KeeperException.ConnectionLossException();
             }
-            String path = zk.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+            String path = zk.create().withMode(CreateMode.PERSISTENT_SEQUENTIAL) // no parents: a removed race stays so
                     .forPath(r.path + "/claims/claim-", bytes(json));
             pending.put(path, claim);
             claim.written.complete(path.substring(path.lastIndexOf('/') + 1));
@@ -797,6 +900,7 @@ public final class ClusterReferee implements Referee {
                                 zk.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
                                         .forPath(LEDGER + "/entry-", Ledger.JSON.writeValueAsBytes(entry.get())));
                         winner = name; // decided by this process
+                        forgetLater(r);
                     } catch (KeeperException.NodeExistsException another) {
                         winner = decided(r); // another process decided it first
                     }
@@ -1057,6 +1161,7 @@ public final class ClusterReferee implements Referee {
     @Override
     public void close() {
         feeders.values().forEach(ExecutorService::shutdownNow);
+        timer.shutdownNow();
         cluster.shutdown();
         try {
             if (!cluster.awaitTermination(10, TimeUnit.SECONDS)) {

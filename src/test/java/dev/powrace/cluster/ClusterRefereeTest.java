@@ -451,6 +451,43 @@ class ClusterRefereeTest {
     }
 
     @Test
+    void aRaceClosedToJoinsForGoodIsRemovedFromZooKeeperAndItsTextRacesAgain() throws Exception {
+        ClusterProcess a = new ClusterProcess(dir, server.getConnectString(), "a", 1, 1, EngineFactory.auto(),
+                Duration.ofSeconds(1), processes);
+        String text = "history";
+        String hashed = ClusterReferee.TEXTS + "/"
+                + Puzzle.hex(Puzzle.sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
+        send(text, a, 0);
+        Events.await("a's entry", () -> a.ledger.size() == 1);
+        CuratorFramework zk = a.referee.client();
+        assertEquals(1, zk.getChildren().forPath(hashed).size());
+        Events.await("the race removed", () -> {
+            try {
+                return zk.getChildren().forPath(hashed).isEmpty();
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertEquals(1, zk.getChildren().forPath(ClusterReferee.LEDGER).size(), "the ledger keeps its winner");
+        send(text, a, 0);
+        Events.await("a's second entry", () -> a.ledger.size() == 2);
+        assertEquals(1, zk.getChildren().forPath(hashed).size(), "a new race, named anew");
+    }
+
+    @Test
+    void submissionsRemovedAsHistoryDoNotHideTheNextOnes() throws Exception {
+        ClusterProcess a = process("a", 1, 1);
+        CuratorFramework zk = a.referee.client();
+        ClusterReferee.submit(zk, "first");
+        Events.await("the first", () -> a.ledger.size() == 1);
+        for (String sub : zk.getChildren().forPath(ClusterReferee.SUBMISSIONS)) {
+            zk.delete().forPath(ClusterReferee.SUBMISSIONS + "/" + sub);
+        }
+        ClusterReferee.submit(zk, "second");
+        Events.await("the second", () -> a.ledger.size() == 2);
+    }
+
+    @Test
     void afterItsSessionExpiresAProcessRegistersAgainAndRacesOn() throws Exception {
         ClusterProcess a = process("a", 1, 1);
         ClusterProcess b = process("b", 1, 1);

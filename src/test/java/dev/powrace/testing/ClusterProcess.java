@@ -26,10 +26,15 @@ public final class ClusterProcess implements AutoCloseable {
 
     public ClusterProcess(Path dir, String connect, String label, int nodes, int difficulty, EngineFactory engines,
             Collection<ClusterProcess> processes) throws Exception {
+        this(dir, connect, label, nodes, difficulty, engines, Duration.ofSeconds(30), processes);
+    }
+
+    public ClusterProcess(Path dir, String connect, String label, int nodes, int difficulty, EngineFactory engines,
+            Duration joinWindow, Collection<ClusterProcess> processes) throws Exception {
         this.label = label;
         this.processes = processes;
         this.ledger = Ledger.open(dir.resolve(label + ".json"));
-        this.referee = ClusterReferee.start(connect, label, ledger, difficulty, Duration.ofSeconds(30), engines,
+        this.referee = ClusterReferee.start(connect, label, ledger, difficulty, joinWindow, engines,
                 Duration.ofSeconds(10));
         this.network = Network.start(Settings.defaults().withPorts(Collections.nCopies(nodes, 0))
                 .withDifficulty(difficulty), referee, engines, events);
