@@ -123,6 +123,9 @@ class ClusterSecretTest {
                     .forPath("/powrace/submissions/sub-", "{\"text\":\"forged\"}".getBytes(StandardCharsets.UTF_8)));
             refused(() -> stranger.setData().forPath("/powrace/ledger", new byte[0]));
             refused(() -> stranger.delete().forPath("/powrace/submissions"));
+            refused(() -> stranger.getACL().forPath("/powrace/ledger")); // not even the secret's digest
+            refused(() -> stranger.setACL().withACL(org.apache.zookeeper.ZooDefs.Ids.OPEN_ACL_UNSAFE)
+                    .forPath("/powrace/ledger"));
         }
     }
 
