@@ -168,6 +168,27 @@ class ClusterSecretTest {
     }
 
     @Test
+    void afterASessionExpiryTheSecretStillOpensTheZnodes() throws Exception {
+        ClusterProcess a = process("a", SECRET);
+        ClusterProcess b = process("b", SECRET);
+        CuratorFramework zk = a.referee.client();
+        long before = zk.getZookeeperClient().getZooKeeper().getSessionId();
+        zk.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+        Events.await("a connected again", () -> a.events.problems.stream()
+                .anyMatch(m -> m.startsWith("cluster: connected to ZooKeeper at")));
+        assertTrue(zk.getZookeeperClient().getZooKeeper().getSessionId() != before, "a new session");
+        // the new session authenticated again: a takes its label back and races on with b
+        for (ClusterProcess p : List.of(b, a)) {
+            assertTrue(Client.send("127.0.0.1", p.ports().get(0), "after a new session").startsWith("OK "));
+        }
+        for (ClusterProcess p : List.of(a, b)) {
+            Events.await(p.label + "'s entry", () -> p.ledger.size() == 1);
+        }
+        assertFalse(a.events.problems.stream().anyMatch(m -> m.contains("NoAuth") || m.contains("refuses")),
+                a.events.problems.toString());
+    }
+
+    @Test
     void aSecretIsRefusedByAClusterMadeWithoutOne() throws Exception {
         process("open", null);
         ClusterException e = assertThrows(ClusterException.class, () -> process("closed", SECRET));
