@@ -34,9 +34,9 @@ final class ClusterCommands {
 
     private ClusterCommands() {}
 
-    static int nodes(String connect, boolean json, PrintWriter out, PrintWriter err) {
+    static int nodes(String connect, String secret, boolean json, PrintWriter out, PrintWriter err) {
         List<ClusterView.Node> nodes;
-        try (ClusterView view = ClusterView.connect(connect, CONNECT_TIMEOUT)) {
+        try (ClusterView view = ClusterView.connect(connect, secret, CONNECT_TIMEOUT)) {
             nodes = view.nodes();
         } catch (ClusterException e) {
             err.println("powrace: " + e.getMessage());
@@ -98,8 +98,8 @@ final class ClusterCommands {
         return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
-    static int send(String connect, String text, PrintWriter out, PrintWriter err) {
-        try (ClusterView view = ClusterView.connect(connect, CONNECT_TIMEOUT)) {
+    static int send(String connect, String secret, String text, PrintWriter out, PrintWriter err) {
+        try (ClusterView view = ClusterView.connect(connect, secret, CONNECT_TIMEOUT)) {
             int live = view.liveNodes();
             if (live == 0) {
                 err.println("powrace: no node is live in the cluster at " + connect + "; nothing was sent");
@@ -116,7 +116,7 @@ final class ClusterCommands {
         }
     }
 
-    static int export(String connect, Path file, boolean force, CommandLine cl) {
+    static int export(String connect, String secret, Path file, boolean force, CommandLine cl) {
         PrintWriter out = cl.getOut();
         PrintWriter err = cl.getErr();
         if (file != null && Files.exists(file) && !force) {
@@ -129,7 +129,7 @@ final class ClusterCommands {
             return 2;
         }
         ClusterView.Export export;
-        try (ClusterView view = ClusterView.connect(connect, CONNECT_TIMEOUT)) {
+        try (ClusterView view = ClusterView.connect(connect, secret, CONNECT_TIMEOUT)) {
             export = view.export();
         } catch (ClusterException e) {
             err.println("powrace: " + e.getMessage());
@@ -205,9 +205,9 @@ final class ClusterCommands {
         }
     }
 
-    static int verify(String connect, PrintWriter out, PrintWriter err) {
+    static int verify(String connect, String secret, PrintWriter out, PrintWriter err) {
         ClusterView.Export export;
-        try (ClusterView view = ClusterView.connect(connect, CONNECT_TIMEOUT)) {
+        try (ClusterView view = ClusterView.connect(connect, secret, CONNECT_TIMEOUT)) {
             export = view.export();
         } catch (ClusterException e) {
             err.println("powrace: " + e.getMessage());

@@ -40,21 +40,25 @@ final class ClusterMode {
             connect = server.connectString();
             err.println("powrace: hosting the cluster on " + settings.bind() + ":" + server.port() + " (data in " + data
                     + "); others join with --cluster <this machine's address>:" + server.port());
-            if (!isLoopback(settings.bind())) {
-                err.println("powrace: warning: the cluster's ZooKeeper listens beyond this machine with no secret: "
-                        + "anyone who reaches " + settings.bind() + ":" + server.port()
-                        + " can read and rewrite the races and the cluster ledger");
+            if (!isLoopback(settings.bind()) && options.secret == null) {
+                err.println(openWarning(settings.bind(), server.port()));
             }
         }
         try {
             ClusterReferee referee = ClusterReferee.start(connect, label, ledger, settings.difficulty(),
-                    settings.joinWindow(), engines, CONNECT_TIMEOUT);
+                    settings.joinWindow(), engines, CONNECT_TIMEOUT, options.secret);
             err.println("powrace: in the cluster at " + connect + " as " + label + "; " + ledger.path()
                     + " is a copy of the cluster's ledger (" + VerifyCommand.entries(ledger.size()) + ")");
             return referee;
         } catch (IOException e) {
             throw e; // the caller closes the server
         }
+    }
+
+    /** The one-line warning for a server reachable beyond this machine whose znodes anyone may read and write. */
+    static String openWarning(String bind, int port) {
+        return "powrace: warning: hosting a cluster on " + bind + " without --cluster-secret: anyone who can reach "
+                + "port " + port + " can read and forge races and the cluster ledger";
     }
 
     private static boolean isLoopback(String bind) {

@@ -3,6 +3,7 @@ package dev.powrace.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,8 +28,12 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace FILE if it exists.")
     boolean force;
 
+    @Mixin
+    SecretOptions secret;
+
     @Override
     public Integer call() {
-        return ClusterCommands.export(cluster, out, force, spec.commandLine());
+        String key = secret.resolve(spec, SecretOptions.environment(spec));
+        return ClusterCommands.export(cluster, key, out, force, spec.commandLine());
     }
 }

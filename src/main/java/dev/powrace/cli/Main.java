@@ -6,6 +6,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -30,6 +31,14 @@ public final class Main implements Callable<Integer> {
 
     @Mixin
     NodeOptions options;
+
+    /** Where the commands read environment variables ({@link SecretOptions#ENV}): the real environment but in tests. */
+    final Function<String, String> environment;
+
+    Main(Function<String, String> environment) {
+        this.environment = environment;
+    }
+
     /** With no command: the desktop app, hosting the nodes. */
     @Override
     public Integer call() {
@@ -66,7 +75,12 @@ public final class Main implements Callable<Integer> {
 
     /** The command line, with one-line errors for user mistakes. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return commandLine(System::getenv);
+    }
+
+    /** The command line, reading environment variables from {@code environment}. */
+    static CommandLine commandLine(Function<String, String> environment) {
+        CommandLine cl = new CommandLine(new Main(environment));
         cl.setParameterExceptionHandler((e, args) -> {
             CommandLine cmd = e.getCommandLine();
             cmd.getErr().println("powrace: " + e.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName()

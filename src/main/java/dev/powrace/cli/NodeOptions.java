@@ -4,6 +4,7 @@ import dev.powrace.node.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -48,6 +49,12 @@ public final class NodeOptions {
                     + "(default: the host name). A name that is already live is refused.")
     String label;
 
+    @Mixin
+    SecretOptions secretOptions;
+
+    /** The cluster secret, once {@link #settings} has read it; null if there is none. */
+    String secret;
+
     /** True if a cluster option is given. */
     public boolean clustered() {
         return cluster != null || hostCluster != null;
@@ -72,9 +79,15 @@ public final class NodeOptions {
                 throw new IllegalArgumentException("--label names this process in a cluster: give --cluster or "
                         + "--host-cluster too");
             }
+            if (secretOptions.given() && !clustered()) {
+                throw new IllegalArgumentException("a cluster secret protects a cluster: give --cluster or "
+                        + "--host-cluster too");
+            }
             if (difficulty < 1 || difficulty > 8) {
                 throw new IllegalArgumentException("--difficulty must be 1 to 8, not " + difficulty);
             }
+            // the environment's secret only matters in a cluster
+            secret = clustered() ? secretOptions.resolve(spec, SecretOptions.environment(spec)) : null;
             return Settings.defaults()
                     .withPorts(ports)
                     .withBind(bind)

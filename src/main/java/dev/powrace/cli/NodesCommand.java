@@ -2,6 +2,7 @@ package dev.powrace.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,8 +23,12 @@ final class NodesCommand implements Callable<Integer> {
             + "\"port\":...,\"engine\":...,\"hash_rate\":null,\"wins\":...}]}.")
     boolean json;
 
+    @Mixin
+    SecretOptions secret;
+
     @Override
     public Integer call() {
-        return ClusterCommands.nodes(cluster, json, spec.commandLine().getOut(), spec.commandLine().getErr());
+        String key = secret.resolve(spec, SecretOptions.environment(spec));
+        return ClusterCommands.nodes(cluster, key, json, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

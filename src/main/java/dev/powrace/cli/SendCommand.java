@@ -6,6 +6,7 @@ import dev.powrace.node.Settings;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,6 +39,9 @@ final class SendCommand implements Callable<Integer> {
             + "with spaces.")
     List<String> words;
 
+    @Mixin
+    SecretOptions secret;
+
     @Override
     public Integer call() {
         String text = String.join(" ", words);
@@ -48,7 +52,11 @@ final class SendCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "TEXT is blank");
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (cluster == null && secret.given()) {
+            throw new ParameterException(spec.commandLine(), "a cluster secret goes with --cluster");
+        }
         if (cluster != null) {
+            String key = secret.resolve(spec, SecretOptions.environment(spec));
             if (spec.commandLine().getParseResult().hasMatchedOption("--ports")
                     || spec.commandLine().getParseResult().hasMatchedOption("--host")) {
                 throw new ParameterException(spec.commandLine(), "give --ports/--host or --cluster, not both");
@@ -58,7 +66,7 @@ final class SendCommand implements Callable<Integer> {
                         + Settings.MAX_LINE_BYTES + " bytes)");
             }
             // loaded only here: without --cluster, send loads no ZooKeeper class
-            return ClusterCommands.send(cluster, text, out, spec.commandLine().getErr());
+            return ClusterCommands.send(cluster, key, text, out, spec.commandLine().getErr());
         }
         List<String> replies = Client.sendToAll(host, ports, text);
         boolean allOk = true;

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -30,15 +31,22 @@ final class VerifyCommand implements Callable<Integer> {
                     + "instead of a file.")
     String cluster;
 
+    @Mixin
+    SecretOptions secret;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (cluster == null && secret.given()) {
+            throw new ParameterException(spec.commandLine(), "a cluster secret goes with --cluster");
+        }
         if (cluster != null) {
+            String key = secret.resolve(spec, SecretOptions.environment(spec));
             if (spec.commandLine().getParseResult().hasMatchedOption("--ledger")) {
                 throw new ParameterException(spec.commandLine(), "give --ledger or --cluster, not both");
             }
-            return ClusterCommands.verify(cluster, out, err); // loaded only here: no ZooKeeper class otherwise
+            return ClusterCommands.verify(cluster, key, out, err); // loaded only here: no ZooKeeper class otherwise
         }
         Audit.Report report;
         try {

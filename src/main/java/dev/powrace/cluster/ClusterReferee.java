@@ -42,7 +42,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.CuratorWatcher;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.state.ConnectionState;
@@ -167,11 +166,21 @@ public final class ClusterReferee implements Referee {
      */
     public static ClusterReferee start(String connect, String label, Ledger ledger, int difficulty, Duration joinWindow,
             EngineFactory engines, Duration connectTimeout) throws ClusterException {
+        return start(connect, label, ledger, difficulty, joinWindow, engines, connectTimeout, null);
+    }
+
+    /**
+     * As {@link #start(String, String, Ledger, int, Duration, EngineFactory, Duration)}, with a cluster secret.
+     *
+     * @param secret null for none; else every znode this process creates is closed to all but the holders of the
+     *        same secret, and a cluster made without one (or with another) is refused in one line
+     */
+    public static ClusterReferee start(String connect, String label, Ledger ledger, int difficulty, Duration joinWindow,
+            EngineFactory engines, Duration connectTimeout, String secret) throws ClusterException {
         Puzzle.checkDifficulty(difficulty);
         Labels.check(label);
         byte[] token = java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
-        CuratorFramework zk = CuratorFrameworkFactory.builder()
-                .connectString(connect)
+        CuratorFramework zk = Clients.builder(connect, secret)
                 .sessionTimeoutMs(15_000)
                 .connectionTimeoutMs((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
                 .retryPolicy(new ExponentialBackoffRetry(200, 5, 2_000))
@@ -194,6 +203,7 @@ public final class ClusterReferee implements Referee {
             }
             long after = System.currentTimeMillis();
             long offset = stat.getCtime() - (before + after) / 2;
+            Clients.checkRoot(zk, connect, secret);
             for (String path : List.of(MEMBERS + "/" + label, TEXTS, LEDGER, SUBMISSIONS)) {
                 try {
                     zk.create().creatingParentsIfNeeded().forPath(path, new byte[0]);
@@ -228,6 +238,9 @@ public final class ClusterReferee implements Referee {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             if (cause instanceof ClusterException ce) {
                 throw ce;
+            }
+            if (Clients.refusal(cause)) {
+                throw Clients.refused(connect);
             }
             throw new ClusterException("can't join the cluster at " + connect + ": " + cause);
         }

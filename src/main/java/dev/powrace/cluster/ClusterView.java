@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -58,11 +57,21 @@ public final class ClusterView implements AutoCloseable {
      * @throws ClusterException "cluster unavailable: ..." in one line
      */
     public static ClusterView connect(String connect, Duration timeout) throws ClusterException {
+        return connect(connect, null, timeout);
+    }
+
+    /**
+     * Connects with a cluster secret, waiting at most {@code timeout}.
+     *
+     * @param secret null for none; else the client authenticates with it, a submission it makes is closed to all
+     *        but the secret's holders, and a cluster made without a secret is refused
+     * @throws ClusterException "cluster unavailable: ..." in one line, or the cluster's refusal
+     */
+    public static ClusterView connect(String connect, String secret, Duration timeout) throws ClusterException {
         ConnectString.check(connect);
         CuratorFramework zk;
         try {
-            zk = CuratorFrameworkFactory.builder()
-                    .connectString(connect)
+            zk = Clients.builder(connect, secret)
                     .sessionTimeoutMs(15_000)
                     .connectionTimeoutMs((int) timeout.toMillis())
                     .retryPolicy(new ExponentialBackoffRetry(200, 2, 1_000))
@@ -82,6 +91,15 @@ public final class ClusterView implements AutoCloseable {
             Thread.currentThread().interrupt();
             zk.close();
             throw new ClusterException("cluster unavailable: interrupted while connecting to " + connect);
+        }
+        try {
+            Clients.checkRoot(zk, connect, secret);
+        } catch (ClusterException e) {
+            zk.close();
+            throw e;
+        } catch (Exception e) {
+            zk.close();
+            throw new ClusterView(zk, connect).unavailable(e);
         }
         return new ClusterView(zk, connect);
     }
@@ -244,6 +262,9 @@ public final class ClusterView implements AutoCloseable {
     private ClusterException unavailable(Exception e) {
         if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
+        }
+        if (Clients.refusal(e)) {
+            return Clients.refused(connect);
         }
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return new ClusterException("cluster unavailable: " + connect + ": " + message.lines().findFirst().orElse(""));

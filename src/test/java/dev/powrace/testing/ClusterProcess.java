@@ -26,16 +26,34 @@ public final class ClusterProcess implements AutoCloseable {
 
     public ClusterProcess(Path dir, String connect, String label, int nodes, int difficulty, EngineFactory engines,
             Collection<ClusterProcess> processes) throws Exception {
-        this(dir, connect, label, nodes, difficulty, engines, Duration.ofSeconds(30), processes);
+        this(dir, connect, label, nodes, difficulty, engines, Duration.ofSeconds(30), processes, null);
+    }
+
+    /** With a cluster secret (null for none). */
+    public ClusterProcess(Path dir, String connect, String label, int nodes, int difficulty, EngineFactory engines,
+            Collection<ClusterProcess> processes, String secret) throws Exception {
+        this(dir, connect, label, nodes, difficulty, engines, Duration.ofSeconds(30), processes, secret);
     }
 
     public ClusterProcess(Path dir, String connect, String label, int nodes, int difficulty, EngineFactory engines,
             Duration joinWindow, Collection<ClusterProcess> processes) throws Exception {
+        this(dir, connect, label, nodes, difficulty, engines, joinWindow, processes, null);
+    }
+
+    public ClusterProcess(Path dir, String connect, String label, int nodes, int difficulty, EngineFactory engines,
+            Duration joinWindow, Collection<ClusterProcess> processes, String secret) throws Exception {
         this.label = label;
         this.processes = processes;
         this.ledger = Ledger.open(dir.resolve(label + ".json"));
-        this.referee = ClusterReferee.start(connect, label, ledger, difficulty, joinWindow, engines,
-                Duration.ofSeconds(10));
+        ClusterReferee started;
+        try {
+            started = ClusterReferee.start(connect, label, ledger, difficulty, joinWindow, engines,
+                    Duration.ofSeconds(10), secret);
+        } catch (Exception e) {
+            ledger.close();
+            throw e;
+        }
+        this.referee = started;
         this.network = Network.start(Settings.defaults().withPorts(Collections.nCopies(nodes, 0))
                 .withDifficulty(difficulty), referee, engines, events);
         processes.add(this);
