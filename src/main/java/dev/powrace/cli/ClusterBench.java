@@ -83,10 +83,34 @@ final class ClusterBench {
             out.println(r.line());
             out.flush();
         }
+        double capacity = capacity(err);
+        if (capacity > 0) {
+            out.printf(Locale.ROOT, "ZooKeeper (one embedded server, this machine's disk): %.0f writes/s from 16 threads%n",
+                    capacity);
+            for (Result r : results) {
+                out.printf(Locale.ROOT, "  with %d nodes: %.1f writes per race, so at most about %.0f races/s before "
+                        + "ZooKeeper is the limit%n", r.nodes(), r.writesPerRace(), capacity / r.writesPerRace());
+            }
+        }
         if (o.json) {
-            out.println("{\"results\":[" + results.stream().map(Result::json).collect(Collectors.joining(",")) + "]}");
+            out.println("{\"results\":[" + results.stream().map(Result::json).collect(Collectors.joining(","))
+                    + "],\"zk_writes_per_second\":" + String.format(Locale.ROOT, "%.0f", capacity) + "}");
         }
         return 0;
+    }
+
+    /** The embedded server's write rate with no nodes running: what it can take at most. */
+    private static double capacity(PrintWriter err) throws IOException {
+        Path dir = Files.createTempDirectory("powrace-bench-zk");
+        try (EmbeddedServer server = EmbeddedServer.start("127.0.0.1", 0, dir.resolve("zk"));
+                ClusterView view = ClusterView.connect(server.connectString(), Duration.ofSeconds(15))) {
+            return view.writesPerSecond(16, Duration.ofSeconds(3));
+        } catch (ClusterException e) {
+            err.println("powrace: bench-cluster: " + e.getMessage());
+            return -1;
+        } finally {
+            delete(dir);
+        }
     }
 
     private static String check(BenchClusterCommand o) {

@@ -450,6 +450,8 @@ public final class ClusterReferee implements Referee {
      * more join window, and at least this, so that no clock's error lets a node join a race being removed.
      */
     static final Duration KEEP_AFTER_WINDOW = Duration.ofSeconds(5);
+    /** How long a decided race stays at least, so that every process that was in it reads its decision. */
+    static final Duration KEEP_AFTER_DECISION = Duration.ofSeconds(10);
 
     private long keepMillis() {
         return joinWindowMillis + Math.max(joinWindowMillis, KEEP_AFTER_WINDOW.toMillis());
@@ -465,7 +467,8 @@ public final class ClusterReferee implements Referee {
     /** Removes a race this process decided or abandoned once it is closed to joins for good. */
     private void forgetLater(ClusterRace r) {
         try {
-            long delay = Math.max(0, r.openedAtZkMillis + keepMillis() - zkNow());
+            // and never sooner than a while after the decision, so that every process can read what it was
+            long delay = Math.max(KEEP_AFTER_DECISION.toMillis(), r.openedAtZkMillis + keepMillis() - zkNow());
             timer.schedule(() -> execute(() -> forget(r.path)), delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {
             // the sweep of the next process to start removes it
@@ -509,7 +512,11 @@ public final class ClusterReferee implements Referee {
                 if (stat == null || stat.getCtime() >= old) {
                     continue;
                 }
-                boolean over = zk.checkExists().forPath(path + "/decided") != null;
+                Stat decided = zk.checkExists().forPath(path + "/decided");
+                if (decided != null && decided.getCtime() > zkNow() - KEEP_AFTER_DECISION.toMillis()) {
+                    continue; // decided just now: let every process read it first
+                }
+                boolean over = decided != null;
                 if (!over) {
                     if (live == null) {
                         live = liveNames();
@@ -890,9 +897,13 @@ public final class ClusterReferee implements Referee {
                 try {
                     claims = sorted(zk.getChildren().usingWatcher(r.watcher).forPath(r.path + "/claims"));
                 } catch (KeeperException.NoNodeException none) {
-                    // no claim yet: the claims' parent appears with the first one
-                    if (zk.checkExists().usingWatcher(r.watcher).forPath(r.path + "/claims") != null) {
-                        execute(() -> judge(r));
+                    // The claims' folder is made with the race: the race was removed as history, decided while
+                    // this process was cut off. Its winner, if any, is in the cluster ledger.
+                    if (zk.checkExists().usingWatcher(r.watcher).forPath(r.path) == null) { // (being removed: back soon)
+                        r.race.abandon(); // this process's nodes in it stop within a batch
+                        r.decision.complete(ABANDONED);
+                        problem("race " + r.race.id() + " was decided while this process was cut off, and is "
+                                + "history now; its nodes here stop (the ledger has its winner, if any)");
                     }
                     return;
                 }

@@ -251,6 +251,50 @@ public final class ClusterView implements AutoCloseable {
         }
     }
 
+    /**
+     * For bench-cluster: how many writes per second the ensemble takes, from {@code threads} clients' threads
+     * each setting its own scratch znode's data back to back for {@code duration}. The scratch znodes are removed.
+     */
+    public double writesPerSecond(int threads, Duration duration) throws ClusterException {
+        String base = ClusterReferee.ROOT + "/bench-writes";
+        java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            for (int i = 0; i < threads; i++) {
+                zk.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(base + "/w" + i, new byte[8]);
+            }
+            long end = System.nanoTime() + duration.toNanos();
+            List<Thread> all = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                String path = base + "/w" + i;
+                Thread t = new Thread(() -> {
+                    try {
+                        while (System.nanoTime() < end) {
+                            zk.setData().forPath(path, new byte[8]);
+                            writes.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        failed.compareAndSet(null, e);
+                    }
+                }, "bench-writes-" + i);
+                t.start();
+                all.add(t);
+            }
+            long start = System.nanoTime();
+            for (Thread t : all) {
+                t.join();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (failed.get() != null) {
+                throw failed.get();
+            }
+            zk.delete().deletingChildrenIfNeeded().forPath(base);
+            return writes.get() / seconds;
+        } catch (Exception e) {
+            throw unavailable(e);
+        }
+    }
+
     private List<String> children(String path) throws Exception {
         try {
             return zk.getChildren().forPath(path);

@@ -171,9 +171,14 @@ class ClusterRefereeTest {
         String hashed = ClusterReferee.TEXTS + "/"
                 + Puzzle.hex(Puzzle.sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
         String now = Timestamps.format(Instant.now());
-        String race = zk.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
-                .forPath(hashed + "/race-", ("{\"text\":\"" + text + "\",\"difficulty\":3,\"opened_by\":\"mallory/Node1\","
-                        + "\"opened_at\":\"" + now + "\",\"members\":3}").getBytes(StandardCharsets.UTF_8));
+        // laid out as the README's schema says: race-<n> after the counter's version n, with joined and claims
+        zk.create().creatingParentsIfNeeded().forPath(hashed, new byte[0]);
+        zk.setData().withVersion(0).forPath(hashed, "1".getBytes(StandardCharsets.US_ASCII));
+        String race = zk.create().forPath(hashed + "/race-0000000001", ("{\"text\":\"" + text
+                + "\",\"difficulty\":3,\"opened_by\":\"mallory/Node1\","
+                + "\"opened_at\":\"" + now + "\",\"members\":3}").getBytes(StandardCharsets.UTF_8));
+        zk.create().forPath(race + "/joined", new byte[0]);
+        zk.create().forPath(race + "/claims", new byte[0]);
         String forged = "{\"node\":\"mallory/Node1\",\"nonce\":7,\"hash\":\"000000" + "0".repeat(58)
                 + "\",\"start_time\":\"" + now + "\",\"end_time\":\"" + now + "\",\"time_taken\":0.000000001,\"hashes\":1}";
         String path = zk.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
@@ -472,6 +477,25 @@ class ClusterRefereeTest {
         send(text, a, 0);
         Events.await("a's second entry", () -> a.ledger.size() == 2);
         assertEquals(1, zk.getChildren().forPath(hashed).size(), "a new race, named anew");
+    }
+
+    @Test
+    void aRaceRemovedAsHistoryWhileItsNodesStillMineStopsThem() throws Exception {
+        // What a process cut off past a race's decision and removal finds when it is back: no race at all.
+        ClusterProcess b = process("b", 1, 1, HOPELESS);
+        String text = "removed under its miner";
+        send(text, b, 0);
+        Events.await("b mining", () -> b.events.started.size() == 1);
+        String hashed = ClusterReferee.TEXTS + "/"
+                + Puzzle.hex(Puzzle.sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
+        CuratorFramework zk = b.referee.client();
+        for (String race : zk.getChildren().forPath(hashed)) {
+            zk.delete().deletingChildrenIfNeeded().forPath(hashed + "/" + race);
+        }
+        Events.await("b's node stopping", () -> b.events.ended.size() == 1);
+        assertEquals(Outcome.STOPPED, b.events.ended.get(0).outcome());
+        assertTrue(b.events.problems.stream().anyMatch(m -> m.contains("is history now; its nodes here stop")),
+                b.events.problems.toString());
     }
 
     @Test
