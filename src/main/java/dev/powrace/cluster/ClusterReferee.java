@@ -319,6 +319,10 @@ public final class ClusterReferee implements Referee, Peers {
     private final Map<String, byte[]> published = new java.util.HashMap<>();
     private final Map<String, long[]> lastCount = new java.util.HashMap<>(); // node -> {hashes, System.nanoTime}
     private List<Peers.Peer> peerList = List.of();
+    /** The clock offset shown and published: the start's, then that of the write with the shortest round trip. */
+    private long shownOffset;
+    private long shownUncertainty = Long.MAX_VALUE;
+    private long shownSampledAt;
     private int liveLabels;
     private boolean winsCounted;
 
@@ -348,11 +352,14 @@ public final class ClusterReferee implements Referee, Peers {
                 byte[] json = bytes(((ObjectNode) JSON.readTree(memberJson(m)))
                         .put("hash_rate", (double) Math.round(rate))
                         .put("wins", wins.computeIfAbsent(m.name(), k -> new java.util.concurrent.atomic.AtomicLong()).get())
-                        .put("clock_offset_ms", clockOffsetMillis).put("clock_uncertainty_ms", clockUncertaintyMillis));
+                        .put("clock_offset_ms", offset()).put("clock_uncertainty_ms", uncertainty()));
                 if (connected && !java.util.Arrays.equals(json, published.get(m.name()))) {
                     try {
-                        zk.setData().forPath(MEMBERS + "/" + label + "/" + local(m.name()), json);
+                        long before = System.currentTimeMillis();
+                        Stat stat = zk.setData().forPath(MEMBERS + "/" + label + "/" + local(m.name()), json);
+                        long after = System.currentTimeMillis();
                         published.put(m.name(), json);
+                        sampleClock(stat.getMtime(), before, after);
                     } catch (KeeperException.NoNodeException gone) {
                         published.remove(m.name()); // made again after a new session; written at the next tick
                     }
@@ -361,14 +368,34 @@ public final class ClusterReferee implements Referee, Peers {
             if (connected && peersChanged.getAndSet(false)) {
                 readPeers();
             }
-            Peers.View next = new Peers.View(peerList, connect, liveLabels, connected, clockOffsetMillis,
-                    clockUncertaintyMillis);
+            Peers.View next = new Peers.View(peerList, connect, liveLabels, connected, offset(), uncertainty());
             if (!next.equals(view)) {
                 view = next;
             }
         } catch (Exception e) {
             peersChanged.set(true); // read them again at the next tick
         }
+    }
+
+    /**
+     * A write's time by ZooKeeper's clock (its mtime) against ours around it: a new estimate of the offset, kept if
+     * its round trip is no longer than the kept one's, or if that is a minute old (clocks drift).
+     */
+    private void sampleClock(long zkMillis, long before, long after) {
+        long uncertainty = (after - before + 1) / 2 + 1; // half the round trip, and the clocks' milliseconds
+        if (uncertainty <= uncertainty() || after - shownSampledAt > 60_000) {
+            shownOffset = zkMillis - (before + after) / 2;
+            shownUncertainty = uncertainty;
+            shownSampledAt = after;
+        }
+    }
+
+    private long offset() {
+        return shownUncertainty == Long.MAX_VALUE ? clockOffsetMillis : shownOffset;
+    }
+
+    private long uncertainty() {
+        return shownUncertainty == Long.MAX_VALUE ? clockUncertaintyMillis : shownUncertainty;
     }
 
     /** The wins already in the ledger file (a copy of the cluster's), then every win as it is told. */

@@ -133,24 +133,7 @@ final class MainView {
     }
 
     private Parent center() {
-        GridPane cards = new GridPane();
-        cards.setId("nodeCards");
-        cards.setHgap(12);
-        cards.setVgap(12);
-        int columns = Math.min(3, dashboard.nodes().size());
-        for (int c = 0; c < columns; c++) {
-            ColumnConstraints cc = new ColumnConstraints();
-            cc.setPercentWidth(100.0 / columns);
-            cards.getColumnConstraints().add(cc);
-        }
-        for (int i = 0; i < dashboard.nodes().size(); i++) {
-            cards.add(new NodeCard(dashboard.nodes().get(i)), i % columns, i / columns);
-        }
-        ScrollPane cardScroll = new ScrollPane(cards);
-        cardScroll.setFitToWidth(true);
-        cardScroll.getStyleClass().add("cards");
-        cardScroll.setMinViewportHeight(150);
-        cardScroll.setPrefViewportHeight(dashboard.nodes().size() > 3 ? 330 : 160);
+        ScrollPane cardScroll = dashboard.cluster().map(this::clusterNodes).orElseGet(this::nodeCards);
 
         TimelineView timeline = new TimelineView(dashboard.timelineProperty());
         CheckBox follow = new CheckBox("follow the latest race");
@@ -170,8 +153,41 @@ final class MainView {
 
         SplitPane split = new SplitPane(racePane, ledgerPane);
         split.setOrientation(Orientation.VERTICAL);
-        split.setDividerPositions(0.53);
+        split.setDividerPositions(dashboard.cluster().isPresent() ? 0.62 : 0.53);
         return split;
+    }
+
+    /** In a cluster: every node of it as a compact row, grouped by label, in as many columns as fit. */
+    private ScrollPane clusterNodes(ClusterModel cluster) {
+        ScrollPane scroll = new ScrollPane(new ClusterPane(cluster));
+        scroll.setFitToWidth(true);
+        scroll.getStyleClass().add("cards");
+        scroll.setMinViewportHeight(120);
+        scroll.setPrefViewportHeight(260);
+        VBox.setVgrow(scroll, Priority.ALWAYS);
+        return scroll;
+    }
+
+    private ScrollPane nodeCards() {
+        GridPane cards = new GridPane();
+        cards.setId("nodeCards");
+        cards.setHgap(12);
+        cards.setVgap(12);
+        int columns = Math.min(3, dashboard.nodes().size());
+        for (int c = 0; c < columns; c++) {
+            ColumnConstraints cc = new ColumnConstraints();
+            cc.setPercentWidth(100.0 / columns);
+            cards.getColumnConstraints().add(cc);
+        }
+        for (int i = 0; i < dashboard.nodes().size(); i++) {
+            cards.add(new NodeCard(dashboard.nodes().get(i)), i % columns, i / columns);
+        }
+        ScrollPane cardScroll = new ScrollPane(cards);
+        cardScroll.setFitToWidth(true);
+        cardScroll.getStyleClass().add("cards");
+        cardScroll.setMinViewportHeight(150);
+        cardScroll.setPrefViewportHeight(dashboard.nodes().size() > 3 ? 330 : 160);
+        return cardScroll;
     }
 
     private Parent statusBar() {
