@@ -78,8 +78,8 @@ public final class ClusterModel {
         private final ReadOnlyBooleanWrapper settled = new ReadOnlyBooleanWrapper(false);
         /** A remote node's last rate above 0: shown, dimmed, once it is idle again, as local rows show an average. */
         private double lastRate = Double.NaN;
-        /** A remote node published a rate above 0 since the latest race here began. */
-        private boolean minedThisRace;
+        /** When (System.nanoTime) another node won the latest race here; Long.MIN_VALUE: not yet. */
+        private long lostAt = Long.MIN_VALUE;
 
         Row(String name, String label, NodeModel localModel) {
             this.name = name;
@@ -149,7 +149,7 @@ public final class ClusterModel {
             return settled.getReadOnlyProperty();
         }
 
-        void update(Peers.Peer p) {
+        void update(Peers.Peer p, long nanos) {
             engine.set(p.engine());
             address.set(p.host() + ":" + p.port());
             wins.set(p.wins());
@@ -159,13 +159,15 @@ public final class ClusterModel {
                 boolean mining = r > 0;
                 if (mining) {
                     lastRate = r;
-                    minedThisRace = true;
                 }
+                // A published rate is of the half second before it, and reaches here up to a second later: a rate
+                // that soon after the race was decided is its tail, so the node stopped rather than mines anew.
+                boolean tail = lostAt != Long.MIN_VALUE && nanos - lostAt < DECIDED_TAIL_NANOS;
                 boolean showLast = !mining && !Double.isNaN(lastRate);
                 settled.set(showLast);
                 rateText.set(Formats.rate(showLast ? lastRate : r));
                 NodeState s = state.get();
-                state.set(winner.get() ? NodeState.WON : mining ? NodeState.MINING
+                state.set(winner.get() ? NodeState.WON : mining && tail ? NodeState.STOPPED : mining ? NodeState.MINING
                         : s == NodeState.STOPPED ? NodeState.STOPPED : NodeState.IDLE);
             }
         }
@@ -192,10 +194,13 @@ public final class ClusterModel {
             }
         }
 
-        /** Another node won the race: a remote node that mined in it stopped. */
-        void lost() {
-            if (localModel == null && !winner.get() && minedThisRace) {
-                state.set(NodeState.STOPPED);
+        /** Another node won the race: a remote node mining in it stopped. */
+        void lost(long nanos) {
+            if (localModel == null && !winner.get()) {
+                lostAt = nanos;
+                if (state.get() == NodeState.MINING) {
+                    state.set(NodeState.STOPPED);
+                }
             }
         }
 
@@ -208,7 +213,7 @@ public final class ClusterModel {
 
         void newRace() {
             if (localModel == null) {
-                minedThisRace = rate.get() > 0;
+                lostAt = Long.MIN_VALUE;
                 if (winner.get() || state.get() == NodeState.STOPPED) {
                     winner.set(false);
                     state.set(rate.get() > 0 ? NodeState.MINING : NodeState.IDLE);
@@ -216,6 +221,9 @@ public final class ClusterModel {
             }
         }
     }
+
+    /** How long after a race is decided a remote node's published rate is still that race's tail. */
+    static final long DECIDED_TAIL_NANOS = 1_500_000_000L;
 
     private final String localLabel;
     private final Map<String, NodeModel> localModels;
@@ -260,11 +268,11 @@ public final class ClusterModel {
      * @param fastest the fastest rate seen so far, for the bars' scale
      * @return true if the snapshot was a new one
      */
-    boolean sample(Peers.View view, double fastest) {
+    boolean sample(Peers.View view, double fastest, long nanos) {
         boolean changed = view != null && view != last;
         if (changed) {
             last = view;
-            apply(view);
+            apply(view, nanos);
         }
         for (Row r : rows.values()) {
             r.sample(fastest);
@@ -283,15 +291,15 @@ public final class ClusterModel {
         return f;
     }
 
-    /** A race's winner is known (its times already in this window's clock). */
-    void won(String node, Instant start, Instant end) {
+    /** A race's winner is known (its times already in this window's clock); {@code nanos} is System.nanoTime. */
+    void won(String node, Instant start, Instant end, long nanos) {
         Row r = rows.get(node);
         if (r != null && !r.local()) {
             r.won(start, end);
         }
         for (Row other : rows.values()) {
             if (other != r) {
-                other.lost();
+                other.lost(nanos);
             }
         }
     }
@@ -309,7 +317,7 @@ public final class ClusterModel {
         return shown.peers().stream().filter(p -> p.name().equals(node)).findFirst();
     }
 
-    private void apply(Peers.View view) {
+    private void apply(Peers.View view, long nanos) {
         shown = view;
         Map<String, List<Peers.Peer>> byLabel = new LinkedHashMap<>();
         for (Peers.Peer p : view.peers()) {
@@ -343,7 +351,7 @@ public final class ClusterModel {
             List<Row> wanted = new ArrayList<>();
             for (Peers.Peer p : peers) {
                 Row r = rows.computeIfAbsent(p.name(), n -> new Row(n, l, localModels.get(n)));
-                r.update(p);
+                r.update(p, nanos);
                 wanted.add(r);
             }
             if (!g.rows().equals(wanted)) {

@@ -239,7 +239,7 @@ public final class Dashboard implements RaceListener {
             }
         }
         if (cluster != null) {
-            boolean changed = cluster.sample(peers.view(), fastest);
+            boolean changed = cluster.sample(peers.view(), fastest, nanos);
             double remote = cluster.fastestRemote();
             if (!Double.isNaN(remote) && remote > fastest) {
                 fastest = remote;
@@ -295,6 +295,8 @@ public final class Dashboard implements RaceListener {
             entries.add(entry);
             if (cluster != null && !byName.containsKey(entry.node())) {
                 remoteWinner(race, entry);
+            } else if (cluster != null) {
+                cluster.won(entry.node(), null, null, System.nanoTime()); // remote nodes in the race stopped
             }
         });
     }
@@ -320,7 +322,7 @@ public final class Dashboard implements RaceListener {
         long uncertainty = here.clockUncertaintyMillis() + there.map(Peers.Peer::clockUncertaintyMillis).orElse(0L);
         start = start.plusMillis(shift);
         end = end.plusMillis(shift);
-        cluster.won(entry.node(), start, end);
+        cluster.won(entry.node(), start, end, System.nanoTime());
         raceById.putIfAbsent(race.id(), race);
         races.computeIfAbsent(race.id(), k -> new LinkedHashMap<>());
         remoteWinners.put(race.id(), new RaceView.Bar(entry.node(), start, end, NodeState.WON,
