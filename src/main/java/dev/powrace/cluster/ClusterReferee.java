@@ -328,7 +328,8 @@ public final class ClusterReferee implements Referee, Peers {
 
     private void startRates() {
         try {
-            rates.scheduleAtFixedRate(this::publishRates, 0, RATE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+            // with a fixed delay: ticks held up by a slow write are not caught up back to back
+            rates.scheduleWithFixedDelay(this::publishRates, 0, RATE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {
             // closed meanwhile
         }
@@ -347,8 +348,12 @@ public final class ClusterReferee implements Referee, Peers {
             long now = System.nanoTime();
             for (Member m : members) {
                 long hashes = m.hashes().getAsLong();
-                long[] last = lastCount.put(m.name(), new long[] {hashes, now});
-                double rate = last == null || now <= last[1] ? 0 : Math.max(0, hashes - last[0]) * 1e9 / (now - last[1]);
+                long[] last = lastCount.get(m.name());
+                if (last != null && now - last[1] < RATE_PERIOD.toNanos() / 2) {
+                    continue; // too short a time for a rate (the counters move in batches)
+                }
+                lastCount.put(m.name(), new long[] {hashes, now});
+                double rate = last == null ? 0 : Math.max(0, hashes - last[0]) * 1e9 / (now - last[1]);
                 byte[] json = bytes(((ObjectNode) JSON.readTree(memberJson(m)))
                         .put("hash_rate", (double) Math.round(rate))
                         .put("wins", wins.computeIfAbsent(m.name(), k -> new java.util.concurrent.atomic.AtomicLong()).get())

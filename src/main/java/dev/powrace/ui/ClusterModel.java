@@ -214,6 +214,8 @@ public final class ClusterModel {
         void newRace() {
             if (localModel == null) {
                 lostAt = Long.MIN_VALUE;
+                startText.set("—"); // a remote node's times are known only if it wins
+                endText.set("—");
                 if (winner.get() || state.get() == NodeState.STOPPED) {
                     winner.set(false);
                     state.set(rate.get() > 0 ? NodeState.MINING : NodeState.IDLE);

@@ -367,7 +367,8 @@ public final class Dashboard implements RaceListener {
         String error = lastError.get().isEmpty() ? "no errors" : "last error: " + lastError.get();
         String inCluster = cluster == null ? "" : ClusterModel.summary(peers.view(), cluster.view() == null ? nodes.size()
                 : cluster.view().peers().size()) + "   ·   ";
-        status.set("Listening on " + portsText() + "   ·   " + entries.size()
+        // In a cluster the ports are in the caption above; the line keeps room for the cluster.
+        status.set((cluster == null ? "Listening on " + portsText() + "   ·   " : "") + entries.size()
                 + (entries.size() == 1 ? " entry" : " entries") + " in " + ledgerPath + "   ·   " + inCluster + error);
     }
 }

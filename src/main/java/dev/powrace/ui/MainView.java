@@ -141,7 +141,18 @@ final class MainView {
         follow.selectedProperty().bindBidirectional(dashboard.followLatestProperty());
         HBox timelineHead = new HBox(follow);
         timelineHead.setAlignment(Pos.CENTER_RIGHT);
-        VBox racePane = new VBox(8, cardScroll, timeline, timelineHead);
+        Parent timelinePane = timeline;
+        if (dashboard.cluster().isPresent()) {
+            // Many nodes: the rows keep their room (up to 14 lines), and a tall timeline scrolls in what is left.
+            ScrollPane timelineScroll = new ScrollPane(timeline);
+            timelineScroll.setFitToWidth(true);
+            timelineScroll.getStyleClass().add("cards");
+            timelineScroll.setMinViewportHeight(90);
+            VBox.setVgrow(timelineScroll, Priority.ALWAYS);
+            cardScroll.minViewportHeightProperty().bind(cardScroll.prefViewportHeightProperty());
+            timelinePane = timelineScroll;
+        }
+        VBox racePane = new VBox(8, cardScroll, timelinePane, timelineHead);
         racePane.setPadding(new Insets(12, 16, 8, 16));
 
         Label ledgerTitle = new Label("Ledger");
@@ -153,18 +164,19 @@ final class MainView {
 
         SplitPane split = new SplitPane(racePane, ledgerPane);
         split.setOrientation(Orientation.VERTICAL);
-        split.setDividerPositions(dashboard.cluster().isPresent() ? 0.62 : 0.53);
+        split.setDividerPositions(dashboard.cluster().isPresent() ? 0.66 : 0.53);
         return split;
     }
 
     /** In a cluster: every node of it as a compact row, grouped by label, in as many columns as fit. */
     private ScrollPane clusterNodes(ClusterModel cluster) {
-        ScrollPane scroll = new ScrollPane(new ClusterPane(cluster));
+        ClusterPane pane = new ClusterPane(cluster);
+        ScrollPane scroll = new ScrollPane(pane);
         scroll.setFitToWidth(true);
         scroll.getStyleClass().add("cards");
         scroll.setMinViewportHeight(120);
-        scroll.setPrefViewportHeight(260);
-        VBox.setVgrow(scroll, Priority.ALWAYS);
+        // as tall as the rows, up to 14 lines of them (two columns: 24 nodes and 4 labels); more scroll
+        scroll.prefViewportHeightProperty().bind(Bindings.min(330, pane.heightProperty()));
         return scroll;
     }
 
