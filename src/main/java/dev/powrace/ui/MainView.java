@@ -143,7 +143,7 @@ final class MainView {
         timelineHead.setAlignment(Pos.CENTER_RIGHT);
         Parent timelinePane = timeline;
         if (dashboard.cluster().isPresent()) {
-            // Many nodes: the rows keep their room (up to 14 lines), and a tall timeline scrolls in what is left.
+            // Many nodes: the rows keep their room (up to 15 lines), and a tall timeline scrolls in what is left.
             ScrollPane timelineScroll = new ScrollPane(timeline);
             timelineScroll.setFitToWidth(true);
             timelineScroll.getStyleClass().add("cards");
@@ -175,7 +175,7 @@ final class MainView {
         scroll.setFitToWidth(true);
         scroll.getStyleClass().add("cards");
         scroll.setMinViewportHeight(120);
-        // as tall as the rows, up to 14 lines of them (two columns: 24 nodes and 4 labels); more scroll
+        // as tall as the rows, up to 15 lines of them a column; more scroll
         scroll.prefViewportHeightProperty().bind(Bindings.min(330, pane.heightProperty()));
         return scroll;
     }
