@@ -325,6 +325,8 @@ public final class ClusterReferee implements Referee, Peers {
     private long shownSampledAt;
     private int liveLabels;
     private boolean winsCounted;
+    private boolean wasConnected;
+    private int ticks;
 
     private void startRates() {
         try {
@@ -370,6 +372,11 @@ public final class ClusterReferee implements Referee, Peers {
                     }
                 }
             }
+            // Watches do not outlive an expired session: read all again after any reconnection, and every 10 s.
+            if (connected && (!wasConnected || ++ticks % 20 == 0)) {
+                peersChanged.set(true);
+            }
+            wasConnected = connected;
             if (connected && peersChanged.getAndSet(false)) {
                 readPeers();
             }
