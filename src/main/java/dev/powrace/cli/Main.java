@@ -36,8 +36,14 @@ public final class Main implements Callable<Integer> {
         Settings settings = options.settings(spec);
         EngineFactory engines = EngineFactory.auto();
         App.RefereeStarter referees = null;
-        if (options.clustered()) { // ClusterMode, and so ZooKeeper, is loaded only if this lambda runs
+        if (options.clustered()) { // only here is ClusterMode loaded; ZooKeeper only once the lambda runs
             PrintWriter err = spec.commandLine().getErr();
+            try {
+                ClusterMode.checkLabel(options); // a bad label in one line, before any window
+            } catch (java.io.IOException e) {
+                err.println("powrace: " + e.getMessage());
+                return 2;
+            }
             referees = (ledger, toClose) -> ClusterMode.start(options, settings, ledger, engines, toClose, err);
         }
         try {
