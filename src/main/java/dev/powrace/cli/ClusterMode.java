@@ -28,6 +28,11 @@ final class ClusterMode {
      * @param toClose gets the embedded server, to be closed after the nodes and the referee
      * @throws IOException in one line (a ClusterException) if the cluster can't be hosted or joined
      */
+    /** The label these options give (the host name by default), checked: a one-line ClusterException if bad. */
+    static void checkLabel(NodeOptions options) throws IOException {
+        Labels.check(options.label != null ? options.label : Labels.host());
+    }
+
     static Referee start(NodeOptions options, Settings settings, Ledger ledger, EngineFactory engines,
             List<AutoCloseable> toClose, PrintWriter err) throws IOException {
         String label = options.label != null ? options.label : Labels.host();

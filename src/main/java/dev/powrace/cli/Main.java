@@ -43,13 +43,20 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
         Settings settings = options.settings(spec);
-        if (options.clustered()) {
-            spec.commandLine().getErr().println("powrace: the app does not join a cluster yet; 'powrace serve "
-                    + "--cluster CONNECT' (or --host-cluster PORT) runs this machine's nodes in one");
-            return 2;
+        EngineFactory engines = EngineFactory.auto();
+        App.RefereeStarter referees = null;
+        if (options.clustered()) { // only here is ClusterMode loaded; ZooKeeper only once the lambda runs
+            PrintWriter err = spec.commandLine().getErr();
+            try {
+                ClusterMode.checkLabel(options); // a bad label in one line, before any window
+            } catch (java.io.IOException e) {
+                err.println("powrace: " + e.getMessage());
+                return 2;
+            }
+            referees = (ledger, toClose) -> ClusterMode.start(options, settings, ledger, engines, toClose, err);
         }
         try {
-            return App.run(settings, options.ledger(), EngineFactory.auto());
+            return App.run(settings, options.ledger(), engines, referees);
         } catch (UnsupportedOperationException | IllegalStateException e) {
             spec.commandLine().getErr().println("powrace: can't open a window (" + e.getMessage()
                     + "); 'powrace serve' runs the nodes without one");

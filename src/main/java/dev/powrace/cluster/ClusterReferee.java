@@ -16,6 +16,7 @@ import dev.powrace.race.Announcer;
 import dev.powrace.race.Attempt;
 import dev.powrace.race.Mining;
 import dev.powrace.race.Outcome;
+import dev.powrace.race.Peers;
 import dev.powrace.race.Race;
 import dev.powrace.race.RaceListener;
 import dev.powrace.race.Referee;
@@ -82,7 +83,7 @@ import org.apache.zookeeper.data.Stat;
  * <p>Every ZooKeeper event is handled on one thread ("powrace-cluster"), the listeners are told on another
  * ("powrace-events"), and a mining thread only searches, publishes and waits for its race's decision.
  */
-public final class ClusterReferee implements Referee {
+public final class ClusterReferee implements Referee, Peers {
     static final String ROOT = "/powrace";
     static final String LABELS = ROOT + "/labels";
     static final String MEMBERS = ROOT + "/members";
@@ -214,6 +215,7 @@ public final class ClusterReferee implements Referee {
             referee = new ClusterReferee(zk, label, ledger, difficulty, joinWindow, engines, offset);
             referee.connect = connect;
             referee.token = token;
+            referee.clockUncertaintyMillis = (after - before + 1) / 2 + 1; // half the round trip, and the clocks' ms
             ClusterReferee listening = referee;
             zk.getConnectionStateListenable().addListener((client, state) -> listening.connectionChanged(state));
             referee.catchUp();
@@ -304,6 +306,227 @@ public final class ClusterReferee implements Referee {
             }
         }
         execute(this::watchSubmissions);
+        startRates();
+    }
+
+    // ---- published rates, and the cluster as the app sees it (Peers) ----
+
+    /** How often each node's hash rate and wins are published in its member znode, and the peers re-read. */
+    static final Duration RATE_PERIOD = Duration.ofMillis(500);
+    /** Publishes the rates and keeps {@link #view}: never on the cluster thread or a mining thread. */
+    private final java.util.concurrent.ScheduledExecutorService rates =
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "powrace-rates");
+                t.setDaemon(true);
+                return t;
+            });
+    /** How far {@link #clockOffsetMillis} may be off: half the round trip of the write it was taken from. */
+    private volatile long clockUncertaintyMillis;
+    private volatile Peers.View view;
+    /** Races won by this process's nodes: from the ledger file at start, then from each win told. */
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> wins = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean peersChanged =
+            new java.util.concurrent.atomic.AtomicBoolean(true);
+    private final CuratorWatcher peersWatcher = event -> {
+        if (event.getType() != Watcher.Event.EventType.None) {
+            peersChanged.set(true);
+        }
+    };
+    // On the rates thread only:
+    private final Map<String, byte[]> published = new java.util.HashMap<>();
+    private final Map<String, long[]> lastCount = new java.util.HashMap<>(); // node -> {hashes, System.nanoTime}
+    private List<Peers.Peer> peerList = List.of();
+    /** The clock offset shown and published: the start's, then that of the write with the shortest round trip. */
+    private long shownOffset;
+    private long shownUncertainty = Long.MAX_VALUE;
+    private long shownSampledAt;
+    private int liveLabels;
+    private boolean winsCounted;
+    private boolean wasConnected;
+    private int ticks;
+
+    private void startRates() {
+        try {
+            // with a fixed delay: ticks held up by a slow write are not caught up back to back
+            rates.scheduleWithFixedDelay(this::publishRates, 0, RATE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // closed meanwhile
+        }
+    }
+
+    /**
+     * On the rates thread, twice a second: writes each local node's member znode again if its hash rate or wins
+     * changed, and re-reads the members if a watch said they changed.
+     */
+    private void publishRates() {
+        try {
+            if (!winsCounted) {
+                winsCounted = true;
+                countWins();
+            }
+            long now = System.nanoTime();
+            for (Member m : members) {
+                long hashes = m.hashes().getAsLong();
+                long[] last = lastCount.get(m.name());
+                if (last != null && now - last[1] < RATE_PERIOD.toNanos() / 2) {
+                    continue; // too short a time for a rate (the counters move in batches)
+                }
+                lastCount.put(m.name(), new long[] {hashes, now});
+                double rate = last == null ? 0 : Math.max(0, hashes - last[0]) * 1e9 / (now - last[1]);
+                byte[] json = bytes(((ObjectNode) JSON.readTree(memberJson(m)))
+                        .put("hash_rate", (double) Math.round(rate))
+                        .put("wins", wins.computeIfAbsent(m.name(), k -> new java.util.concurrent.atomic.AtomicLong()).get())
+                        .put("clock_offset_ms", offset()).put("clock_uncertainty_ms", uncertainty()));
+                if (connected && !java.util.Arrays.equals(json, published.get(m.name()))) {
+                    try {
+                        long before = System.currentTimeMillis();
+                        Stat stat = zk.setData().forPath(MEMBERS + "/" + label + "/" + local(m.name()), json);
+                        long after = System.currentTimeMillis();
+                        published.put(m.name(), json);
+                        sampleClock(stat.getMtime(), before, after);
+                    } catch (KeeperException.NoNodeException gone) {
+                        published.remove(m.name()); // made again after a new session; written at the next tick
+                    }
+                }
+            }
+            // Watches do not outlive an expired session: read all again after any reconnection, and every 10 s.
+            if (connected && (!wasConnected || ++ticks % 20 == 0)) {
+                peersChanged.set(true);
+            }
+            wasConnected = connected;
+            if (connected && peersChanged.getAndSet(false)) {
+                readPeers();
+            }
+            Peers.View next = new Peers.View(peerList, connect, liveLabels, connected, offset(), uncertainty());
+            if (!next.equals(view)) {
+                view = next;
+            }
+        } catch (Exception e) {
+            peersChanged.set(true); // read them again at the next tick
+        }
+    }
+
+    /**
+     * A write's time by ZooKeeper's clock (its mtime) against ours around it: a new estimate of the offset, kept if
+     * its round trip is no longer than the kept one's, or if that is a minute old (clocks drift).
+     */
+    private void sampleClock(long zkMillis, long before, long after) {
+        long uncertainty = (after - before + 1) / 2 + 1; // half the round trip, and the clocks' milliseconds
+        if (uncertainty <= uncertainty() || after - shownSampledAt > 60_000) {
+            shownOffset = zkMillis - (before + after) / 2;
+            shownUncertainty = uncertainty;
+            shownSampledAt = after;
+        }
+    }
+
+    private long offset() {
+        return shownUncertainty == Long.MAX_VALUE ? clockOffsetMillis : shownOffset;
+    }
+
+    private long uncertainty() {
+        return shownUncertainty == Long.MAX_VALUE ? clockUncertaintyMillis : shownUncertainty;
+    }
+
+    /** The wins already in the ledger file (a copy of the cluster's), then every win as it is told. */
+    private void countWins() throws LedgerException {
+        Set<String> mine = new HashSet<>();
+        for (Member m : members) {
+            mine.add(m.name());
+            wins.putIfAbsent(m.name(), new java.util.concurrent.atomic.AtomicLong());
+        }
+        for (Entry e : Ledger.readAll(ledger.path())) {
+            if (mine.contains(e.node())) {
+                wins.get(e.node()).incrementAndGet();
+            }
+        }
+        listeners.add(new RaceListener() {
+            @Override
+            public void won(Race race, Entry entry) {
+                java.util.concurrent.atomic.AtomicLong n = wins.get(entry.node());
+                if (n != null) {
+                    n.incrementAndGet();
+                }
+            }
+        });
+    }
+
+    /** On the rates thread: every member znode, read with watches that mark the list changed. */
+    private void readPeers() throws Exception {
+        List<Peers.Peer> list = new ArrayList<>();
+        liveLabels = zk.getChildren().usingWatcher(peersWatcher).forPath(LABELS).size();
+        for (String l : zk.getChildren().usingWatcher(peersWatcher).forPath(MEMBERS)) {
+            List<String> nodes;
+            try {
+                nodes = zk.getChildren().usingWatcher(peersWatcher).forPath(MEMBERS + "/" + l);
+            } catch (KeeperException.NoNodeException gone) {
+                continue;
+            }
+            for (String n : nodes) {
+                byte[] data;
+                try {
+                    data = zk.getData().usingWatcher(peersWatcher).forPath(MEMBERS + "/" + l + "/" + n);
+                } catch (KeeperException.NoNodeException gone) {
+                    continue;
+                }
+                String name = n.indexOf(':') >= 0 ? n.replace(':', '/') : l + "/" + n;
+                boolean local = l.equals(label);
+                if (local && published.containsKey(name) && !java.util.Arrays.equals(data, published.get(name))) {
+                    published.remove(name); // written over (made again after a new session): write it again
+                }
+                JsonNode json;
+                try {
+                    json = JSON.readTree(data);
+                } catch (IOException notJson) {
+                    json = null;
+                }
+                if (json == null || !json.isObject()) {
+                    list.add(new Peers.Peer(name, l, "?", -1, "?", Double.NaN, 0, local, 0, 0));
+                    continue;
+                }
+                JsonNode rate = json.path("hash_rate");
+                list.add(new Peers.Peer(name, l, json.path("host").asText("?"), json.path("port").asInt(-1),
+                        json.path("engine").asText("?"), rate.isNumber() ? rate.doubleValue() : Double.NaN,
+                        json.path("wins").asLong(0), local, json.path("clock_offset_ms").asLong(0),
+                        json.path("clock_uncertainty_ms").asLong(0)));
+            }
+        }
+        list.sort(Comparator.comparing(Peers.Peer::label).thenComparingLong(p -> nodeNumber(p.name()))
+                .thenComparing(Peers.Peer::name));
+        peerList = List.copyOf(list);
+    }
+
+    private static long nodeNumber(String name) {
+        int i = name.length();
+        while (i > 0 && Character.isDigit(name.charAt(i - 1))) {
+            i--;
+        }
+        return i == name.length() || name.length() - i > 18 ? Long.MAX_VALUE : Long.parseLong(name.substring(i));
+    }
+
+    @Override
+    public Optional<Peers> peers() {
+        return Optional.of(this);
+    }
+
+    @Override
+    public Peers.View view() {
+        Peers.View v = view;
+        return v != null ? v : new Peers.View(List.of(), connect, 0, connected, clockOffsetMillis, clockUncertaintyMillis);
+    }
+
+    @Override
+    public void submitToAll(String text) throws IOException {
+        if (!connected) {
+            throw new ClusterException("cluster unavailable: no connection to ZooKeeper at " + connect);
+        }
+        try {
+            submit(zk, text);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterException("cluster unavailable: interrupted");
+        } catch (Exception e) {
+            throw new ClusterException("cluster unavailable: " + connect + ": " + e.getMessage());
+        }
     }
 
     // ---- the connection ----
@@ -1186,6 +1409,7 @@ public final class ClusterReferee implements Referee {
     public void close() {
         feeders.values().forEach(ExecutorService::shutdownNow);
         timer.shutdownNow();
+        rates.shutdownNow();
         cluster.shutdown();
         try {
             if (!cluster.awaitTermination(10, TimeUnit.SECONDS)) {

@@ -66,6 +66,11 @@ public interface Referee extends Closeable {
     /** The process's nodes are listening (a cluster referee registers them and feeds them submissions). */
     default void nodesStarted(List<Member> members) {}
 
+    /** The cluster this referee stands in, if any: a window shows its nodes. A local referee has none. */
+    default java.util.Optional<Peers> peers() {
+        return java.util.Optional.empty();
+    }
+
     /** Tells every listener of a problem: one line. */
     void problem(String message);
 

@@ -6,6 +6,7 @@ import dev.powrace.node.Network;
 import dev.powrace.node.Node;
 import dev.powrace.node.Settings;
 import dev.powrace.race.Attempt;
+import dev.powrace.race.Peers;
 import dev.powrace.race.Race;
 import dev.powrace.race.RaceListener;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +65,17 @@ public final class Dashboard implements RaceListener {
         }
     };
     private final Map<Long, Race> raceById = new LinkedHashMap<>();
+    /** Remote winners' bars, already in this window's clock, by race id. */
+    private final Map<Long, RaceView.Bar> remoteWinners = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, RaceView.Bar> eldest) {
+            return size() > REMEMBERED_RACES;
+        }
+    };
+    /** The cluster this window's referee stands in, if any, and its nodes as rows. */
+    private final Peers peers;
+    private final ClusterModel cluster;
+    private long lastRace = -1;
     private long shownRace = -1;
     private double fastest;
 
@@ -79,6 +91,8 @@ public final class Dashboard implements RaceListener {
             byName.put(n.name(), m);
         }
         this.nodes = List.copyOf(models);
+        this.peers = network.referee().peers().orElse(null);
+        this.cluster = peers == null ? null : new ClusterModel(byName);
         this.difficulty = new SimpleIntegerProperty(network.referee().difficulty());
         difficulty.addListener((obs, old, d) -> network.referee().setDifficulty(d.intValue()));
         entries.addListener((javafx.collections.ListChangeListener<Entry>) c -> updateStatus());
@@ -121,6 +135,11 @@ public final class Dashboard implements RaceListener {
         return status.getReadOnlyProperty();
     }
 
+    /** In a cluster: every live node of it, local and remote, grouped by label. Empty in local mode. */
+    public Optional<ClusterModel> cluster() {
+        return Optional.ofNullable(cluster);
+    }
+
     public String portsText() {
         return network.settings().bind() + " : "
                 + network.ports().stream().map(String::valueOf).collect(Collectors.joining(", "));
@@ -161,6 +180,16 @@ public final class Dashboard implements RaceListener {
             return false;
         }
         followLatest.set(true);
+        if (peers != null) { // through the cluster, to every live node of it, as `send --cluster` does
+            io.execute(() -> {
+                try {
+                    peers.submitToAll(text);
+                } catch (java.io.IOException e) {
+                    fx.execute(() -> lastError.set(e.getMessage()));
+                }
+            });
+            return true;
+        }
         String host = Client.hostFor(network.settings().bind());
         List<Integer> ports = network.ports();
         io.execute(() -> {
@@ -209,6 +238,16 @@ public final class Dashboard implements RaceListener {
                 fastest = r;
             }
         }
+        if (cluster != null) {
+            boolean changed = cluster.sample(peers.view(), fastest, nanos);
+            double remote = cluster.fastestRemote();
+            if (!Double.isNaN(remote) && remote > fastest) {
+                fastest = remote;
+            }
+            if (changed) {
+                updateStatus();
+            }
+        }
         RaceView shown = timeline.get();
         if (shown != null && shown.live() && !shown.finished()) {
             show(shownRace, true); // unfinished bars grow
@@ -226,6 +265,10 @@ public final class Dashboard implements RaceListener {
         fx.execute(() -> {
             remember(a);
             model(a).ifPresent(m -> m.started(a));
+            if (cluster != null && a.race().id() != lastRace) {
+                lastRace = a.race().id();
+                cluster.newRace();
+            }
             if (followLatest.get()) {
                 show(a.race().id(), true);
             } else if (a.race().id() == shownRace) {
@@ -250,12 +293,43 @@ public final class Dashboard implements RaceListener {
         fx.execute(() -> {
             raceOfEntry.put(entry, race.id());
             entries.add(entry);
+            if (cluster != null && !byName.containsKey(entry.node())) {
+                remoteWinner(race, entry);
+            } else if (cluster != null) {
+                cluster.won(entry.node(), null, null, System.nanoTime()); // remote nodes in the race stopped
+            }
         });
     }
 
     @Override
     public void problem(String message) {
         fx.execute(() -> lastError.set(message));
+    }
+
+    /**
+     * A node of another process won: its bar goes on the timeline, its times moved from its process's clock to
+     * this one's by the two clocks' offsets to the cluster's (each published with how far it may be off).
+     */
+    private void remoteWinner(Race race, Entry entry) {
+        Instant start = dev.powrace.ledger.Timestamps.parse(entry.startTime()).orElse(null);
+        Instant end = dev.powrace.ledger.Timestamps.parse(entry.endTime()).orElse(start);
+        if (start == null) {
+            return;
+        }
+        Peers.View here = peers.view();
+        Optional<Peers.Peer> there = cluster.peer(entry.node());
+        long shift = there.map(p -> p.clockOffsetMillis() - here.clockOffsetMillis()).orElse(0L);
+        long uncertainty = here.clockUncertaintyMillis() + there.map(Peers.Peer::clockUncertaintyMillis).orElse(0L);
+        start = start.plusMillis(shift);
+        end = end.plusMillis(shift);
+        cluster.won(entry.node(), start, end, System.nanoTime());
+        raceById.putIfAbsent(race.id(), race);
+        races.computeIfAbsent(race.id(), k -> new LinkedHashMap<>());
+        remoteWinners.put(race.id(), new RaceView.Bar(entry.node(), start, end, NodeState.WON,
+                there.isPresent() ? "±" + uncertainty + " ms" : "clock unknown"));
+        if (race.id() == shownRace || followLatest.get()) {
+            show(race.id(), followLatest.get());
+        }
     }
 
     private Optional<NodeModel> model(Attempt a) {
@@ -282,12 +356,19 @@ public final class Dashboard implements RaceListener {
         for (Attempt a : attempts.values()) {
             bars.add(new RaceView.Bar(a.node(), a.start(), a.end(), NodeState.of(a.outcome(), a.won())));
         }
+        RaceView.Bar remote = remoteWinners.get(id);
+        if (remote != null) {
+            bars.add(remote);
+        }
         timeline.set(new RaceView(id, race.transaction(), race.difficulty(), List.copyOf(bars), live, Instant.now()));
     }
 
     private void updateStatus() {
         String error = lastError.get().isEmpty() ? "no errors" : "last error: " + lastError.get();
-        status.set("Listening on " + portsText() + "   ·   " + entries.size()
-                + (entries.size() == 1 ? " entry" : " entries") + " in " + ledgerPath + "   ·   " + error);
+        String inCluster = cluster == null ? "" : ClusterModel.summary(peers.view(), cluster.view() == null ? nodes.size()
+                : cluster.view().peers().size()) + "   ·   ";
+        // In a cluster the ports are in the caption above; the line keeps room for the cluster.
+        status.set((cluster == null ? "Listening on " + portsText() + "   ·   " : "") + entries.size()
+                + (entries.size() == 1 ? " entry" : " entries") + " in " + ledgerPath + "   ·   " + inCluster + error);
     }
 }

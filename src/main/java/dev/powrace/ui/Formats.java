@@ -39,6 +39,11 @@ final class Formats {
         return t == null ? "—" : CLOCK.format(t);
     }
 
+    /** A {@link #clock} time without its hour, for compact rows: 12:34.567890 (a dash stays a dash). */
+    static String withoutHour(String clock) {
+        return clock.length() == 15 && clock.charAt(2) == ':' ? clock.substring(3) : clock;
+    }
+
     /** Seconds with microseconds: 1.602677 s. */
     static String seconds(long nanos) {
         return String.format(Locale.ROOT, "%.6f s", nanos / 1e9);

@@ -76,7 +76,7 @@ final class LedgerTable extends TableView<Entry> {
         });
         index.setPrefWidth(60);
         getColumns().add(index);
-        getColumns().add(column("node", Entry::node, 60, null, OverrunStyle.ELLIPSIS, false));
+        getColumns().add(column("node", Entry::node, 80, null, OverrunStyle.ELLIPSIS, false));
         transaction = column("transaction", Entry::transaction, TRANSACTION_MIN, null, OverrunStyle.ELLIPSIS, true);
         getColumns().add(transaction);
         getColumns().add(column("nonce", e -> String.valueOf(e.nonce()), 148, "mono", OverrunStyle.ELLIPSIS, false));

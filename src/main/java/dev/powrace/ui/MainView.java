@@ -133,6 +133,54 @@ final class MainView {
     }
 
     private Parent center() {
+        ScrollPane cardScroll = dashboard.cluster().map(this::clusterNodes).orElseGet(this::nodeCards);
+
+        TimelineView timeline = new TimelineView(dashboard.timelineProperty());
+        CheckBox follow = new CheckBox("follow the latest race");
+        follow.setId("followLatest");
+        follow.selectedProperty().bindBidirectional(dashboard.followLatestProperty());
+        HBox timelineHead = new HBox(follow);
+        timelineHead.setAlignment(Pos.CENTER_RIGHT);
+        Parent timelinePane = timeline;
+        if (dashboard.cluster().isPresent()) {
+            // Many nodes: the rows keep their room (up to 15 lines), and a tall timeline scrolls in what is left.
+            ScrollPane timelineScroll = new ScrollPane(timeline);
+            timelineScroll.setFitToWidth(true);
+            timelineScroll.getStyleClass().add("cards");
+            timelineScroll.setMinViewportHeight(90);
+            VBox.setVgrow(timelineScroll, Priority.ALWAYS);
+            cardScroll.minViewportHeightProperty().bind(cardScroll.prefViewportHeightProperty());
+            timelinePane = timelineScroll;
+        }
+        VBox racePane = new VBox(8, cardScroll, timelinePane, timelineHead);
+        racePane.setPadding(new Insets(12, 16, 8, 16));
+
+        Label ledgerTitle = new Label("Ledger");
+        ledgerTitle.getStyleClass().add("section-title");
+        LedgerTable table = new LedgerTable(dashboard.entries(), dashboard::pick);
+        VBox.setVgrow(table, Priority.ALWAYS);
+        VBox ledgerPane = new VBox(6, ledgerTitle, table);
+        ledgerPane.setPadding(new Insets(8, 16, 8, 16));
+
+        SplitPane split = new SplitPane(racePane, ledgerPane);
+        split.setOrientation(Orientation.VERTICAL);
+        split.setDividerPositions(dashboard.cluster().isPresent() ? 0.66 : 0.53);
+        return split;
+    }
+
+    /** In a cluster: every node of it as a compact row, grouped by label, in as many columns as fit. */
+    private ScrollPane clusterNodes(ClusterModel cluster) {
+        ClusterPane pane = new ClusterPane(cluster);
+        ScrollPane scroll = new ScrollPane(pane);
+        scroll.setFitToWidth(true);
+        scroll.getStyleClass().add("cards");
+        scroll.setMinViewportHeight(120);
+        // as tall as the rows, up to 15 lines of them a column; more scroll
+        scroll.prefViewportHeightProperty().bind(Bindings.min(330, pane.heightProperty()));
+        return scroll;
+    }
+
+    private ScrollPane nodeCards() {
         GridPane cards = new GridPane();
         cards.setId("nodeCards");
         cards.setHgap(12);
@@ -151,27 +199,7 @@ final class MainView {
         cardScroll.getStyleClass().add("cards");
         cardScroll.setMinViewportHeight(150);
         cardScroll.setPrefViewportHeight(dashboard.nodes().size() > 3 ? 330 : 160);
-
-        TimelineView timeline = new TimelineView(dashboard.timelineProperty());
-        CheckBox follow = new CheckBox("follow the latest race");
-        follow.setId("followLatest");
-        follow.selectedProperty().bindBidirectional(dashboard.followLatestProperty());
-        HBox timelineHead = new HBox(follow);
-        timelineHead.setAlignment(Pos.CENTER_RIGHT);
-        VBox racePane = new VBox(8, cardScroll, timeline, timelineHead);
-        racePane.setPadding(new Insets(12, 16, 8, 16));
-
-        Label ledgerTitle = new Label("Ledger");
-        ledgerTitle.getStyleClass().add("section-title");
-        LedgerTable table = new LedgerTable(dashboard.entries(), dashboard::pick);
-        VBox.setVgrow(table, Priority.ALWAYS);
-        VBox ledgerPane = new VBox(6, ledgerTitle, table);
-        ledgerPane.setPadding(new Insets(8, 16, 8, 16));
-
-        SplitPane split = new SplitPane(racePane, ledgerPane);
-        split.setOrientation(Orientation.VERTICAL);
-        split.setDividerPositions(0.53);
-        return split;
+        return cardScroll;
     }
 
     private Parent statusBar() {

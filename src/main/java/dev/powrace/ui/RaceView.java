@@ -13,8 +13,16 @@ import java.util.List;
  * @param asOf when this view was taken: where unfinished bars end
  */
 public record RaceView(long id, String transaction, int difficulty, List<Bar> bars, boolean live, Instant asOf) {
-    /** One node's attempt; {@code end} is null while it is still mining. */
-    public record Bar(String node, Instant start, Instant end, NodeState state) {}
+    /**
+     * One node's attempt; {@code end} is null while it is still mining.
+     *
+     * @param note said beside the bar: for another process's node, how far its times may be off
+     */
+    public record Bar(String node, Instant start, Instant end, NodeState state, String note) {
+        public Bar(String node, Instant start, Instant end, NodeState state) {
+            this(node, start, end, state, "");
+        }
+    }
 
     /** The earliest start: the axis's zero. */
     public Instant origin() {

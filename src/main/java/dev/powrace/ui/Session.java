@@ -6,16 +6,21 @@ import dev.powrace.node.Settings;
 import dev.powrace.pow.EngineFactory;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The nodes and the ledger that one window hosts, opened and closed together. */
 final class Session implements AutoCloseable {
     private final Ledger ledger;
     private final Network network;
+    /** Closed after the nodes and their referee: the cluster's embedded server, if this window hosts it. */
+    private final List<AutoCloseable> after;
     private boolean closed;
 
-    private Session(Ledger ledger, Network network) {
+    private Session(Ledger ledger, Network network, List<AutoCloseable> after) {
         this.ledger = ledger;
         this.network = network;
+        this.after = after;
     }
 
     /**
@@ -24,13 +29,34 @@ final class Session implements AutoCloseable {
      * @throws IOException with a one-line message: a bad ledger, a port in use, a bad address
      */
     static Session open(Settings settings, Path ledgerPath, EngineFactory engines) throws IOException {
+        return open(settings, ledgerPath, engines, null);
+    }
+
+    /** As {@link #open(Settings, Path, EngineFactory)}, the nodes judged by {@code referees}' referee (null: local). */
+    static Session open(Settings settings, Path ledgerPath, EngineFactory engines, App.RefereeStarter referees)
+            throws IOException {
         Ledger ledger = Ledger.open(ledgerPath);
+        List<AutoCloseable> after = new ArrayList<>();
         try {
-            return new Session(ledger, Network.start(settings, ledger, engines));
+            Network network = referees == null ? Network.start(settings, ledger, engines)
+                    : Network.start(settings, referees.start(ledger, after), engines);
+            return new Session(ledger, network, after);
         } catch (IOException | RuntimeException e) {
+            closeAll(after);
             ledger.close();
             throw e;
         }
+    }
+
+    private static void closeAll(List<AutoCloseable> list) {
+        for (AutoCloseable c : list) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing anyway
+            }
+        }
+        list.clear();
     }
 
     Ledger ledger() {
@@ -49,6 +75,7 @@ final class Session implements AutoCloseable {
         }
         closed = true;
         network.close();
+        closeAll(after);
         try {
             ledger.close();
         } catch (IOException ignored) {

@@ -29,10 +29,10 @@ final class TimelineView extends VBox {
         title.setId("timelineTitle");
         rows.setHgap(10);
         rows.setVgap(4);
-        ColumnConstraints name = new ColumnConstraints(60);
+        ColumnConstraints name = new ColumnConstraints(60, USE_COMPUTED_SIZE, 140); // "b/Node10" in a cluster
         ColumnConstraints track = new ColumnConstraints();
         track.setHgrow(Priority.ALWAYS);
-        ColumnConstraints text = new ColumnConstraints(280);
+        ColumnConstraints text = new ColumnConstraints(300, USE_COMPUTED_SIZE, 340);
         rows.getColumnConstraints().addAll(name, track, text);
         axisStart.getStyleClass().add("axis");
         axisEnd.getStyleClass().add("axis");
@@ -60,6 +60,7 @@ final class TimelineView extends VBox {
             long from = micros(origin, b.start());
             long to = b.end() == null ? micros(origin, now) : micros(origin, b.end());
             Label node = new Label(b.node());
+            node.setMinWidth(Region.USE_PREF_SIZE); // never "b/Nod…"
             node.getStyleClass().add("timeline-node");
             Pane track = new Pane();
             track.getStyleClass().add("timeline-track");
@@ -75,8 +76,10 @@ final class TimelineView extends VBox {
             bar.setPrefHeight(18);
             bar.resize(0, 18);
             track.getChildren().add(bar);
-            Label text = new Label("+" + Formats.micros(from) + "  →  " + Formats.micros(to - from) + "  " + b.state().label());
+            Label text = new Label("+" + Formats.micros(from) + "  →  " + Formats.micros(to - from) + "  " + b.state().label()
+                    + (b.note().isEmpty() ? "" : "  (" + b.note() + ")"));
             text.getStyleClass().add("timeline-text");
+            text.setMinWidth(Region.USE_PREF_SIZE);
             rows.addRow(row++, node, track, text);
         }
         axisStart.setText("0 µs");

@@ -65,7 +65,20 @@ public final class Window {
      */
     public static Window open(Stage stage, Settings settings, Path ledgerPath, EngineFactory engines,
             Runnable onFatal) {
-        return open(stage, settings, ledgerPath, engines, onFatal, () -> WindowPlacement.defaultNode().orElse(null));
+        return open(stage, settings, ledgerPath, engines, null, onFatal);
+    }
+
+    /** As {@link #open(Stage, Settings, Path, EngineFactory, Runnable)}, the nodes judged by {@code referees}'. */
+    public static Window open(Stage stage, Settings settings, Path ledgerPath, EngineFactory engines,
+            App.RefereeStarter referees, Runnable onFatal) {
+        return open(stage, settings, ledgerPath, engines, referees, onFatal,
+                () -> WindowPlacement.defaultNode().orElse(null));
+    }
+
+    /** For tests: in a cluster, remembering the bounds in {@code prefs}. */
+    static Window open(Stage stage, Settings settings, Path ledgerPath, EngineFactory engines,
+            App.RefereeStarter referees, Runnable onFatal, Preferences prefs) {
+        return open(stage, settings, ledgerPath, engines, referees, onFatal, () -> prefs);
     }
 
     /**
@@ -74,15 +87,15 @@ public final class Window {
      */
     static Window open(Stage stage, Settings settings, Path ledgerPath, EngineFactory engines, Runnable onFatal,
             Preferences prefs) {
-        return open(stage, settings, ledgerPath, engines, onFatal, () -> prefs);
+        return open(stage, settings, ledgerPath, engines, null, onFatal, () -> prefs);
     }
 
     /** {@code prefs} is asked for its node only once the nodes run, so a window that can't open touches none. */
-    private static Window open(Stage stage, Settings settings, Path ledgerPath, EngineFactory engines, Runnable onFatal,
-            Supplier<Preferences> prefs) {
+    private static Window open(Stage stage, Settings settings, Path ledgerPath, EngineFactory engines,
+            App.RefereeStarter referees, Runnable onFatal, Supplier<Preferences> prefs) {
         Session session;
         try {
-            session = Session.open(settings, ledgerPath, engines);
+            session = Session.open(settings, ledgerPath, engines, referees);
         } catch (LedgerException e) {
             fatal("The ledger can't be used", e.getMessage() + "\n\nThe file was left exactly as it is. Fix or move "
                     + "it, or choose another file with --ledger.", onFatal);

@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -115,11 +116,19 @@ class CliTest {
     }
 
     @Test
-    void theAppRefusesClusterOptionsInOneLineInsteadOfRacingAlone() {
-        Run r = run("--cluster", "127.0.0.1:1", "--ledger", dir.resolve("l.json").toString());
-        assertEquals(2, r.code(), r.err());
-        assertEquals(1, r.err().lines().count(), r.err());
-        assertTrue(r.err().contains("serve --cluster"), r.err());
+    void theAppRefusesBadClusterOptionsInOneLineAsServeDoesBeforeAnyWindow() {
+        String ledger = dir.resolve("l.json").toString();
+        for (String[] args : List.of(new String[] {"--label", "a"}, new String[] {"--cluster", "127.0.0.1:1",
+                "--host-cluster", "0"}, new String[] {"--cluster", "127.0.0.1:1", "--label", "a/b"})) {
+            List<String> all = new java.util.ArrayList<>(List.of("--ports", "0", "--ledger", ledger));
+            all.addAll(List.of(args));
+            Run app = run(all.toArray(String[]::new));
+            all.add(0, "serve");
+            Run serve = run(all.toArray(String[]::new));
+            assertEquals(2, app.code(), app.err());
+            assertEquals(1, app.err().lines().count(), app.err());
+            assertEquals(serve.err(), app.err().replace("'powrace --help'", "'powrace serve --help'"));
+        }
     }
 
     @Test

@@ -1,0 +1,189 @@
+package dev.powrace.ui;
+
+import java.util.ArrayList;
+import java.util.List;
+import javafx.beans.binding.Bindings;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+
+/**
+ * Every node of the cluster as one compact row each, grouped by label under a header, the lines flowing down
+ * one column and on into the next, so that 30 nodes stay readable at 1280x800. Nodes appear and disappear as
+ * the {@link ClusterModel} says; a row's figures are bound to its model.
+ */
+final class ClusterPane extends HBox {
+    /** A column's width: a row's fixed parts and a rate bar. */
+    static final double COLUMN_WIDTH = 605;
+
+    private final ClusterModel model;
+    private final ListChangeListener<Object> relayout = c -> layoutLines();
+    private int columns = 1;
+
+    ClusterPane(ClusterModel model) {
+        this.model = model;
+        setId("clusterNodes");
+        getStyleClass().add("cluster-nodes");
+        setSpacing(12);
+        setFillHeight(false);
+        model.groups().addListener((ListChangeListener<ClusterModel.Group>) c -> {
+            while (c.next()) {
+                c.getAddedSubList().forEach(g -> g.rows().addListener(relayout));
+                c.getRemoved().forEach(g -> g.rows().removeListener(relayout));
+            }
+            layoutLines();
+        });
+        model.groups().forEach(g -> g.rows().addListener(relayout));
+        widthProperty().addListener((obs, old, w) -> {
+            int fit = Math.max(1, (int) ((w.doubleValue() + getSpacing()) / (COLUMN_WIDTH + getSpacing())));
+            if (fit != columns) {
+                columns = fit;
+                layoutLines();
+            }
+        });
+        layoutLines();
+    }
+
+    /**
+     * Headers and rows in as many columns as fit: whole groups if that costs at most two lines more than an even
+     * split, else an even split, a group carried on under its header repeated.
+     */
+    private void layoutLines() {
+        List<Integer> sizes = model.groups().stream().map(g -> g.rows().size() + 1).toList();
+        int lines = sizes.stream().mapToInt(Integer::intValue).sum();
+        int even = Math.max(4, (lines + columns - 1) / columns);
+        int whole = wholeGroups(sizes, columns);
+        boolean keepWhole = whole <= even + 2;
+        int perColumn = keepWhole ? whole : even;
+        List<VBox> cols = new ArrayList<>();
+        VBox col = column(cols);
+        for (ClusterModel.Group g : model.groups()) {
+            int in = col.getChildren().size();
+            boolean full = keepWhole ? in + g.rows().size() + 1 > perColumn : in + 2 > perColumn; // header and a row
+            if (in > 0 && full && cols.size() < columns) {
+                col = column(cols);
+            }
+            col.getChildren().add(header(g, false));
+            for (ClusterModel.Row r : g.rows()) {
+                if (!keepWhole && col.getChildren().size() >= perColumn && cols.size() < columns) {
+                    col = column(cols);
+                    col.getChildren().add(header(g, true));
+                }
+                col.getChildren().add(row(r));
+            }
+        }
+        getChildren().setAll(cols);
+    }
+
+    /** The tallest column when whole groups, in order, fill at most {@code columns} columns as evenly as can be. */
+    static int wholeGroups(List<Integer> sizes, int columns) {
+        int total = 0;
+        int largest = 0;
+        for (int s : sizes) {
+            total += s;
+            largest = Math.max(largest, s);
+        }
+        for (int height = Math.max(largest, (total + columns - 1) / columns); ; height++) {
+            int used = 1;
+            int in = 0;
+            for (int s : sizes) {
+                if (in > 0 && in + s > height) {
+                    used++;
+                    in = 0;
+                }
+                in += s;
+            }
+            if (used <= columns) {
+                return height;
+            }
+        }
+    }
+
+    private static VBox column(List<VBox> cols) {
+        VBox col = new VBox(2);
+        col.setPrefWidth(COLUMN_WIDTH);
+        col.setMinWidth(COLUMN_WIDTH);
+        col.getStyleClass().add("cluster-column");
+        cols.add(col);
+        return col;
+    }
+
+    private static Node header(ClusterModel.Group g, boolean continued) {
+        Label title = new Label(g.title() + (continued ? " (continued)" : ""));
+        title.setId(continued ? null : "group-" + g.label());
+        title.getStyleClass().addAll("cluster-group", g.local() ? "local" : "remote");
+        title.setMaxWidth(Double.MAX_VALUE);
+        return title;
+    }
+
+    private static Node row(ClusterModel.Row r) {
+        String n = r.name();
+        Label name = cell(new Label(n), "row-name", 72);
+        name.setTooltip(new Tooltip(n + (r.local() ? " (this window)" : "") + " on " + r.addressProperty().get()));
+        Label engine = cell(new Label(), "row-engine", 52);
+        engine.textProperty().bind(r.engineProperty());
+        ProgressBar bar = new ProgressBar(0);
+        bar.getStyleClass().add("row-rate-bar");
+        bar.setId("rowRate-" + n);
+        bar.setPrefWidth(90);
+        bar.setMinWidth(60);
+        bar.progressProperty().bind(r.rateShareProperty());
+        styleWhile(bar, r.settledProperty(), "settled");
+        HBox.setHgrow(bar, Priority.ALWAYS);
+        bar.setMaxWidth(Double.MAX_VALUE);
+        Label rate = cell(new Label(), "row-rate", 70);
+        rate.textProperty().bind(r.rateTextProperty());
+        Label start = cell(new Label(), "row-time", 86);
+        start.textProperty().bind(r.startTextProperty());
+        start.setTooltip(new Tooltip("the latest attempt's start, minutes:seconds to the microsecond"));
+        Label end = cell(new Label(), "row-time", 86);
+        end.textProperty().bind(r.endTextProperty());
+        end.setTooltip(new Tooltip("the latest attempt's end, minutes:seconds to the microsecond"));
+        Label state = cell(new Label(), "state-badge", 54);
+        state.setId("rowState-" + n);
+        state.setAlignment(Pos.CENTER);
+        state.textProperty().bind(Bindings.createStringBinding(() -> r.stateProperty().get().label(), r.stateProperty()));
+        state.getStyleClass().add(r.stateProperty().get().styleClass());
+        r.stateProperty().addListener((obs, old, s) -> {
+            state.getStyleClass().remove(old.styleClass());
+            state.getStyleClass().add(s.styleClass());
+        });
+        Label wins = cell(new Label(), "row-wins", 30);
+        wins.textProperty().bind(Bindings.createStringBinding(() -> "" + r.winsProperty().get(), r.winsProperty()));
+        wins.setTooltip(new Tooltip("races won"));
+        HBox row = new HBox(5, name, engine, bar, rate, start, end, state, wins);
+        row.setId("row-" + n);
+        row.setAlignment(Pos.CENTER_LEFT);
+        row.getStyleClass().addAll("cluster-row", r.local() ? "local" : "remote");
+        styleWhile(row, r.winnerProperty(), "winner");
+        return row;
+    }
+
+    /** Gives {@code node} the style class while {@code on} is true. */
+    private static void styleWhile(Node node, javafx.beans.value.ObservableValue<Boolean> on, String styleClass) {
+        if (on.getValue()) {
+            node.getStyleClass().add(styleClass);
+        }
+        on.addListener((obs, was, is) -> {
+            if (is) {
+                node.getStyleClass().add(styleClass);
+            } else {
+                node.getStyleClass().remove(styleClass);
+            }
+        });
+    }
+
+    private static Label cell(Label l, String styleClass, double width) {
+        l.getStyleClass().add(styleClass);
+        l.setMinWidth(width);
+        l.setPrefWidth(width);
+        l.setMaxWidth(width);
+        return l;
+    }
+}
