@@ -60,12 +60,13 @@ import org.apache.zookeeper.data.Stat;
  * <p>The znodes (see the README's "Cluster" section for their schema):
  * <pre>
  * /powrace/labels/&lt;label&gt;                          EPHEMERAL, one per live process: a label is live once
- * /powrace/members/&lt;label&gt;/&lt;NodeN&gt;                 EPHEMERAL {host, port, engine}
+ * /powrace/members/&lt;label&gt;/&lt;label:NodeN&gt;           EPHEMERAL {host, port, engine, hash_rate, wins, clock_...}
  * /powrace/texts/&lt;sha256 hex&gt;                      a counter: its version is the number of races opened for that text
  * /powrace/texts/&lt;h&gt;/race-&lt;n&gt;                      {text, difficulty, opened_by, opened_at, members}; n = that version
- * /powrace/texts/&lt;h&gt;/race-&lt;seq&gt;/joined/&lt;label:NodeN&gt;
- * /powrace/texts/&lt;h&gt;/race-&lt;seq&gt;/claims/claim-&lt;seq&gt; {node, nonce, hash, start_time, end_time, time_taken, hashes}
- * /powrace/texts/&lt;h&gt;/race-&lt;seq&gt;/decided            the winning claim's name
+ * /powrace/texts/&lt;h&gt;/race-&lt;n&gt;/joined/&lt;label:NodeN&gt;
+ * /powrace/texts/&lt;h&gt;/race-&lt;n&gt;/claims/claim-&lt;seq&gt; {node, nonce, hash, start_time, end_time, time_taken, hashes}
+ * /powrace/texts/&lt;h&gt;/race-&lt;n&gt;/decided            the winning claim's name, or "abandoned"
+ * /powrace/submissions/sub-&lt;seq&gt;                   {text}
  * /powrace/ledger/entry-&lt;seq&gt;                      a ledger.json entry
  * </pre>
  *
@@ -117,6 +118,7 @@ public final class ClusterReferee implements Referee, Peers {
     private volatile int difficulty;
     private volatile List<Member> members = List.of();
     private volatile boolean closed;
+    private volatile boolean evicted; // its label was taken by another process while it was cut off
     private volatile boolean connected = true; // it is, when start() returns
     private volatile String connect;
     /** This process's mark in its label znode, so that after an expiry it knows its own old znode. */
@@ -218,8 +220,9 @@ public final class ClusterReferee implements Referee, Peers {
             referee.clockUncertaintyMillis = (after - before + 1) / 2 + 1; // half the round trip, and the clocks' ms
             ClusterReferee listening = referee;
             zk.getConnectionStateListenable().addListener((client, state) -> listening.connectionChanged(state));
+            referee.owner = own(ledger);
             referee.catchUp();
-            referee.timer.scheduleWithFixedDelay(() -> listening.execute(listening::sweep), 60, 60, TimeUnit.SECONDS);
+            referee.timer.scheduleWithFixedDelay(() -> listening.quietly(listening::sweep), 60, 60, TimeUnit.SECONDS);
             ClusterReferee r = referee;
             referee.cluster.submit(() -> {
                 r.mirrorAndWatch();
@@ -563,8 +566,9 @@ public final class ClusterReferee implements Referee, Peers {
     /** On the cluster thread, after a reconnection: re-registers what a new session lost and re-reads. */
     private void resume() throws Exception {
         if (!ensureEphemeral(LABELS + "/" + label, token, true)) {
-            problem("cluster: the label '" + label + "' was taken by another process while this one was cut off; "
-                    + "its nodes race on, but stop this process and start it with another --label");
+            evicted = true;
+            problem("cluster unavailable: the label '" + label + "' was taken by another process while this one was "
+                    + "cut off; its nodes refuse transactions: stop this process and start it with another --label");
         } else {
             for (Member m : members) {
                 ensureEphemeral(MEMBERS + "/" + label + "/" + local(m.name()), memberJson(m), false);
@@ -674,7 +678,7 @@ public final class ClusterReferee implements Referee, Peers {
      */
     static final Duration KEEP_AFTER_WINDOW = Duration.ofSeconds(5);
     /** How long a decided race stays at least, so that every process that was in it reads its decision. */
-    static final Duration KEEP_AFTER_DECISION = Duration.ofSeconds(10);
+    static final Duration KEEP_AFTER_DECISION = Duration.ofSeconds(20); // longer than a session (15 s)
 
     private long keepMillis() {
         return joinWindowMillis + Math.max(joinWindowMillis, KEEP_AFTER_WINDOW.toMillis());
@@ -692,24 +696,49 @@ public final class ClusterReferee implements Referee, Peers {
         try {
             // and never sooner than a while after the decision, so that every process can read what it was
             long delay = Math.max(KEEP_AFTER_DECISION.toMillis(), r.openedAtZkMillis + keepMillis() - zkNow());
-            timer.schedule(() -> execute(() -> forget(r.path)), delay, TimeUnit.MILLISECONDS);
+            timer.schedule(() -> quietly(() -> forget(r.path)), delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {
             // the sweep of the next process to start removes it
         }
     }
 
+    /**
+     * On the timer thread, never the cluster thread: removes a race in one transaction (one write), its claims
+     * first and its decision last but one, so that no process can ever see claims without the decision.
+     */
     private void forget(String path) throws Exception {
-        try {
-            zk.delete().deletingChildrenIfNeeded().forPath(path);
-        } catch (KeeperException.NoNodeException gone) {
-            // another process removed it
+        for (int attempt = 0; attempt < 3; attempt++) {
+            List<CuratorOp> deletes = new ArrayList<>();
+            try {
+                for (String folder : List.of("claims", "joined")) {
+                    String p = path + "/" + folder;
+                    if (zk.checkExists().forPath(p) != null) {
+                        for (String child : zk.getChildren().forPath(p)) {
+                            deletes.add(zk.transactionOp().delete().forPath(p + "/" + child));
+                        }
+                        deletes.add(zk.transactionOp().delete().forPath(p));
+                    }
+                }
+                if (zk.checkExists().forPath(path + "/decided") != null) {
+                    deletes.add(zk.transactionOp().delete().forPath(path + "/decided"));
+                }
+                deletes.add(zk.transactionOp().delete().forPath(path));
+                zk.transaction().forOperations(deletes);
+                break;
+            } catch (KeeperException.NoNodeException | KeeperException.NotEmptyException changed) {
+                if (zk.checkExists().forPath(path) == null) {
+                    break; // another process removed it
+                }
+                // a node joined or claimed meanwhile: look again
+            }
         }
         races.remove(path);
     }
 
     /**
-     * At start, then every minute: removes the races closed to joins for good that are decided, or that every node
-     * left (those whose deciders died before removing them), and the submissions older than the join window.
+     * At start (on the cluster thread), then every minute (on the timer thread): removes the submissions older
+     * than a race's keep time; at start only, also the races past it that are decided (and not within the last
+     * {@link #KEEP_AFTER_DECISION}), or that every node left: those whose deciders died before removing them.
      */
     private void sweep() throws Exception {
         long old = zkNow() - keepMillis();
@@ -754,7 +783,18 @@ public final class ClusterReferee implements Referee, Peers {
         }
     }
 
-    private boolean sweepRaces = true; // cluster thread only
+    private volatile boolean sweepRaces = true; // at start (cluster thread), then the timer thread
+
+    /** On the timer thread: runs the action, reporting a failure in one line. */
+    private void quietly(ThrowingRunnable action) {
+        try {
+            action.run();
+        } catch (Exception e) {
+            if (!closed) {
+                problem("cluster: removing history: " + e.getMessage());
+            }
+        }
+    }
 
     /**
      * Hands a submission to one node on that node's own feeder thread: a join makes blocking ZooKeeper calls, and
@@ -791,6 +831,10 @@ public final class ClusterReferee implements Referee, Peers {
         }
         if (!connected) {
             throw new IllegalStateException("cluster unavailable: no connection to ZooKeeper at " + connect);
+        }
+        if (evicted) {
+            throw new IllegalStateException("cluster unavailable: the label '" + label + "' belongs to another process "
+                    + "now; restart this one with another --label");
         }
         String text = TEXTS + "/" + Puzzle.hex(Puzzle.sha256().digest(transaction.getBytes(StandardCharsets.UTF_8)));
         try {
@@ -904,8 +948,8 @@ public final class ClusterReferee implements Referee, Peers {
             } catch (KeeperException.NoNodeException none) {
                 return false;
             }
-            if (joined.isEmpty() || joined.stream().anyMatch(liveNames()::contains)) {
-                return false;
+            if (joined.isEmpty() || joined.stream().anyMatch(liveNames()::contains) || hasValidClaim(r)) {
+                return false; // (a valid claim still wins it: the node joining makes its process judge it)
             }
             try {
                 zk.create().forPath(r.path + "/decided", ABANDONED.getBytes(StandardCharsets.UTF_8));
@@ -915,6 +959,26 @@ public final class ClusterReferee implements Referee, Peers {
                 return true;
             } catch (KeeperException.NodeExistsException decidedMeanwhile) {
                 // read what it is
+            }
+        }
+        return false;
+    }
+
+    /** True if a claim of the race verifies: such a race is won, not abandoned, whoever is left. */
+    private boolean hasValidClaim(ClusterRace r) throws Exception {
+        List<String> claims;
+        try {
+            claims = zk.getChildren().forPath(r.path + "/claims");
+        } catch (KeeperException.NoNodeException none) {
+            return false;
+        }
+        for (String name : claims) {
+            try {
+                if (verify(r.race, JSON.readTree(zk.getData().forPath(r.path + "/claims/" + name))).isPresent()) {
+                    return true;
+                }
+            } catch (KeeperException.NoNodeException | IOException gone) {
+                // removed, or not JSON: not valid
             }
         }
         return false;
@@ -1172,11 +1236,19 @@ public final class ClusterReferee implements Referee, Peers {
             // This process's attempt, if the winning claim is one of its own (matched by node and nonce, so that a
             // claim written twice across a lost connection still finds its attempt)
             Claim mine = null;
-            for (Map.Entry<String, Claim> p : pending.entrySet()) {
-                Attempt a = p.getValue().attempt;
-                if (p.getKey().startsWith(r.path + "/") && a.node().equals(c.path("node").asText())
-                        && a.nonce() == c.path("nonce").asLong() && p.getValue().ended.compareAndSet(false, true)) {
-                    mine = p.getValue();
+            List<Claim> candidates = new ArrayList<>(unsent); // one that reached ZooKeeper though its write seemed lost
+            pending.forEach((path, claim) -> {
+                if (path.startsWith(r.path + "/")) {
+                    candidates.add(claim);
+                }
+            });
+            for (Claim candidate : candidates) {
+                Attempt a = candidate.attempt;
+                if (candidate.race == r && a.node().equals(c.path("node").asText())
+                        && a.nonce() == c.path("nonce").asLong() && candidate.ended.compareAndSet(false, true)) {
+                    mine = candidate;
+                    unsent.remove(candidate);
+                    candidate.written.complete(winner);
                     break;
                 }
             }
@@ -1265,14 +1337,84 @@ public final class ClusterReferee implements Referee, Peers {
         return e.node() + "\n" + e.nonce() + "\n" + e.transaction();
     }
 
+    /** This process's hold on its ledger file as the cluster's copy: one process per file. */
+    private volatile java.nio.channels.FileLock owner;
+
+    /**
+     * Takes the ledger file as this process's copy of the cluster's ledger: two processes copying into one file
+     * would append every entry twice. The lock is on a file beside it, "&lt;ledger&gt;.lock", held until close.
+     */
+    private static java.nio.channels.FileLock own(Ledger ledger) throws ClusterException {
+        java.nio.file.Path lock = ledger.path().resolveSibling(ledger.path().getFileName() + ".lock");
+        java.nio.channels.FileChannel channel = null;
+        try {
+            channel = java.nio.channels.FileChannel.open(lock, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE);
+            java.nio.channels.FileLock held = channel.tryLock();
+            if (held != null) {
+                return held;
+            }
+        } catch (java.nio.channels.OverlappingFileLockException inThisJvm) {
+            // held by another referee of this JVM
+        } catch (IOException e) {
+            throw new ClusterException("can't lock " + lock + " to keep " + ledger.path() + " as this process's copy "
+                    + "of the cluster's ledger: " + e.getMessage());
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // it was only opened
+        }
+        throw new ClusterException(ledger.path() + " is already the cluster ledger's copy of another powrace "
+                + "process; give each process its own --ledger");
+    }
+
     /** At start: the ledger file must be a copy of a prefix of the cluster's ledger. */
     private void catchUp() throws Exception {
-        int inCluster = zk.getChildren().forPath(LEDGER).size();
-        if (ledger.size() > inCluster) {
-            throw new ClusterException(ledger.path() + " has " + ledger.size() + " entries but the cluster's ledger has "
-                    + inCluster + ": it is not a copy of this cluster's ledger; give another --ledger");
+        // The file must be the cluster's entries that verify, in the cluster's order, up to some point: compared
+        // entry by entry, and copying resumes after the last one it holds.
+        List<Entry> file = Ledger.readAll(ledger.path());
+        List<String> names = sorted(zk.getChildren().forPath(LEDGER));
+        int matched = 0;
+        int next = 0;
+        for (int i = 0; i < names.size() && matched < file.size(); i++) {
+            Entry e = copyable(names.get(i), zk.getData().forPath(LEDGER + "/" + names.get(i)), false);
+            if (e == null) {
+                continue;
+            }
+            if (!e.equals(file.get(matched))) {
+                throw new ClusterException(ledger.path() + " is not a copy of this cluster's ledger: its entry "
+                        + (matched + 1) + " differs from the cluster's (" + names.get(i) + "); give another --ledger");
+            }
+            matched++;
+            next = i + 1;
         }
-        mirrored = (int) ledger.size();
+        if (matched < file.size()) {
+            throw new ClusterException(ledger.path() + " has " + file.size() + " entries, of which the cluster's ledger "
+                    + "has " + matched + ": it is not a copy of this cluster's ledger; give another --ledger");
+        }
+        mirrored = next;
+    }
+
+    /** A cluster ledger entry that may be copied, or null (reported if asked): it must parse and verify. */
+    private Entry copyable(String name, byte[] data, boolean report) {
+        Entry e;
+        try {
+            e = Ledger.JSON.readValue(data, Entry.class);
+        } catch (IOException | RuntimeException malformed) {
+            if (report) {
+                problem("cluster: ledger " + name + " is not a ledger entry; not copied");
+            }
+            return null;
+        }
+        if (e.transaction() == null || e.hash() == null || !Puzzle.isSolution(e.transaction(), e.nonce(), e.difficulty())
+                || !e.hash().equals(Puzzle.hash(e.transaction(), e.nonce()))) {
+            if (report) {
+                problem("cluster: ledger " + name + " by " + e.node() + " does not verify; not copied");
+            }
+            return null;
+        }
+        return e;
     }
 
     private final CuratorWatcher ledgerWatcher = rearm(this::mirrorAndWatch);
@@ -1290,11 +1432,9 @@ public final class ClusterReferee implements Referee, Peers {
     private void mirror() throws Exception {
         List<String> entries = sorted(zk.getChildren().forPath(LEDGER));
         for (int i = mirrored; i < entries.size(); i++) {
-            Entry e = Ledger.JSON.readValue(zk.getData().forPath(LEDGER + "/" + entries.get(i)), Entry.class);
+            Entry e = copyable(entries.get(i), zk.getData().forPath(LEDGER + "/" + entries.get(i)), true);
             mirrored = i + 1;
-            if (!Puzzle.isSolution(e.transaction(), e.nonce(), e.difficulty())
-                    || !e.hash().equals(Puzzle.hash(e.transaction(), e.nonce()))) {
-                problem("cluster: ledger " + entries.get(i) + " by " + e.node() + " does not verify; not copied");
+            if (e == null) {
                 continue;
             }
             try {
@@ -1421,6 +1561,13 @@ public final class ClusterReferee implements Referee, Peers {
         closed = true;
         announcer.close(2, TimeUnit.SECONDS);
         zk.close(); // the session ends: this process's label and members vanish at once
+        if (owner != null) {
+            try {
+                owner.channel().close(); // releases the lock
+            } catch (IOException ignored) {
+                // the process is ending
+            }
+        }
     }
 
     /** For tests and commands: the client. */

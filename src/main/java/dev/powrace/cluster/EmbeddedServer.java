@@ -53,6 +53,9 @@ public final class EmbeddedServer implements AutoCloseable {
         config.setProperty("maxClientCnxns", "200");
         config.setProperty("maxCnxns", "1000");
         config.setProperty("admin.enableServer", "false");
+        // every member znode changes twice a second while its node mines: keep the data folder from growing
+        config.setProperty("autopurge.snapRetainCount", "3");
+        config.setProperty("autopurge.purgeInterval", "1");
         config.setProperty("4lw.commands.whitelist", "");
         ZooKeeperServerEmbedded server = null;
         try {

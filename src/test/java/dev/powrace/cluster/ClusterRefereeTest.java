@@ -422,7 +422,6 @@ class ClusterRefereeTest {
         gate.open = true;
         Events.await("a keeping its nonce for later", () -> a.events.problems.stream()
                 .anyMatch(m -> m.contains("a/Node1 found nonce") && m.contains("while cut off")));
-        assertEquals(List.of(), a.events.ended, "nothing is told before the cluster judges it");
         server.restart();
         for (ClusterProcess p : List.of(a, b)) {
             Events.await(p.label + "'s entry", () -> p.ledger.size() == 1);
@@ -450,9 +449,17 @@ class ClusterRefereeTest {
                 + " is abandoned with no winner: every node that joined it (b/Node1) has left the cluster")));
         assertTrue(a.events.ended.get(0).race().id() != left, "a new race");
         assertTrue(a.events.ended.get(0).won());
-        // the abandoned race can't be won any more
-        org.apache.zookeeper.data.Stat none = a.referee.client().checkExists().forPath(ClusterReferee.LEDGER);
-        assertEquals(1, none.getNumChildren());
+        // the old race says so, so it can't be won any more
+        CuratorFramework zk = a.referee.client();
+        String hashed = ClusterReferee.TEXTS + "/"
+                + Puzzle.hex(Puzzle.sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
+        List<String> decisions = new ArrayList<>();
+        for (String race : ClusterReferee.sorted(zk.getChildren().forPath(hashed))) {
+            decisions.add(new String(zk.getData().forPath(hashed + "/" + race + "/decided"), StandardCharsets.UTF_8));
+        }
+        assertEquals(2, decisions.size(), decisions.toString());
+        assertEquals(ClusterReferee.ABANDONED, decisions.get(0));
+        assertTrue(decisions.get(1).startsWith("claim-"), decisions.toString());
     }
 
     @Test
