@@ -39,7 +39,7 @@ class ClusterModelTest {
     Path dir;
 
     final ExecutorService fxThread = Executors.newSingleThreadExecutor();
-    final ExecutorService io = Executors.newCachedThreadPool();
+    final ExecutorService io = Executors.newSingleThreadExecutor(); // one thread: a no-op waits for what came before
     Ledger ledger;
     Network network;
 
@@ -169,7 +169,11 @@ class ClusterModelTest {
         @Override public String engineName() { return local.engineName(); }
         @Override public int difficulty() { return local.difficulty(); }
         @Override public void setDifficulty(int d) { local.setDifficulty(d); }
-        @Override public Race join(String node, String text) { return local.join(node, text); }
+        final List<String> joined = new java.util.concurrent.CopyOnWriteArrayList<>();
+        @Override public Race join(String node, String text) {
+            joined.add(node + ": " + text);
+            return local.join(node, text);
+        }
         @Override public void withdraw(Race race, String node) { local.withdraw(race, node); }
         @Override public int openRaces() { return local.openRaces(); }
         @Override public Attempt run(Race r, String n, BooleanSupplier stop, HashMeter meter) {
@@ -219,7 +223,8 @@ class ClusterModelTest {
             Thread.sleep(10);
         }
         assertEquals(List.of("to everyone"), referee.submitted);
-        assertEquals(0, referee.openRaces(), "no node got it through its port");
+        io.submit(() -> { }).get(10, TimeUnit.SECONDS); // a send to the ports, had there been one, is done by now
+        assertEquals(List.of(), referee.joined, "no node got it through its port");
 
         // c/Node2 won a race: its bar is moved to this clock by the offsets' difference, 80 ms
         Race race = Race.judgedElsewhere(77, "remote win", 1);
