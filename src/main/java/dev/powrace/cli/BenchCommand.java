@@ -54,7 +54,16 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         EngineFactory factory = switch (engine) {
             case digest -> EngineFactory.digest();
-            case auto -> EngineFactory.auto();
+            case auto -> {
+                // what the nodes do after their warm-up: measure the engines here, then use the fastest
+                dev.powrace.pow.AutoEngine auto = EngineFactory.auto();
+                try {
+                    err.println("bench: " + auto.calibrate(() -> false, java.time.Duration.ofMillis(100)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                yield auto;
+            }
             case simd -> EngineFactory.simd().orElseGet(() -> {
                 err.println("powrace: the SIMD engine is not available here ("
                         + EngineFactory.simdUnavailableReason().orElse("unknown") + "); measuring digest instead");

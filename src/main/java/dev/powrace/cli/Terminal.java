@@ -48,6 +48,11 @@ final class Terminal implements RaceListener {
         err.println("powrace: " + message);
     }
 
+    @Override
+    public void note(String message) {
+        err.println("powrace: " + message);
+    }
+
     private static String seconds(long nanos) {
         return Entry.seconds(nanos).toPlainString() + "s";
     }

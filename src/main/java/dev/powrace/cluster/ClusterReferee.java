@@ -1534,6 +1534,11 @@ public final class ClusterReferee implements Referee, Peers {
     }
 
     @Override
+    public void note(String message) {
+        announcer.publish(l -> l.note(message), message.length());
+    }
+
+    @Override
     public boolean sync(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {

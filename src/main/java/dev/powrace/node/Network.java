@@ -4,6 +4,7 @@ import dev.powrace.ledger.Entry;
 import dev.powrace.ledger.Ledger;
 import dev.powrace.ledger.Timestamps;
 import dev.powrace.pow.EngineFactory;
+import dev.powrace.pow.AutoEngine;
 import dev.powrace.pow.WarmUp;
 import dev.powrace.race.RaceListener;
 import dev.powrace.race.LocalReferee;
@@ -71,12 +72,40 @@ public final class Network implements Closeable {
         }
         // The warm-up compiles the races' code path in the background; each node holds its first race until it
         // is done (a second or two), so that no race, and no time in the ledger, runs on cold code.
-        Thread warmUp = WarmUp.start(engines, Network::warmUpRecording);
+        Thread warmUp = WarmUp.start(engines, () -> {
+            warmUpRecording();
+            if (engines instanceof AutoEngine auto) {
+                calibrate(auto, nodes, referee);
+            }
+        });
         nodes.forEach(n -> n.start(warmUp));
         referee.nodesStarted(nodes.stream().map(n -> new Referee.Member(n.name(), settings.bind(), n.port(), n::submit,
                 n::hashes)).toList());
         return new Network(settings, referee, nodes);
     }
+
+    /**
+     * After the warm-up, on a thread of its own (the nodes wait for the warm-up's thread, not for this): measures
+     * the engines between races and tells which one `auto` uses from the next race on.
+     */
+    private static void calibrate(AutoEngine auto, List<Node> nodes, Referee referee) {
+        Thread t = new Thread(() -> {
+            try {
+                String summary = auto.calibrate(() -> nodes.stream().anyMatch(n -> !n.idle()), CALIBRATION_SLICE);
+                referee.note(summary);
+            } catch (InterruptedException e) {
+                // shutting down
+            } catch (RuntimeException e) {
+                referee.problem("engine calibration failed (auto stays on " + auto.name() + "): " + e);
+            }
+        }, "powrace-calibration");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
+
+    /** How long each measurement of an engine runs. */
+    static final java.time.Duration CALIBRATION_SLICE = java.time.Duration.ofMillis(100);
 
     /**
      * The first entry a process writes costs Jackson's first-time setup (reflection, class loading: a tenth of a

@@ -105,6 +105,11 @@ public final class Node implements Closeable {
         return meter.get() - attemptBase;
     }
 
+    /** True if it is mining nothing and has nothing waiting. */
+    public boolean idle() {
+        return current == null && queue.isEmpty();
+    }
+
     /** The race it is mining now, or null. */
     public Race current() {
         return current;

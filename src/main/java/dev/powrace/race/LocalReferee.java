@@ -262,6 +262,11 @@ public final class LocalReferee implements Referee {
         announcer.publish(l -> l.problem(message), message.length());
     }
 
+    @Override
+    public void note(String message) {
+        announcer.publish(l -> l.note(message), message.length());
+    }
+
     /**
      * Waits until every winner found so far is in the ledger and every event so far has been told.
      *

@@ -18,4 +18,7 @@ public interface RaceListener {
 
     /** Something went wrong that a person should see: one line. */
     default void problem(String message) {}
+
+    /** Something worth knowing that is not a problem, such as the engine `auto` chose: one line. */
+    default void note(String message) {}
 }

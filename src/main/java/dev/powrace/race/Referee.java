@@ -74,6 +74,9 @@ public interface Referee extends Closeable {
     /** Tells every listener of a problem: one line. */
     void problem(String message);
 
+    /** Tells every listener something worth knowing that is not a problem: one line. */
+    default void note(String message) {}
+
     /**
      * Waits until every winner found so far is recorded and every event so far has been told.
      *

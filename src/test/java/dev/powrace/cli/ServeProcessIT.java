@@ -106,6 +106,28 @@ class ServeProcessIT {
         }
     }
 
+    @Test
+    void autoMeasuresTheEnginesBetweenRacesAndUsesTheFastest() throws Exception {
+        Path ledger = dir.resolve("ledger.json");
+        Path out = dir.resolve("out.txt");
+        try (Serve serve = Serve.start(ProcessBuilder.Redirect.to(out.toFile()),
+                "--ports", "0", "--difficulty", "1", "--ledger", ledger.toString())) {
+            // a race at once: the nodes take it with auto's first guess, and calibration waits for it
+            assertTrue(Client.send("127.0.0.1", serve.ports.get(0), "before the measurement").startsWith("OK "));
+            Pattern measured = Pattern.compile("powrace: engines measured here, one thread: (\\S+) [0-9.]+ MH/s"
+                    + "(, \\S+ [0-9.]+ MH/s)+; auto uses (\\S+) from the next race on");
+            Events.await("the measurement on stderr", () -> serve.errors.stream().anyMatch(l -> measured.matcher(l).matches()));
+            String line = serve.errors.stream().filter(l -> measured.matcher(l).matches()).findFirst().orElseThrow();
+            Matcher m = measured.matcher(line);
+            assertTrue(m.matches());
+            assertEquals(m.group(1), m.group(3), "auto uses the fastest: " + line);
+            assertTrue(line.contains(" digest ") && line.contains(" simd"), "every engine of a java -jar run: " + line);
+            assertTrue(Client.send("127.0.0.1", serve.ports.get(0), "after it").startsWith("OK "));
+            Events.await("two entries", () -> Events.entries(ledger).size() == 2);
+            assertTrue(Audit.check(ledger).valid());
+        }
+    }
+
     static List<String> lines(Path out) {
         try {
             return Files.readString(out, StandardCharsets.UTF_8).lines().toList();

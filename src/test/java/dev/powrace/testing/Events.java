@@ -19,6 +19,7 @@ public final class Events implements RaceListener {
     public final List<Attempt> ended = new CopyOnWriteArrayList<>();
     public final List<Entry> won = new CopyOnWriteArrayList<>();
     public final List<String> problems = new CopyOnWriteArrayList<>();
+    public final List<String> notes = new CopyOnWriteArrayList<>();
     /** Every event as one line ("started Node1 3", "ended Node1 3 FOUND", "won Node1 3", "problem ..."), in order. */
     public final List<String> log = new CopyOnWriteArrayList<>();
     /** The names of the threads the events came on. */
@@ -26,29 +27,35 @@ public final class Events implements RaceListener {
 
     @Override
     public void started(Attempt a) {
-        note("started " + a.node() + " " + a.race().id());
+        record("started " + a.node() + " " + a.race().id());
         started.add(a);
     }
 
     @Override
     public void ended(Attempt a) {
-        note("ended " + a.node() + " " + a.race().id() + " " + a.outcome());
+        record("ended " + a.node() + " " + a.race().id() + " " + a.outcome());
         ended.add(a);
     }
 
     @Override
     public void won(Race race, Entry entry) {
-        note("won " + entry.node() + " " + race.id());
+        record("won " + entry.node() + " " + race.id());
         won.add(entry);
     }
 
     @Override
     public void problem(String message) {
-        note("problem " + message);
+        record("problem " + message);
         problems.add(message);
     }
 
-    private void note(String line) {
+    @Override
+    public void note(String message) {
+        record("note " + message);
+        notes.add(message);
+    }
+
+    private void record(String line) {
         threads.add(Thread.currentThread().getName());
         log.add(line);
     }
