@@ -7,11 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,10 +56,20 @@ final class ClassArchive {
      */
     static Optional<ClassArchive> forApp(String[] args, String classPath, List<String> jvmOptions,
             Function<String, String> env) {
-        if (env.apply("POWRACE_NO_CDS") != null || List.of(args).stream().anyMatch(COMMANDS::contains)
-                || jvmOptions.stream().anyMatch(o -> o.startsWith("-Xshare") || o.contains("SharedArchiveFile")
-                        || o.contains("ArchiveClassesAtExit"))) {
+        // Plain loops, no streams or lambdas: this runs in the JVM that only starts the app's, where every
+        // first use of a JDK facility (lambdas, MessageDigest's providers) costs tens of milliseconds.
+        if (env.apply("POWRACE_NO_CDS") != null) {
             return Optional.empty();
+        }
+        for (String a : args) {
+            if (COMMANDS.contains(a)) {
+                return Optional.empty();
+            }
+        }
+        for (String o : jvmOptions) {
+            if (o.startsWith("-Xshare") || o.contains("SharedArchiveFile") || o.contains("ArchiveClassesAtExit")) {
+                return Optional.empty();
+            }
         }
         try {
             Path jar = Path.of(classPath).toAbsolutePath();
@@ -70,7 +77,7 @@ final class ClassArchive {
                 return Optional.empty();
             }
             Path dir = directory(env);
-            String name = "app-" + key(jar, jvmOptions) + ".jsa";
+            String name = "app-".concat(key(jar, jvmOptions)).concat(".jsa"); // no string concatenation's bootstrap either
             Path archive = dir.resolve(name);
             if (Files.isRegularFile(archive) && Files.size(archive) > 0) {
                 Files.setLastModifiedTime(archive, FileTime.from(Instant.now())); // in use: not to be deleted
@@ -78,7 +85,8 @@ final class ClassArchive {
             }
             Files.createDirectories(dir);
             deleteOld(dir);
-            return Optional.of(new ClassArchive(archive, dir.resolve(name + "." + ProcessHandle.current().pid() + ".tmp")));
+            return Optional.of(new ClassArchive(archive,
+                    dir.resolve(name.concat(".").concat(Long.toString(ProcessHandle.current().pid())).concat(".tmp"))));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // no archive: a slower start, nothing worse
         }
@@ -101,16 +109,21 @@ final class ClassArchive {
 
     /** What tells one archive from another: the jar (path, size, time), the JVM and its options but -D. */
     private static String key(Path jar, List<String> jvmOptions) throws IOException {
-        String id = String.join("\n", jar.toString(), Long.toString(Files.size(jar)),
-                Long.toString(Files.getLastModifiedTime(jar).toMillis()), System.getProperty("java.home"),
-                System.getProperty("java.vm.version"),
-                String.join(" ", jvmOptions.stream().filter(o -> !o.startsWith("-D")).toList())); // properties don't count
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        StringBuilder id = new StringBuilder().append(jar).append('\n').append(Files.size(jar)).append('\n')
+                .append(Files.getLastModifiedTime(jar).toMillis()).append('\n').append(System.getProperty("java.home"))
+                .append('\n').append(System.getProperty("java.vm.version"));
+        for (String o : jvmOptions) {
+            if (!o.startsWith("-D")) { // properties don't count
+                id.append('\n').append(o);
+            }
         }
+        // FNV-1a, 64 bits: enough to tell a handful of archives apart, and no MessageDigest to load
+        long hash = 0xcbf29ce484222325L;
+        for (byte b : id.toString().getBytes(StandardCharsets.UTF_8)) {
+            hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        String hex = Long.toHexString(hash);
+        return "0".repeat(16 - hex.length()).concat(hex);
     }
 
     private static void deleteOld(Path dir) throws IOException {
@@ -133,8 +146,8 @@ final class ClassArchive {
 
     /** The child JVM's options: map the archive, or write it at exit; the JVM's CDS messages off. */
     List<String> jvmOptions() {
-        return List.of(pending == null ? "-XX:SharedArchiveFile=" + archive : "-XX:ArchiveClassesAtExit=" + pending,
-                "-Xlog:cds*=off");
+        return List.of(pending == null ? "-XX:SharedArchiveFile=".concat(archive.toString())
+                : "-XX:ArchiveClassesAtExit=".concat(pending.toString()), "-Xlog:cds*=off");
     }
 
     /** The archive this run maps, or writes. */

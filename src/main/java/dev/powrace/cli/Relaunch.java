@@ -105,19 +105,23 @@ final class Relaunch {
             return -1;
         }
         // If this process is told to stop (Ctrl-C, kill), stop the child too, and wait for it to finish cleanly.
-        Thread hook = new Thread(() -> {
-            if (child.isAlive()) {
-                child.destroy();
-                try {
-                    int code = child.waitFor();
-                    if (archive != null) {
-                        archive.childEnded(code);
+        // (A class, not a lambda: this JVM's first lambda would cost it tens of milliseconds before the child's start.)
+        Thread hook = new Thread("powrace-relaunch") {
+            @Override
+            public void run() {
+                if (child.isAlive()) {
+                    child.destroy();
+                    try {
+                        int code = child.waitFor();
+                        if (archive != null) {
+                            archive.childEnded(code);
+                        }
+                    } catch (InterruptedException ignored) {
+                        Thread.currentThread().interrupt();
                     }
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
                 }
             }
-        }, "powrace-relaunch");
+        };
         Runtime.getRuntime().addShutdownHook(hook);
         while (true) {
             try {
