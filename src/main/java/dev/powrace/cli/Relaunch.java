@@ -11,6 +11,9 @@ import java.util.List;
  * {@code --add-modules jdk.incubator.vector} and the same JVM options and arguments, passes the console
  * through, and ends with the child's exit code. If that fails, it goes on without it (the digest engine).
  *
+ * <p>For the desktop app, the child also maps an archive of the app's classes, or writes it the first time
+ * ({@link ClassArchive}): that halves the time to the window.
+ *
  * <p>The child must never outlive the process the user started, whatever ends it (SIGKILL included, which no
  * hook sees): its stdin is a pipe from the parent that the parent never writes, and the child exits as soon as
  * that pipe reaches end of file, which the kernel makes happen the moment the parent is gone.
@@ -75,14 +78,20 @@ final class Relaunch {
 
     /** Runs powrace again with the module; returns the child's exit code, or -1 if it could not start. */
     static int run(String mainClass, String[] args) {
+        List<String> jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        String classPath = System.getProperty("java.class.path");
+        ClassArchive archive = ClassArchive.forApp(args, classPath, jvmOptions).orElse(null);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--add-modules");
         command.add(MODULE);
         command.add("-D" + GUARD + "=true");
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        if (archive != null) {
+            command.addAll(archive.jvmOptions());
+        }
+        command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath);
         command.add(mainClass);
         command.addAll(List.of(args));
         Process child;
@@ -96,21 +105,31 @@ final class Relaunch {
             return -1;
         }
         // If this process is told to stop (Ctrl-C, kill), stop the child too, and wait for it to finish cleanly.
-        Thread hook = new Thread(() -> {
-            if (child.isAlive()) {
-                child.destroy();
-                try {
-                    child.waitFor();
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
+        // (A class, not a lambda: this JVM's first lambda would cost it tens of milliseconds before the child's start.)
+        Thread hook = new Thread("powrace-relaunch") {
+            @Override
+            public void run() {
+                if (child.isAlive()) {
+                    child.destroy();
+                    try {
+                        int code = child.waitFor();
+                        if (archive != null) {
+                            archive.childEnded(code);
+                        }
+                    } catch (InterruptedException ignored) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
             }
-        }, "powrace-relaunch");
+        };
         Runtime.getRuntime().addShutdownHook(hook);
         while (true) {
             try {
                 int code = child.waitFor();
                 Runtime.getRuntime().removeShutdownHook(hook);
+                if (archive != null) {
+                    archive.childEnded(code);
+                }
                 return code;
             } catch (InterruptedException e) {
                 // keep waiting: the child owns the console

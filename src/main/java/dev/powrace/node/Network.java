@@ -17,6 +17,9 @@ import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** The nodes of one process, their referee and their ledger, started and stopped together. */
 public final class Network implements Closeable {
@@ -47,6 +50,23 @@ public final class Network implements Closeable {
      */
     public static Network start(Settings settings, Referee referee, EngineFactory engines, RaceListener... listeners)
             throws IOException {
+        return start(settings, referee, engines, null, listeners);
+    }
+
+    /**
+     * The desktop app's start: as {@link #start(Settings, Ledger, EngineFactory, RaceListener...)}, with the
+     * warm-up held until {@code warmUpAfter} completes (the window is shown), at most {@link #WARM_UP_HOLD_SECONDS}:
+     * on two cores, a warm-up that runs while the window is built delays it. The first race waits for it all the same.
+     */
+    public static Network start(Settings settings, Ledger ledger, EngineFactory engines, CompletionStage<?> warmUpAfter)
+            throws IOException {
+        return start(settings, new LocalReferee(ledger, settings.ports().size(), settings.difficulty(),
+                settings.joinWindow(), engines), engines, warmUpAfter);
+    }
+
+    /** As {@link #start(Settings, Ledger, EngineFactory, CompletionStage)} with a referee of the caller's. */
+    public static Network start(Settings settings, Referee referee, EngineFactory engines, CompletionStage<?> warmUpAfter,
+            RaceListener... listeners) throws IOException {
         InetAddress address;
         try {
             address = InetAddress.getByName(settings.bind());
@@ -72,16 +92,38 @@ public final class Network implements Closeable {
         }
         // The warm-up compiles the races' code path in the background; each node holds its first race until it
         // is done (a second or two), so that no race, and no time in the ledger, runs on cold code.
-        Thread warmUp = WarmUp.start(engines, () -> {
+        Runnable afterWarmUp = () -> {
             warmUpRecording();
             if (engines instanceof AutoEngine auto) {
                 calibrate(auto, nodes, referee);
             }
-        });
+        };
+        Thread warmUp = warmUpAfter == null ? WarmUp.start(engines, afterWarmUp)
+                : warmUpAfter(warmUpAfter, engines, afterWarmUp);
         nodes.forEach(n -> n.start(warmUp));
         referee.nodesStarted(nodes.stream().map(n -> new Referee.Member(n.name(), settings.bind(), n.port(), n::submit,
                 n::hashes)).toList());
         return new Network(settings, referee, nodes);
+    }
+
+    /** The most the warm-up is held for {@code warmUpAfter}. */
+    static final int WARM_UP_HOLD_SECONDS = 5;
+
+    /** A thread that starts the warm-up once {@code after} completes (or in 5 s), and lives until it has ended. */
+    private static Thread warmUpAfter(CompletionStage<?> after, EngineFactory engines, Runnable andThen) {
+        CountDownLatch go = new CountDownLatch(1);
+        after.whenComplete((x, e) -> go.countDown());
+        Thread t = new Thread(() -> {
+            try {
+                go.await(WARM_UP_HOLD_SECONDS, TimeUnit.SECONDS);
+                WarmUp.start(engines, andThen).join();
+            } catch (InterruptedException e) {
+                // closing
+            }
+        }, "powrace-warm-up-hold");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /**

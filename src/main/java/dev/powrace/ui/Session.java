@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /** The nodes and the ledger that one window hosts, opened and closed together. */
 final class Session implements AutoCloseable {
@@ -29,17 +31,20 @@ final class Session implements AutoCloseable {
      * @throws IOException with a one-line message: a bad ledger, a port in use, a bad address
      */
     static Session open(Settings settings, Path ledgerPath, EngineFactory engines) throws IOException {
-        return open(settings, ledgerPath, engines, null);
+        return open(settings, ledgerPath, engines, null, CompletableFuture.completedFuture(null));
     }
 
-    /** As {@link #open(Settings, Path, EngineFactory)}, the nodes judged by {@code referees}' referee (null: local). */
-    static Session open(Settings settings, Path ledgerPath, EngineFactory engines, App.RefereeStarter referees)
-            throws IOException {
+    /**
+     * As {@link #open(Settings, Path, EngineFactory)}, the nodes judged by {@code referees}' referee (null: local),
+     * their warm-up held until {@code shown} completes: the window is on the screen.
+     */
+    static Session open(Settings settings, Path ledgerPath, EngineFactory engines, App.RefereeStarter referees,
+            CompletionStage<?> shown) throws IOException {
         Ledger ledger = Ledger.open(ledgerPath);
         List<AutoCloseable> after = new ArrayList<>();
         try {
-            Network network = referees == null ? Network.start(settings, ledger, engines)
-                    : Network.start(settings, referees.start(ledger, after), engines);
+            Network network = referees == null ? Network.start(settings, ledger, engines, shown)
+                    : Network.start(settings, referees.start(ledger, after), engines, shown);
             return new Session(ledger, network, after);
         } catch (IOException | RuntimeException e) {
             closeAll(after);

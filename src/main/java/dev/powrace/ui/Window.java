@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -94,8 +95,9 @@ public final class Window {
     private static Window open(Stage stage, Settings settings, Path ledgerPath, EngineFactory engines,
             App.RefereeStarter referees, Runnable onFatal, Supplier<Preferences> prefs) {
         Session session;
+        CompletableFuture<Void> shown = new CompletableFuture<>(); // the nodes' warm-up waits for the window
         try {
-            session = Session.open(settings, ledgerPath, engines, referees);
+            session = Session.open(settings, ledgerPath, engines, referees, shown);
         } catch (LedgerException e) {
             fatal("The ledger can't be used", e.getMessage() + "\n\nThe file was left exactly as it is. Fix or move "
                     + "it, or choose another file with --ledger.", onFatal);
@@ -121,6 +123,7 @@ public final class Window {
         stage.setTitle("powrace — proof-of-work race");
         stage.getIcons().add(new Image(Resources.url("icon.png")));
         window.place();
+        Platform.runLater(() -> shown.complete(null)); // once the window is shown and its first pulse is through
         stage.addEventHandler(WindowEvent.WINDOW_HIDDEN, window.onHidden);
         view.field().requestFocus();
         window.loadLedger();

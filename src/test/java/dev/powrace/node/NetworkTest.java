@@ -147,6 +147,31 @@ class NetworkTest {
         assertTrue(Audit.check(ledger.path()).valid());
     }
 
+    static java.util.Set<Thread> warmUps() {
+        java.util.Set<Thread> set = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("powrace-warm-up")).forEach(set::add);
+        return set;
+    }
+
+    @Test
+    void theAppsNodesHoldTheWarmUpAndTheFirstRaceUntilTheWindowIsShown() throws Exception {
+        ledger = Ledger.open(dir.resolve("ledger.json"));
+        java.util.concurrent.CompletableFuture<Void> shown = new java.util.concurrent.CompletableFuture<>();
+        java.util.Set<Thread> before = warmUps(); // other tests' warm-ups may still be running
+        network = Network.start(settings(1), ledger, EngineFactory.auto(), shown);
+        try (Client c = new Client(network.ports().get(0))) {
+            assertTrue(c.send("before the window\n").line().startsWith("OK Node1 "), "the nodes answer at once");
+        }
+        Thread.sleep(500);
+        java.util.Set<Thread> now = warmUps();
+        now.removeAll(before);
+        assertEquals(java.util.Set.of(), now, "no warm-up while the window is being built");
+        assertEquals(List.of(), entries(), "the first race waits for the warm-up");
+        shown.complete(null);
+        await("the entry, once the window is shown and the warm-up done", () -> entries().size() == 1);
+        assertEquals("before the window", entries().get(0).transaction());
+    }
+
     @Test
     void anUnterminatedLineCountsAfterASecondOfQuiet() throws Exception {
         start(settings(1));
