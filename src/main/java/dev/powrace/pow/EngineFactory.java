@@ -28,6 +28,19 @@ public interface EngineFactory {
         return Engines.SIMD != null && Engines.simdLanes() >= 8 ? Engines.SIMD : Engines.DIGEST;
     }
 
+    /**
+     * The lean SHA-NI engine, which calls the JDK's SHA-256 compression intrinsic directly, if this JVM lets it
+     * (it needs {@code --add-opens java.base/sun.security.provider=ALL-UNNAMED}); otherwise empty.
+     */
+    static Optional<EngineFactory> shani() {
+        return Optional.ofNullable(Engines.SHANI);
+    }
+
+    /** Why the SHA-NI engine is missing, if it is. */
+    static Optional<String> shaniUnavailableReason() {
+        return Optional.ofNullable(ShaNiEngine.PROBE.unavailable());
+    }
+
     /** Why the SIMD engine is missing, if it is. */
     static Optional<String> simdUnavailableReason() {
         return Optional.ofNullable(Engines.UNAVAILABLE);
@@ -40,6 +53,12 @@ final class Engines {
         @Override
         public Engine create(String transaction, int difficulty) {
             return new DigestEngine(transaction, difficulty);
+        }
+    };
+    static final EngineFactory SHANI = !ShaNiEngine.PROBE.available() ? null : new Named("shani") {
+        @Override
+        public Engine create(String transaction, int difficulty) {
+            return new ShaNiEngine(transaction, difficulty);
         }
     };
     static final String UNAVAILABLE;
