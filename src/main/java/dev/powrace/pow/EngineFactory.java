@@ -33,7 +33,7 @@ public interface EngineFactory {
      * (it needs {@code --add-opens java.base/sun.security.provider=ALL-UNNAMED}); otherwise empty.
      */
     static Optional<EngineFactory> shani() {
-        return Optional.ofNullable(Engines.SHANI);
+        return Optional.ofNullable(Engines.Shani.FACTORY);
     }
 
     /** Why the SHA-NI engine is missing, if it is. */
@@ -55,12 +55,21 @@ final class Engines {
             return new DigestEngine(transaction, difficulty);
         }
     };
-    static final EngineFactory SHANI = !ShaNiEngine.PROBE.available() ? null : new Named("shani") {
-        @Override
-        public Engine create(String transaction, int difficulty) {
-            return new ShaNiEngine(transaction, difficulty);
-        }
-    };
+    /**
+     * A holder, so that the probe (some 30 ms in a cold JVM: method handles, a test hash) runs when the shani
+     * engine is first asked for, not whenever an engine is.
+     */
+    static final class Shani {
+        static final EngineFactory FACTORY = !ShaNiEngine.PROBE.available() ? null : new Named("shani") {
+            @Override
+            public Engine create(String transaction, int difficulty) {
+                return new ShaNiEngine(transaction, difficulty);
+            }
+        };
+
+        private Shani() {}
+    }
+
     static final String UNAVAILABLE;
     static final EngineFactory SIMD;
 
