@@ -22,9 +22,10 @@ import picocli.CommandLine.Spec;
         description = {"Measures the hash rate of the nodes' own search loop (the same Search and engine a node "
                 + "runs) on T threads for S seconds, at a difficulty no search reaches, after a warm-up of one "
                 + "second that is not counted.",
+                "With --engine all, every engine this JVM has, one after another, each for S seconds.",
                 "Progress goes to stderr; the result to stdout. With --json the last line is one JSON object."})
 final class BenchCommand implements Callable<Integer> {
-    enum EngineChoice { auto, simd, digest }
+    enum EngineChoice { auto, shani, simd, digest, all }
 
     @Spec
     CommandSpec spec;
@@ -36,10 +37,11 @@ final class BenchCommand implements Callable<Integer> {
     int threads;
 
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "auto",
-            description = "auto, simd or digest (default: ${DEFAULT-VALUE}).")
+            description = "auto, shani, simd, digest or all (default: ${DEFAULT-VALUE}).")
     EngineChoice engine;
 
-    @Option(names = "--json", description = "End with one JSON line: engine, threads, seconds, hashes_per_second, per_thread.")
+    @Option(names = "--json", description = {"End with one JSON line: engine, threads, seconds, hashes_per_second, per_thread.",
+            "With --engine all: {\"engines\":[{\"engine\":..., \"hashes_per_second\":...}, ...], \"auto\":the fastest}."})
     boolean json;
 
     @Override
@@ -52,6 +54,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (engine == EngineChoice.all) {
+            return all(out, err);
+        }
         EngineFactory factory = switch (engine) {
             case digest -> EngineFactory.digest();
             case auto -> {
@@ -69,24 +74,84 @@ final class BenchCommand implements Callable<Integer> {
                         + EngineFactory.simdUnavailableReason().orElse("unknown") + "); measuring digest instead");
                 return EngineFactory.digest();
             });
+            case shani -> EngineFactory.shani().orElseGet(() -> {
+                err.println("powrace: the shani engine is not available here ("
+                        + EngineFactory.shaniUnavailableReason().orElse("unknown") + "); measuring digest instead");
+                return EngineFactory.digest();
+            });
+            case all -> throw new AssertionError();
         };
+        double[] perThread = measure(factory, out, err);
+        double total = 0;
+        for (double r : perThread) {
+            total += r;
+        }
+        if (json) {
+            ObjectNode o = Ledger.JSON.createObjectNode();
+            o.put("engine", factory.name());
+            o.put("threads", threads);
+            o.put("seconds", seconds);
+            o.put("hashes_per_second", Math.round(total));
+            ArrayNode a = o.putArray("per_thread");
+            for (double r : perThread) {
+                a.add(Math.round(r));
+            }
+            out.println(o.toString());
+        }
+        return 0;
+    }
+
+    /** Every engine this JVM has, one after another; an engine that is missing is one line on stderr saying why. */
+    private int all(PrintWriter out, PrintWriter err) throws InterruptedException {
+        List<EngineFactory> engines = new ArrayList<>();
+        EngineFactory.shani().ifPresentOrElse(engines::add, () -> err.println("bench: no shani engine here ("
+                + EngineFactory.shaniUnavailableReason().orElse("unknown") + ")"));
+        EngineFactory.simd().ifPresentOrElse(engines::add, () -> err.println("bench: no simd engine here ("
+                + EngineFactory.simdUnavailableReason().orElse("unknown") + ")"));
+        engines.add(EngineFactory.digest());
+        ObjectNode o = Ledger.JSON.createObjectNode();
+        ArrayNode list = o.putArray("engines");
+        String fastest = null;
+        double best = -1;
+        for (EngineFactory factory : engines) {
+            double total = 0;
+            for (double r : measure(factory, out, err)) {
+                total += r;
+            }
+            list.addObject().put("engine", factory.name()).put("hashes_per_second", Math.round(total));
+            if (total > best) {
+                best = total;
+                fastest = factory.name();
+            }
+        }
+        out.printf(Locale.ROOT, "fastest: %s%n", fastest);
+        if (json) {
+            o.put("auto", fastest);
+            out.println(o.toString());
+        }
+        return 0;
+    }
+
+    /** Runs the search loop with {@code factory} on every thread; prints and returns each thread's rate. */
+    private double[] measure(EngineFactory factory, PrintWriter out, PrintWriter err) throws InterruptedException {
         err.println("bench: engine " + factory.name() + ", " + threads + (threads == 1 ? " thread" : " threads")
                 + ", 1 s warm-up, then " + seconds + " s");
 
         List<HashMeter> meters = new ArrayList<>();
         List<Thread> workers = new ArrayList<>();
-        final boolean[] stop = {false};
+        // Atomic: with --engine all, one engine's threads must really stop before the next engine is measured.
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         for (int t = 0; t < threads; t++) {
             HashMeter meter = new HashMeter();
             meters.add(meter);
             long start = ThreadLocalRandom.current().nextLong(1L << 62);
             // Difficulty 8 needs 2^64 hashes on average: no search here ends by finding one.
             Search search = new Search("powrace bench transaction " + t, 8, start, factory.create("powrace bench transaction " + t, 8));
-            Thread w = new Thread(() -> search.run(() -> stop[0], meter), "bench-" + t);
+            Thread w = new Thread(() -> search.run(stop::get, meter), "bench-" + t);
             w.setDaemon(true);
             workers.add(w);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop[0] = true));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true)));
         workers.forEach(Thread::start);
         Thread.sleep(1000);
         long[] base = meters.stream().mapToLong(HashMeter::get).toArray();
@@ -107,7 +172,7 @@ final class BenchCommand implements Callable<Integer> {
         for (int t = 0; t < threads; t++) {
             perThread[t] = (meters.get(t).get() - base[t]) * 1e9 / elapsed;
         }
-        stop[0] = true;
+        stop.set(true);
         for (Thread w : workers) {
             w.join(5000);
         }
@@ -118,19 +183,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "total: %.2f MH/s with %s on %d %s%n", total / 1e6, factory.name(), threads,
                 threads == 1 ? "thread" : "threads");
-        if (json) {
-            ObjectNode o = Ledger.JSON.createObjectNode();
-            o.put("engine", factory.name());
-            o.put("threads", threads);
-            o.put("seconds", seconds);
-            o.put("hashes_per_second", Math.round(total));
-            ArrayNode a = o.putArray("per_thread");
-            for (double r : perThread) {
-                a.add(Math.round(r));
-            }
-            out.println(o.toString());
-        }
-        return 0;
+        return perThread;
     }
 
     private static long sum(List<HashMeter> meters) {

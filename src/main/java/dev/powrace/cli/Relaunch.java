@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Makes sure the Vector API (jdk.incubator.vector) is loaded, without the user typing anything: a JAR's
  * manifest can't add a module, so when it is missing, powrace starts itself again with
- * {@code --add-modules jdk.incubator.vector} and the same JVM options and arguments, passes the console
+ * {@code --add-modules jdk.incubator.vector} (and {@code --add-opens java.base/sun.security.provider=ALL-UNNAMED}
+ * for the shani engine) and the same JVM options and arguments, passes the console
  * through, and ends with the child's exit code. If that fails, it goes on without it (the digest engine).
  *
  * <p>For the desktop app, the child also maps an archive of the app's classes, or writes it the first time
@@ -20,6 +21,7 @@ import java.util.List;
  */
 final class Relaunch {
     static final String MODULE = "jdk.incubator.vector";
+    static final String OPENS = "java.base/sun.security.provider=ALL-UNNAMED";
     private static final String GUARD = "powrace.relaunched";
 
     private Relaunch() {}
@@ -85,6 +87,8 @@ final class Relaunch {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--add-modules");
         command.add(MODULE);
+        command.add("--add-opens"); // for the shani engine (pow.ShaNiEngine)
+        command.add(OPENS);
         command.add("-D" + GUARD + "=true");
         if (archive != null) {
             command.addAll(archive.jvmOptions());

@@ -29,7 +29,8 @@ public final class AutoEngine implements EngineFactory {
     private static final int MAX_WARM_SLICES = 60;
     private static final int ROUNDS = 2;
 
-    private final List<EngineFactory> candidates;
+    private final java.util.function.Supplier<List<EngineFactory>> listed;
+    private volatile List<EngineFactory> candidates;
     private volatile EngineFactory chosen;
     private volatile Map<String, Double> rates = Map.of();
 
@@ -38,10 +39,12 @@ public final class AutoEngine implements EngineFactory {
      * @param initial the first guess, used until calibration has chosen
      */
     public AutoEngine(List<EngineFactory> candidates, EngineFactory initial) {
-        if (candidates.isEmpty()) {
-            throw new IllegalArgumentException("no engine to choose from");
-        }
-        this.candidates = List.copyOf(candidates);
+        this(() -> candidates, initial);
+    }
+
+    /** With the candidates listed only when first needed (listing may probe an engine). */
+    public AutoEngine(java.util.function.Supplier<List<EngineFactory>> candidates, EngineFactory initial) {
+        this.listed = Objects.requireNonNull(candidates);
         this.chosen = Objects.requireNonNull(initial);
     }
 
@@ -57,7 +60,15 @@ public final class AutoEngine implements EngineFactory {
     }
 
     public List<EngineFactory> candidates() {
-        return candidates;
+        List<EngineFactory> c = candidates;
+        if (c == null) {
+            c = List.copyOf(listed.get());
+            if (c.isEmpty()) {
+                throw new IllegalStateException("no engine to choose from");
+            }
+            candidates = c;
+        }
+        return c;
     }
 
     /** Each engine's rate (hashes per second) from the last calibration, fastest first; empty before. */
@@ -73,6 +84,7 @@ public final class AutoEngine implements EngineFactory {
      * @return one line saying what was measured and chosen
      */
     public String calibrate(BooleanSupplier busy, Duration slice) throws InterruptedException {
+        List<EngineFactory> candidates = candidates();
         if (candidates.size() > 1) {
             Map<EngineFactory, Double> best = new LinkedHashMap<>();
             java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();

@@ -26,16 +26,31 @@ public interface EngineFactory {
      * else MessageDigest.
      */
     static AutoEngine auto() {
-        return new AutoEngine(available(), Engines.SIMD != null && Engines.simdLanes() >= 8 ? Engines.SIMD
-                : Engines.DIGEST);
+        // the engines are listed when calibration starts: shani's probe costs a few tens of ms at start-up
+        return new AutoEngine(EngineFactory::available, Engines.SIMD != null && Engines.simdLanes() >= 8
+                ? Engines.SIMD : Engines.DIGEST);
     }
 
-    /** Every engine this runtime has, the SIMD one first if present. */
+    /** Every engine this runtime has: shani, simd, digest, those present. */
     static java.util.List<EngineFactory> available() {
         java.util.List<EngineFactory> all = new java.util.ArrayList<>();
+        shani().ifPresent(all::add);
         simd().ifPresent(all::add);
         all.add(Engines.DIGEST);
         return all;
+    }
+
+    /**
+     * The lean SHA-NI engine, which calls the JDK's SHA-256 compression intrinsic directly, if this JVM lets it
+     * (it needs {@code --add-opens java.base/sun.security.provider=ALL-UNNAMED}); otherwise empty.
+     */
+    static Optional<EngineFactory> shani() {
+        return Optional.ofNullable(Engines.Shani.FACTORY);
+    }
+
+    /** Why the SHA-NI engine is missing, if it is. */
+    static Optional<String> shaniUnavailableReason() {
+        return Optional.ofNullable(ShaNiEngine.PROBE.unavailable());
     }
 
     /** Why the SIMD engine is missing, if it is. */
@@ -52,6 +67,21 @@ final class Engines {
             return new DigestEngine(transaction, difficulty);
         }
     };
+    /**
+     * A holder, so that the probe (some 30 ms in a cold JVM: method handles, a test hash) runs when the shani
+     * engine is first asked for, not whenever an engine is.
+     */
+    static final class Shani {
+        static final EngineFactory FACTORY = !ShaNiEngine.PROBE.available() ? null : new Named("shani") {
+            @Override
+            public Engine create(String transaction, int difficulty) {
+                return new ShaNiEngine(transaction, difficulty);
+            }
+        };
+
+        private Shani() {}
+    }
+
     static final String UNAVAILABLE;
     static final EngineFactory SIMD;
 

@@ -182,7 +182,7 @@ class SimdEngineTest {
     }
 
     /** Fails at the first hit that differs, rather than with two long lists. */
-    private static void assertSameHits(List<Long> expected, List<Long> actual, String what) {
+    static void assertSameHits(List<Long> expected, List<Long> actual, String what) {
         for (int i = 0; i < Math.max(expected.size(), actual.size()); i++) {
             Long e = i < expected.size() ? expected.get(i) : null;
             Long a = i < actual.size() ? actual.get(i) : null;
@@ -191,7 +191,7 @@ class SimdEngineTest {
     }
 
     /** Every nonce in [from, end) that the engine stops on, scanning on from each hit as a search does. */
-    private static List<Long> hitsIn(Engine engine, long from, long end) {
+    static List<Long> hitsIn(Engine engine, long from, long end) {
         List<Long> hits = new ArrayList<>();
         long n = from;
         while (n < end) {
