@@ -20,6 +20,17 @@ final class Sha256 {
     private Sha256() {}
 
     /** Reads 16 big-endian words of a block from {@code bytes} at {@code offset}. */
+    /** The state after compressing every whole 64-byte block of {@code bytes} (the rest is the caller's tail). */
+    static int[] midstate(byte[] bytes) {
+        int[] state = IV.clone();
+        int[] block = new int[16];
+        for (int b = 0; b < bytes.length / 64; b++) {
+            words(bytes, 64 * b, block);
+            compress(state, block);
+        }
+        return state;
+    }
+
     static void words(byte[] bytes, int offset, int[] w) {
         for (int i = 0; i < 16; i++) {
             int p = offset + 4 * i;

@@ -35,7 +35,7 @@ final class SimdEngine implements Engine {
     private final byte[] prefix;
     private final int mask0;
     private final int mask1;
-    private final int[] prefixState = Sha256.IV.clone();
+    private final int[] prefixState;
     private final int rest; // prefix bytes after its whole blocks
     private final DigestEngine scalar;
 
@@ -73,13 +73,8 @@ final class SimdEngine implements Engine {
         this.mask0 = mask0;
         this.mask1 = mask1;
         this.scalar = new DigestEngine(transaction, mask0, mask1);
-        int whole = prefix.length / 64;
-        int[] block = new int[16];
-        for (int b = 0; b < whole; b++) {
-            Sha256.words(prefix, 64 * b, block);
-            Sha256.compress(prefixState, block);
-        }
-        this.rest = prefix.length - 64 * whole;
+        this.prefixState = Sha256.midstate(prefix);
+        this.rest = prefix.length % 64;
         this.name = "simd" + LANES;
     }
 
