@@ -26,11 +26,13 @@ public final class Network implements Closeable {
     private final Settings settings;
     private final Referee referee;
     private final List<Node> nodes;
+    private final Calibration calibration;
 
-    private Network(Settings settings, Referee referee, List<Node> nodes) {
+    private Network(Settings settings, Referee referee, List<Node> nodes, Calibration calibration) {
         this.settings = settings;
         this.referee = referee;
         this.nodes = List.copyOf(nodes);
+        this.calibration = calibration;
     }
 
     /**
@@ -92,10 +94,11 @@ public final class Network implements Closeable {
         }
         // The warm-up compiles the races' code path in the background; each node holds its first race until it
         // is done (a second or two), so that no race, and no time in the ledger, runs on cold code.
+        Calibration calibration = new Calibration();
         Runnable afterWarmUp = () -> {
             warmUpRecording();
             if (engines instanceof AutoEngine auto) {
-                calibrate(auto, nodes, referee);
+                calibration.start(calibrate(auto, nodes, referee));
             }
         };
         Thread warmUp = warmUpAfter == null ? WarmUp.start(engines, afterWarmUp)
@@ -103,7 +106,7 @@ public final class Network implements Closeable {
         nodes.forEach(n -> n.start(warmUp));
         referee.nodesStarted(nodes.stream().map(n -> new Referee.Member(n.name(), settings.bind(), n.port(), n::submit,
                 n::hashes)).toList());
-        return new Network(settings, referee, nodes);
+        return new Network(settings, referee, nodes, calibration);
     }
 
     /** The most the warm-up is held for {@code warmUpAfter}. */
@@ -130,7 +133,7 @@ public final class Network implements Closeable {
      * After the warm-up, on a thread of its own (the nodes wait for the warm-up's thread, not for this): measures
      * the engines between races and tells which one `auto` uses from the next race on.
      */
-    private static void calibrate(AutoEngine auto, List<Node> nodes, Referee referee) {
+    private static Thread calibrate(AutoEngine auto, List<Node> nodes, Referee referee) {
         Thread t = new Thread(() -> {
             try {
                 String summary = auto.calibrate(() -> nodes.stream().anyMatch(n -> !n.idle()), CALIBRATION_SLICE);
@@ -143,7 +146,30 @@ public final class Network implements Closeable {
         }, "powrace-calibration");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
+        return t;
+    }
+
+    /**
+     * The calibration thread, started after the warm-up unless the network is closed by then; closing interrupts
+     * it, which ends it within a slice (once the nodes have stopped they are idle, and it would measure on).
+     */
+    private static final class Calibration {
+        private Thread thread;
+        private boolean closed;
+
+        synchronized void start(Thread t) {
+            if (!closed) {
+                thread = t;
+                t.start();
+            }
+        }
+
+        synchronized void close() {
+            closed = true;
+            if (thread != null) {
+                thread.interrupt();
+            }
+        }
     }
 
     /** How long each measurement of an engine runs. */
@@ -186,6 +212,7 @@ public final class Network implements Closeable {
      */
     @Override
     public void close() {
+        calibration.close();
         // Tell every node first, so that they all stop at once rather than one after another.
         nodes.forEach(Node::stop);
         nodes.forEach(Node::awaitStopped);

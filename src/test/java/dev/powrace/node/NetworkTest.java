@@ -172,6 +172,33 @@ class NetworkTest {
         assertEquals("before the window", entries().get(0).transaction());
     }
 
+    static java.util.Set<Thread> calibrations() {
+        java.util.Set<Thread> set = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("powrace-calibration"))
+                .forEach(set::add);
+        return set;
+    }
+
+    @Test
+    void closingTheNetworkEndsItsEngineCalibration() throws Exception {
+        java.util.Set<Thread> before = calibrations(); // other tests' may still be running
+        start(settings(1));
+        java.util.Set<Thread> ours = calibrations();
+        await("the calibration under way, after the warm-up", () -> {
+            ours.addAll(calibrations());
+            ours.removeAll(before);
+            return !ours.isEmpty();
+        });
+        network.close();
+        long t0 = System.nanoTime();
+        for (Thread t : ours) {
+            t.join(2000);
+        }
+        // It measures for seconds (every engine, slices of 100 ms) on a full core: not once the nodes are gone.
+        assertTrue(ours.stream().noneMatch(Thread::isAlive), "the calibration still runs "
+                + (System.nanoTime() - t0) / 1_000_000 + " ms after close()");
+    }
+
     @Test
     void anUnterminatedLineCountsAfterASecondOfQuiet() throws Exception {
         start(settings(1));
