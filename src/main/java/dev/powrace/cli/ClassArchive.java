@@ -39,6 +39,11 @@ final class ClassArchive {
             "bench-ledger", "bench-cluster", "help", "-h", "--help", "-V", "--version");
     /** Exit codes of a run that ended normally: closed, or stopped by SIGINT or SIGTERM. */
     private static final Set<Integer> NORMAL_EXIT = Set.of(0, 130, 143);
+    /**
+     * Exit codes of a JVM that crashed: SIGABRT (a fatal error, hs_err), SIGBUS, SIGSEGV. JDK 17 does not check an
+     * archive's contents before it maps them, and a truncated one kills it with SIGBUS at every start.
+     */
+    private static final Set<Integer> CRASHED = Set.of(134, 135, 139);
 
     private final Path archive;
     /** Where this run writes the archive, if there is none yet: null when it maps {@link #archive}. */
@@ -162,10 +167,17 @@ final class ClassArchive {
 
     /**
      * Once the child has exited with {@code code}: keeps the archive it wrote if it ended normally, else
-     * deletes what it left.
+     * deletes what it left; deletes the archive it mapped if it crashed.
      */
     void childEnded(int code) {
-        if (pending == null) {
+        if (pending == null) { // it mapped the archive: if the JVM crashed, the next run makes it anew
+            if (CRASHED.contains(code)) {
+                try {
+                    Files.deleteIfExists(archive);
+                } catch (IOException ignored) {
+                    // the next run tries it again
+                }
+            }
             return;
         }
         try {

@@ -82,6 +82,32 @@ class ClassArchiveTest {
     }
 
     @Test
+    void anArchiveTheJvmCrashedOnIsDeletedSoThatTheNextRunWritesAnother() throws IOException {
+        ClassArchive first = forApp(APP, List.of()).orElseThrow();
+        childWrites(first);
+        first.childEnded(0);
+        // A truncated archive (a crash or power loss after the rename, a full disk) makes JDK 17 die of SIGBUS while
+        // mapping it: exit 134, every run from then on, until the archive is gone.
+        ClassArchive mapped = forApp(APP, List.of()).orElseThrow();
+        assertFalse(mapped.writes());
+        mapped.childEnded(134);
+        assertFalse(Files.exists(mapped.archive()));
+        assertTrue(forApp(APP, List.of()).orElseThrow().writes());
+    }
+
+    @Test
+    void aMappedArchiveStaysWhenTheAppEndsOtherwise() throws IOException {
+        ClassArchive first = forApp(APP, List.of()).orElseThrow();
+        childWrites(first);
+        first.childEnded(0);
+        for (int code : new int[] {0, 1, 2, 130, 137, 143}) {
+            ClassArchive mapped = forApp(APP, List.of()).orElseThrow();
+            mapped.childEnded(code);
+            assertTrue(Files.exists(mapped.archive()), "exit " + code);
+        }
+    }
+
+    @Test
     void onlyTheDesktopAppGetsOne() {
         assertTrue(forApp(new String[] {"serve", "--ports", "0,0,0"}, List.of()).isEmpty());
         assertTrue(forApp(new String[] {"bench", "--seconds", "1"}, List.of()).isEmpty());
