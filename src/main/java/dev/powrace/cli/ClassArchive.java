@@ -90,8 +90,11 @@ final class ClassArchive {
             }
             Files.createDirectories(dir);
             deleteOld(dir);
-            return Optional.of(new ClassArchive(archive,
-                    dir.resolve(name.concat(".").concat(Long.toString(ProcessHandle.current().pid())).concat(".tmp"))));
+            Path pending = dir.resolve(name.concat(".").concat(Long.toString(ProcessHandle.current().pid())).concat(".tmp"));
+            // Only where a file can be made: a JVM that can't write its archive at exit ends with code 1 and a VM
+            // error ("Unable to use shared archive"). Empty until then; childEnded deletes it if it stays so.
+            Files.write(pending, new byte[0]);
+            return Optional.of(new ClassArchive(archive, pending));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // no archive: a slower start, nothing worse
         }
