@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
  * short counts for nothing, and the next waits until no race is on. Each engine first runs until it has settled
  * (a slice in which the JIT compiled nothing, at 90% of its best rate or more), then all are measured in turn,
  * twice; an engine's rate is its best slice, since anything else running on the machine only ever makes a slice
- * slower.
+ * slower. The fastest, if it is not the one in use, then goes through the nodes' warm-up ({@link WarmUp}) before
+ * it is used, so that races don't run on code compiled for the measurement's path only.
  */
 public final class AutoEngine implements EngineFactory {
     /** A transaction of a typical length (as "Your transaction data"): with a 19-digit nonce, one block. */
@@ -112,7 +113,11 @@ public final class AutoEngine implements EngineFactory {
             Map<String, Double> measured = new LinkedHashMap<>();
             sorted.forEach(e -> measured.put(e.getKey().name(), e.getValue()));
             rates = java.util.Collections.unmodifiableMap(measured);
-            chosen = sorted.get(0).getKey();
+            EngineFactory fastest = sorted.get(0).getKey();
+            if (fastest != chosen) {
+                warm(fastest, busy);
+            }
+            chosen = fastest;
             return "engines measured here, one thread: " + sorted.stream()
                     .map(e -> String.format(Locale.ROOT, "%s %.1f MH/s", e.getKey().name(), e.getValue() / 1e6))
                     .collect(Collectors.joining(", ")) + "; auto uses " + chosen.name() + " from the next race on";
@@ -120,6 +125,27 @@ public final class AutoEngine implements EngineFactory {
         chosen = candidates.get(0);
         rates = Map.of();
         return "one engine here: auto uses " + chosen.name();
+    }
+
+    /**
+     * The nodes' warm-up ({@link WarmUp#run}) with the engine about to be used, before it is: measuring compiled
+     * it for one path (one tail block, no hit), and the JIT throws such code away in a race that takes another
+     * (a hit, a tail of two blocks), which then runs on slower code until it is compiled again. Only while no
+     * race is on; begun again, whole, if one began meanwhile.
+     */
+    private static void warm(EngineFactory f, BooleanSupplier busy) throws InterruptedException {
+        while (true) {
+            while (busy.getAsBoolean()) {
+                Thread.sleep(20);
+            }
+            WarmUp.Report report = WarmUp.run(f, () -> busy.getAsBoolean() || Thread.currentThread().isInterrupted());
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException();
+            }
+            if (!report.aborted()) {
+                return;
+            }
+        }
     }
 
     /**

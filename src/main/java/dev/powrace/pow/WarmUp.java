@@ -76,6 +76,14 @@ public final class WarmUp {
      * @return what it did
      */
     static Report run(EngineFactory engines) {
+        return run(engines, () -> false);
+    }
+
+    /**
+     * As {@link #run(EngineFactory)}, ended early once {@code abort} says so (looked at once per batch): then
+     * its report says {@code aborted}.
+     */
+    static Report run(EngineFactory engines, BooleanSupplier abort) {
         long deadline = System.nanoTime() + MAX_NANOS;
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
@@ -85,12 +93,12 @@ public final class WarmUp {
         long[] limit = new long[1];
         // Three classes of stop condition, taken in turn.
         BooleanSupplier[] stops = {
-            () -> meter.get() >= limit[0],
-            () -> System.nanoTime() > deadline || meter.get() >= limit[0],
+            () -> meter.get() >= limit[0] || abort.getAsBoolean(),
+            () -> System.nanoTime() > deadline || meter.get() >= limit[0] || abort.getAsBoolean(),
             new BooleanSupplier() {
                 @Override
                 public boolean getAsBoolean() {
-                    return meter.get() >= limit[0] || Thread.currentThread().isInterrupted();
+                    return meter.get() >= limit[0] || Thread.currentThread().isInterrupted() || abort.getAsBoolean();
                 }
             },
         };
@@ -99,7 +107,8 @@ public final class WarmUp {
         int rounds = 0;
         double bestRate = 0;
         boolean settled = false;
-        while (!settled && System.nanoTime() < deadline) {
+        boolean aborted = false;
+        while (!settled && !aborted && System.nanoTime() < deadline) {
             long compiling = watchJit ? jit.getTotalCompilationTime() : 0;
             long cpu = watchCpu ? threads.getCurrentThreadCpuTime() : System.nanoTime();
             long hashes = meter.get();
@@ -113,6 +122,7 @@ public final class WarmUp {
                         if (search.run(stops[searches++ % stops.length], meter).isPresent()) {
                             found++;
                         }
+                        aborted |= abort.getAsBoolean();
                     }
                 }
             }
@@ -123,13 +133,14 @@ public final class WarmUp {
             boolean quiet = !watchJit || jit.getTotalCompilationTime() == compiling;
             settled = rounds >= MIN_ROUNDS && quiet && rate >= 0.9 * bestRate;
         }
-        return new Report(rounds, found, settled);
+        return new Report(rounds, found, settled, aborted);
     }
 
     /**
      * @param rounds rounds through every transaction and difficulty
      * @param found solutions its searches found
-     * @param settled whether the JIT had settled when it ended (false: it ran out of time)
+     * @param settled whether the JIT had settled when it ended (false: it ran out of time, or was aborted)
+     * @param aborted whether it was ended early by its caller
      */
-    record Report(int rounds, int found, boolean settled) {}
+    record Report(int rounds, int found, boolean settled, boolean aborted) {}
 }

@@ -15,6 +15,7 @@ class AutoEngineTest {
         final String name;
         final long sleepMillis;
         final AtomicLong scans = new AtomicLong();
+        final java.util.Set<String> made = java.util.concurrent.ConcurrentHashMap.newKeySet(); // "difficulty tx"
         volatile BooleanSupplierFlag forbidden; // set: a scan while it is true is a violation
 
         Fake(String name, long sleepMillis) {
@@ -24,6 +25,7 @@ class AutoEngineTest {
 
         @Override
         public Engine create(String transaction, int difficulty) {
+            made.add(difficulty + " " + transaction);
             return new Engine() {
                 @Override
                 public int scan(long from, int count) {
@@ -71,6 +73,25 @@ class AutoEngineTest {
         long before = fast.scans.get();
         auto.create("x", 1).scan(0, 10);
         assertEquals(before + 1, fast.scans.get(), "its searches use the fast one");
+    }
+
+    @Test
+    void theEngineItSwitchesToGoesThroughTheNodesWarmUpFirst() throws Exception {
+        // Measured on one path only (a one-block tail, no hit), shani's C2 code was thrown away at the first race
+        // after the switch (a hit, a two-block tail), and the next races ran 20 to 50 times slower until the JIT
+        // had compiled it again (-XX:+PrintCompilation: ShaNiEngine::run, tier 4, made not entrant).
+        Fake slow = new Fake("slow", 2);
+        Fake fast = new Fake("fast", 0);
+        AutoEngine auto = new AutoEngine(List.of(slow, fast), slow);
+        auto.calibrate(() -> false, Duration.ofMillis(30));
+        assertEquals("fast", auto.name());
+        for (String tx : WarmUp.TRANSACTIONS) {
+            for (int d = Puzzle.MIN_DIFFICULTY; d <= Puzzle.MAX_DIFFICULTY; d++) {
+                assertTrue(fast.made.contains(d + " " + tx), "no warm-up search at difficulty " + d + " of " + tx);
+            }
+        }
+        assertEquals(java.util.Set.of(Puzzle.MAX_DIFFICULTY + " " + AutoEngine.TEXT), slow.made,
+                "the first guess is warm already: only measured");
     }
 
     @Test
