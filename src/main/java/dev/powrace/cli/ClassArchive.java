@@ -45,6 +45,12 @@ final class ClassArchive {
      */
     private static final Set<Integer> CRASHED = Set.of(134, 135, 139);
 
+    /**
+     * The system property naming the file the app makes once its window shows its ledger ({@code ready} on
+     * stderr): only such a run's archive holds the classes of a start, and is kept.
+     */
+    static final String READY = "powrace.cds.ready";
+
     private final Path archive;
     /** Where this run writes the archive, if there is none yet: null when it maps {@link #archive}. */
     private final Path pending;
@@ -152,10 +158,19 @@ final class ClassArchive {
         }
     }
 
-    /** The child JVM's options: map the archive, or write it at exit; the JVM's CDS messages off. */
+    /** The child JVM's options: map the archive, or write it at exit (and say when ready); CDS messages off. */
     List<String> jvmOptions() {
-        return List.of(pending == null ? "-XX:SharedArchiveFile=".concat(archive.toString())
-                : "-XX:ArchiveClassesAtExit=".concat(pending.toString()), "-Xlog:cds*=off");
+        if (pending == null) {
+            return List.of("-XX:SharedArchiveFile=".concat(archive.toString()), "-Xlog:cds*=off");
+        }
+        return List.of("-XX:ArchiveClassesAtExit=".concat(pending.toString()), "-Xlog:cds*=off",
+                "-D".concat(READY).concat("=").concat(ready().toString()));
+    }
+
+    /** The file the app makes once ready: {@code app-....jsa.PID.ready.tmp}, swept as any temporary file. */
+    private Path ready() {
+        String name = pending.getFileName().toString();
+        return pending.resolveSibling(name.substring(0, name.length() - 4).concat(".ready.tmp"));
     }
 
     /** The archive this run maps, or writes. */
@@ -169,8 +184,8 @@ final class ClassArchive {
     }
 
     /**
-     * Once the child has exited with {@code code}: keeps the archive it wrote if it ended normally, else
-     * deletes what it left; deletes the archive it mapped if it crashed.
+     * Once the child has exited with {@code code}: keeps the archive it wrote if it ended normally after its
+     * window was ready ({@link #READY}), else deletes what it left; deletes the archive it mapped if it crashed.
      */
     void childEnded(int code) {
         if (pending == null) { // it mapped the archive: if the JVM crashed, the next run makes it anew
@@ -184,7 +199,10 @@ final class ClassArchive {
             return;
         }
         try {
-            if (NORMAL_EXIT.contains(code) && Files.isRegularFile(pending) && Files.size(pending) > 0) {
+            // Stopped before its window was ready, a run's archive holds a fraction of the start's classes (5 of
+            // 30 MB when stopped at 0.6 s), and it would be the archive from then on.
+            boolean ready = Files.deleteIfExists(ready());
+            if (ready && NORMAL_EXIT.contains(code) && Files.isRegularFile(pending) && Files.size(pending) > 0) {
                 Files.move(pending, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } else {
                 Files.deleteIfExists(pending);

@@ -186,11 +186,27 @@ public final class Window {
                     System.err.printf(java.util.Locale.ROOT, "powrace: nodes on %s; %d ledger entries shown; ready %.2f s "
                             + "after the JVM started; engine %s%n", dashboard.portsText(), entries.size(), sinceStart / 1e3,
                             dashboard.engineName());
+                    readyForClassArchive();
                 });
             } catch (LedgerException e) {
                 Platform.runLater(() -> dashboard.reportProblem(e.getMessage()));
             }
         });
+    }
+
+    /**
+     * Tells the JVM that launched this one (cli.ClassArchive) that this run's class archive, written at exit, holds
+     * a whole start: the file named by the property powrace.cds.ready, when this run writes one.
+     */
+    private static void readyForClassArchive() {
+        String marker = System.getProperty("powrace.cds.ready");
+        if (marker != null) {
+            try {
+                java.nio.file.Files.write(Path.of(marker), new byte[0]);
+            } catch (java.io.IOException | RuntimeException ignored) {
+                // no archive kept: the next run writes one
+            }
+        }
     }
 
     public Dashboard dashboard() {

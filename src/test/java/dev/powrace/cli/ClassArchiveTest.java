@@ -37,10 +37,19 @@ class ClassArchiveTest {
         return ClassArchive.forApp(args, jar.toString(), jvmOptions, env);
     }
 
-    /** What the child JVM would do: write the archive at the path the option names. */
+    /** What the child JVM would do: say it is ready, then write the archive at the path the option names. */
     private static void childWrites(ClassArchive a) throws IOException {
+        childWrites(a, true);
+    }
+
+    private static void childWrites(ClassArchive a, boolean ready) throws IOException {
         String option = a.jvmOptions().get(0);
         assertTrue(option.startsWith("-XX:ArchiveClassesAtExit="), option);
+        String property = a.jvmOptions().get(2);
+        assertTrue(property.startsWith("-D" + ClassArchive.READY + "="), property);
+        if (ready) {
+            Files.createFile(Path.of(property.substring(property.indexOf('=') + 1)));
+        }
         Files.write(Path.of(option.substring(option.indexOf('=') + 1)), new byte[] {42});
     }
 
@@ -71,6 +80,17 @@ class ClassArchiveTest {
             assertEquals(List.of(), files.toList());
         }
         assertTrue(forApp(APP, List.of()).orElseThrow().writes());
+    }
+
+    @Test
+    void aRunStoppedBeforeItsWindowWasReadyLeavesNoArchive() throws IOException {
+        ClassArchive first = forApp(APP, List.of()).orElseThrow();
+        childWrites(first, false); // SIGTERM 0.6 s after the start: an archive of 5 MB, not 30
+        first.childEnded(143);
+        try (var files = Files.list(cache)) {
+            assertEquals(List.of(), files.toList());
+        }
+        assertTrue(forApp(APP, List.of()).orElseThrow().writes(), "the next run writes it");
     }
 
     @Test
