@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the desktop app's jpackage image, target/dist/powrace/ (bin/powrace, its own Java runtime), from
-# target/powrace.jar; with DEB=1 (mvn -Pdist -Ddeb), also a .deb in target/dist/ where dpkg-deb is present.
+# target/powrace.jar; with a second argument "true" (mvn -Pdist -Ddist.deb=true), also a .deb in target/dist/ where
+# dpkg-deb is present.
 # Run by `mvn -B -Pdist package`, after the jar is packed. The launcher passes the JVM options that
 # `java -jar` can't: the Vector API module and the opening that the SHA-NI engine needs, so that powrace starts
 # no second JVM, and map an archive of the app's classes (below).
