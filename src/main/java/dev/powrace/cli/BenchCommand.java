@@ -151,7 +151,6 @@ final class BenchCommand implements Callable<Integer> {
             w.setDaemon(true);
             workers.add(w);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true)));
         workers.forEach(Thread::start);
         Thread.sleep(1000);
         long[] base = meters.stream().mapToLong(HashMeter::get).toArray();

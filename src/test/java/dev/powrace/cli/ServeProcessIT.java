@@ -118,9 +118,6 @@ class ServeProcessIT {
                     + "(, \\S+ [0-9.]+ MH/s)+; auto uses (\\S+) from the next race on");
             Events.await("the measurement on stderr", () -> serve.errors.stream().anyMatch(l -> measured.matcher(l).matches()));
             String line = serve.errors.stream().filter(l -> measured.matcher(l).matches()).findFirst().orElseThrow();
-            Matcher m = measured.matcher(line);
-            assertTrue(m.matches());
-            assertEquals(m.group(1), m.group(3), "auto uses the fastest: " + line);
             // shani too: the relaunched JVM is started with -cp, so the jar manifest's Add-Opens is not read there
             assertTrue(line.contains(" digest ") && line.contains(" simd") && line.contains(" shani "),
                     "every engine of a java -jar run: " + line);
