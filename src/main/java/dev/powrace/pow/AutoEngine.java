@@ -60,6 +60,9 @@ public final class AutoEngine implements EngineFactory {
         return chosen.name();
     }
 
+    /** Slices in a row in which the JIT finished nothing, before an engine counts as settled. */
+    private static final int QUIET_SLICES = 2;
+
     public List<EngineFactory> candidates() {
         List<EngineFactory> c = candidates;
         if (c == null) {
@@ -91,14 +94,16 @@ public final class AutoEngine implements EngineFactory {
             java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
             boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
             for (EngineFactory f : candidates) {
-                // until it has settled, as the warm-up does: a slice in which the JIT finished nothing, at a rate
-                // within 10% of its best (a cold Vector API loop runs a hundred times slower)
+                // until it has settled, as the warm-up does: two slices in a row in which the JIT finished
+                // nothing, the last at a rate within 10% of its best (a cold Vector API loop runs a hundred times
+                // slower; one quiet slice can fall while a compile is still queued)
+                int quietInARow = 0;
                 for (int i = 0; i < MAX_WARM_SLICES; i++) {
                     long compiling = watchJit ? jit.getTotalCompilationTime() : 0;
                     double rate = slice(f, busy, slice);
                     double top = best.merge(f, rate, Math::max);
-                    boolean quiet = !watchJit || jit.getTotalCompilationTime() == compiling;
-                    if (i + 1 >= MIN_WARM_SLICES && quiet && rate >= 0.9 * top) {
+                    quietInARow = !watchJit || jit.getTotalCompilationTime() == compiling ? quietInARow + 1 : 0;
+                    if (i + 1 >= MIN_WARM_SLICES && quietInARow >= QUIET_SLICES && rate >= 0.9 * top) {
                         break;
                     }
                 }
