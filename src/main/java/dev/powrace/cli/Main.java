@@ -42,6 +42,11 @@ public final class Main implements Callable<Integer> {
     /** With no command: the desktop app, hosting the nodes. */
     @Override
     public Integer call() {
+        return openApp(spec, options);
+    }
+
+    /** The desktop app, hosting the nodes that {@code options} describe; returns when its window is closed. */
+    static Integer openApp(CommandSpec spec, NodeOptions options) {
         Settings settings = options.settings(spec);
         EngineFactory engines = EngineFactory.auto();
         App.RefereeStarter referees = null;
@@ -64,6 +69,69 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /**
+     * The app's command alone: its options, no subcommands. Building the whole command line (every subcommand's
+     * options, by reflection) is a tenth of a second or more of a cold JVM, on the way to the window; this is what
+     * {@link #main} uses when no argument names a subcommand or asks for help. Any argument it does not take
+     * goes to the whole command line, so that mistakes are reported exactly as they are there.
+     */
+    @Command(name = "powrace")
+    static final class AppCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        NodeOptions options;
+
+        @Override
+        public Integer call() {
+            return openApp(spec, options);
+        }
+    }
+
+    /** Arguments that {@link AppCommand} leaves to the whole command line. */
+    private static final java.util.Set<String> NOT_THE_APP_ALONE = java.util.Set.of("-h", "--help", "-V", "--version");
+
+    /** The subcommands' names and aliases, read from {@link Main}'s annotation (no command line is built). */
+    static java.util.Set<String> subcommandNames() {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Class<?> c : Main.class.getAnnotation(Command.class).subcommands()) {
+            Command command = c.getAnnotation(Command.class);
+            names.add(command.name());
+            names.addAll(java.util.List.of(command.aliases()));
+        }
+        return names;
+    }
+
+    /**
+     * The command line for {@code args}, its output and errors on the console: the app's command alone when
+     * they run the app, else the whole one.
+     */
+    static CommandLine commandLineFor(String[] args) {
+        return commandLineFor(args, Main::onConsole);
+    }
+
+    /** As {@link #commandLineFor(String[])}, each command line made ready by {@code setup} (for tests). */
+    static CommandLine commandLineFor(String[] args, java.util.function.UnaryOperator<CommandLine> setup) {
+        java.util.Set<String> subcommands = subcommandNames();
+        for (String a : args) {
+            if (NOT_THE_APP_ALONE.contains(a) || subcommands.contains(a)) {
+                return setup.apply(commandLine());
+            }
+        }
+        CommandLine app = new CommandLine(new AppCommand());
+        app.setParameterExceptionHandler(new ToTheWholeCommandLine(setup));
+        app.setExecutionExceptionHandler(new Unexpected());
+        return setup.apply(app);
+    }
+
+    /** Output and errors in UTF-8 whatever the locale says, autoflushed so that each line shows as it happens. */
+    private static CommandLine onConsole(CommandLine cl) {
+        cl.setOut(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true));
+        return cl;
+    }
+
     public static void main(String[] args) {
         if (Relaunch.isChild()) {
             Relaunch.watchParent();
@@ -73,10 +141,7 @@ public final class Main implements Callable<Integer> {
                 System.exit(code);
             }
         }
-        CommandLine cl = commandLine();
-        // UTF-8 whatever the locale says; autoflush so that each line shows as it happens.
-        cl.setOut(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), true));
-        cl.setErr(new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true));
+        CommandLine cl = commandLineFor(args);
         System.exit(cl.execute(args));
     }
 
@@ -94,13 +159,37 @@ public final class Main implements Callable<Integer> {
                     + " --help')");
             return 2;
         });
-        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+        cl.setExecutionExceptionHandler(new Unexpected());
+        return cl;
+    }
+
+    /**
+     * A bug, not a user's mistake: one line (the stack trace with -Dpowrace.debug=true), exit code 1. (The
+     * handlers are classes, not lambdas: the JDK 17 JVM that writes the app's class archive at exit crashed on a
+     * lambda of picocli's interfaces, whose classes are too old to be archived.)
+     */
+    private static final class Unexpected implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
             cmd.getErr().println("powrace: unexpected error: " + e);
             if (Boolean.getBoolean("powrace.debug")) {
                 e.printStackTrace(cmd.getErr());
             }
             return 1;
-        });
-        return cl;
+        }
+    }
+
+    /** What the app's command alone does not take is parsed again by the whole command line, which reports it. */
+    private static final class ToTheWholeCommandLine implements CommandLine.IParameterExceptionHandler {
+        private final java.util.function.UnaryOperator<CommandLine> setup;
+
+        ToTheWholeCommandLine(java.util.function.UnaryOperator<CommandLine> setup) {
+            this.setup = setup;
+        }
+
+        @Override
+        public int handleParseException(CommandLine.ParameterException e, String[] args) {
+            return setup.apply(commandLine()).execute(args);
+        }
     }
 }

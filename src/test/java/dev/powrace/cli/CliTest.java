@@ -158,4 +158,30 @@ class CliTest {
         assertEquals("\"say \\\"hi\\\" \\\\ \\x1b[31mred\\n\"", Quote.of("say \"hi\" \\ \u001b[31mred\n"));
         assertEquals("\"\\u{202e}evil\\x9b\"", Quote.of("\u202eevil\u009b"));
     }
+
+    /** The app's start builds the app's command alone; anything else, or a mistake, goes to the whole command line. */
+    @Test
+    void theAppAloneIsParsedWithoutTheSubcommandsAndMistakesAreReportedAsBefore() {
+        assertTrue(Main.commandLineFor(new String[] {"--ports", "0,0", "--difficulty", "2"}, cl -> cl)
+                .getSubcommands().isEmpty(), "the app's own command");
+        for (String[] args : List.of(new String[] {"serve", "--ports", "0"}, new String[] {"--help"},
+                new String[] {"help"}, new String[] {"--ports", "0", "bench"}, new String[] {"-V"})) {
+            assertFalse(Main.commandLineFor(args, cl -> cl).getSubcommands().isEmpty(), String.join(" ", args));
+        }
+        assertEquals(Main.commandLine().getSubcommands().keySet(), Main.subcommandNames());
+        for (String[] args : List.of(new String[] {"--difficulty", "99"}, new String[] {"serv"},
+                new String[] {"--ports", "0,x"}, new String[] {"--no-such-option"})) {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = Main.commandLineFor(args, cl -> {
+                cl.setOut(new PrintWriter(out, true));
+                cl.setErr(new PrintWriter(err, true));
+                return cl;
+            }).execute(args);
+            Run whole = run(args);
+            assertEquals(2, code, err.toString());
+            assertEquals(whole.err(), err.toString());
+            assertTrue(err.toString().startsWith("powrace: "), err.toString());
+        }
+    }
 }
