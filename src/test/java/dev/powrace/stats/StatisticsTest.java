@@ -140,6 +140,15 @@ class StatisticsTest {
         assertEquals(0.43850296824495455, Statistics.wilson(3, 3)[0], 1e-9);
         assertEquals(1.0, Statistics.wilson(3, 3)[1], EPS);
         assertTrue(Double.isNaN(Statistics.wilson(0, 0)[0]));
+        for (int n = 1; n <= 300; n++) {
+            assertEquals(1.0, Statistics.wilson(n, n)[1], "all " + n + " won: exactly 1, not 1 less a rounding");
+            assertEquals(0.0, Statistics.wilson(0, n)[0], "none of " + n + " won: exactly 0");
+            for (int k = 0; k <= n; k += Math.max(1, n / 7)) {
+                double[] w = Statistics.wilson(k, n);
+                double share = k / (double) n;
+                assertTrue(w[0] <= share && share <= w[1], k + " of " + n + ": " + w[0] + " to " + w[1]);
+            }
+        }
     }
 
     @Test
