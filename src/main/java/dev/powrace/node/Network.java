@@ -84,6 +84,7 @@ public final class Network implements Closeable {
             for (int i = 0; i < settings.ports().size(); i++) {
                 Node node = new Node(referee.nodeName(i + 1), new InetSocketAddress(address, settings.ports().get(i)),
                         referee, settings);
+                node.setPower(settings.powerOf(i));
                 node.bind();
                 nodes.add(node);
             }
@@ -199,6 +200,27 @@ public final class Network implements Closeable {
 
     public Settings settings() {
         return settings;
+    }
+
+    /**
+     * Sets each node's power (see {@link Node#setPower}), in node order, from its next race on.
+     *
+     * @throws IllegalArgumentException unless there is one value per node, each 1 to 100 (then none is set)
+     */
+    public void setPower(List<Integer> percents) {
+        if (percents.size() != nodes.size()) {
+            throw new IllegalArgumentException("give one power per node: " + nodes.size() + " values, not "
+                    + percents.size());
+        }
+        percents.forEach(dev.powrace.pow.Search::checkPower);
+        for (int i = 0; i < nodes.size(); i++) {
+            nodes.get(i).setPower(percents.get(i));
+        }
+    }
+
+    /** Each node's power, in node order. */
+    public List<Integer> power() {
+        return nodes.stream().map(Node::power).toList();
     }
 
     /** The ports the nodes really listen on, in node order. */
