@@ -43,6 +43,8 @@ public final class Node implements Closeable {
     private volatile boolean stopping;
     private volatile long attemptBase;
     private volatile Race current;
+    /** Races taken and not yet mined to their end: counted from before the join, so idle() has no gap. */
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     private volatile int power = dev.powrace.pow.Search.MAX_POWER;
     private Thread warmUp;
 
@@ -128,7 +130,7 @@ public final class Node implements Closeable {
 
     /** True if it is mining nothing and has nothing waiting. */
     public boolean idle() {
-        return current == null && queue.isEmpty();
+        return pending.get() == 0;
     }
 
     /** The race it is mining now, or null. */
@@ -160,6 +162,7 @@ public final class Node implements Closeable {
                 referee.problem(name + ": mining failed: " + e);
             } finally {
                 current = null;
+                pending.decrementAndGet();
             }
         }
     }
@@ -298,12 +301,15 @@ public final class Node implements Closeable {
             return "ERR " + name + " is shutting down";
         }
         Race race;
+        pending.incrementAndGet(); // not idle from here on: an engine calibration must not start now
         try {
             race = referee.join(name, transaction);
         } catch (IllegalStateException unavailable) { // a cluster referee that can't reach its cluster
+            pending.decrementAndGet();
             return "ERR " + unavailable.getMessage();
         }
         if (!queue.offer(race)) {
+            pending.decrementAndGet();
             referee.withdraw(race, name);
             return "ERR busy: " + name + " has " + settings.queueCapacity() + " transactions waiting; try again later";
         }

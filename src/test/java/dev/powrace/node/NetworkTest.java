@@ -415,4 +415,21 @@ class NetworkTest {
         assertTrue(joined < lines, "the lines after the close joined races too: " + joined + " of " + lines);
         assertTrue(joined >= 4742, "the lines before the close were taken: " + joined);
     }
+
+    /**
+     * A node is busy from the moment a transaction reaches it, not only once it mines: the engine calibration
+     * starts only while every node is idle. (It was idle again while its first race waited for the warm-up.)
+     */
+    @Test
+    void aNodeIsNotIdleFromTheMomentItTakesATransaction() throws Exception {
+        Network n = start(settings(8)); // never found: the race runs until the network closes
+        Node node = n.nodes().get(0);
+        assertTrue(node.idle());
+        assertTrue(node.submit("busy from now on").startsWith("OK "));
+        long until = System.nanoTime() + 300_000_000L; // while the miner takes it and waits for the warm-up
+        while (System.nanoTime() < until) {
+            assertTrue(!node.idle(), "idle while holding a race");
+            Thread.sleep(5);
+        }
+    }
 }
