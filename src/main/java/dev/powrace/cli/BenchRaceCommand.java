@@ -223,8 +223,8 @@ final class BenchRaceCommand implements Callable<Integer> {
                     percent(n.hashShare()), rate(n.hashesPerSecond()));
         }
         out.println("chi-square: " + verdict(s.chiSquareP()));
-        out.printf(Locale.ROOT, "luck: the winner's hashes over 256^%d, mean %s (1 for a lone miner; less in a race, "
-                + "which ends at the first of several lotteries)%n", s.difficulty(), number(s.meanLuck()));
+        out.printf(Locale.ROOT, "luck: a race's hashes (all its nodes') over the 256^%d expected, mean %s (1 on "
+                + "average; below 1 is lucky)%n", s.difficulty(), number(s.meanLuck()));
         double mean = s.durationsSeconds().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         out.printf(Locale.ROOT, "durations: mean %s, predicted %s by the measured hash rates; Kolmogorov-Smirnov "
                 + "distance to that exponential %s%n", time(mean), time(s.predictedMeanSeconds()), number(s.ksDistance()));

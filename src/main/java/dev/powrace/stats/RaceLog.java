@@ -119,7 +119,8 @@ public final class RaceLog implements RaceListener {
                 .sorted((a, b) -> NodeOrder.INSTANCE.compare(a.node(), b.node()))
                 .forEach(a -> runs.add(new RaceResult.NodeRun(a.node(), a.hashes(), a.elapsedNanos(),
                         a.node().equals(w.node()) && a.outcome() == Outcome.FOUND)));
-        RaceResult result = new RaceResult(race.id(), race.difficulty(), w.node(), w.elapsedNanos(), runs);
+        RaceResult result = new RaceResult(race.id(), race.difficulty(), w.node(), duration(w, p.ended.values()),
+                runs);
         synchronized (results) {
             results.add(result);
             if (results.size() > MAX_RESULTS) {
@@ -135,5 +136,23 @@ public final class RaceLog implements RaceListener {
     private static final class Pending {
         final Set<String> started = new LinkedHashSet<>();
         final Map<String, Attempt> ended = new LinkedHashMap<>();
+    }
+
+    /**
+     * The race's time to a block: from the first start among its nodes to the winner's end (the winner may have
+     * started after another node, and the race was on from then). The winner's own search time when a start or
+     * an end is not known here.
+     */
+    static long duration(Attempt winner, java.util.Collection<Attempt> ended) {
+        if (winner.start() == null || winner.end() == null) {
+            return winner.elapsedNanos();
+        }
+        java.time.Instant first = winner.start();
+        for (Attempt a : ended) {
+            if (a.outcome() != Outcome.LATE && a.start() != null && a.start().isBefore(first)) {
+                first = a.start();
+            }
+        }
+        return java.time.Duration.between(first, winner.end()).toNanos();
     }
 }

@@ -46,11 +46,16 @@ public final class Statistics {
      * such races or fewer than two nodes that hashed; it is an approximation, rough while a node expects fewer
      * than about 5 wins.
      *
-     * <p>Luck, per race: the winner's hashes over 256^d, the expected hashes of a lone miner. The durations (each
-     * race's winner's search time) are compared with the exponential distribution that the measured rates
-     * predict: mean 256^d over the sum of the mean hash rates of the nodes that joined the race. With races of
-     * different difficulties or nodes, each duration is first divided by its own race's predicted mean and
-     * compared with the exponential of mean 1; {@link Summary#predictedMeanSeconds} is the last race's.
+     * <p>Luck, per race: all its nodes' hashes over 256^d, the hashes a race needs on average (the work it took
+     * against the work expected; it averages 1, and below 1 the race was lucky). The winner's hashes alone would
+     * average the sum of the squared hash shares, about 0.43 at 100/50/25% power, which reads as though every race
+     * were lucky. The durations (each race's time from its first node's start to the winner's end) are compared
+     * with the exponential distribution that the measured rates predict: mean 256^d over the network's hash rate,
+     * the sum of every node's mean hash rate (a node that a race was won without, because its thread had not yet
+     * started, still counts: such races are the short ones, and leaving it out of them would predict them long).
+     * Each duration is divided by its own race's predicted mean and compared with the exponential of mean 1
+     * (races may differ in difficulty); {@link Summary#predictedMeanSeconds} is the mean of the races' predicted
+     * means.
      *
      * @param races finished races, oldest first
      * @param powerOfNode each node's power in percent, as the summary reports it
@@ -111,29 +116,26 @@ public final class Statistics {
         List<Double> luck = new ArrayList<>();
         List<Double> durations = new ArrayList<>();
         List<Double> scaled = new ArrayList<>();
-        double predicted = Double.NaN;
+        // the network's hash power: every node's mean rate, whether or not it got to start in a given race (a
+        // node misses a race that is won before its thread is scheduled: those races are the short ones, so
+        // leaving its rate out of them would predict them long)
+        double rate = nodes.stream().mapToDouble(NodeStats::hashesPerSecond).filter(r -> !Double.isNaN(r)).sum();
+        double predictedSum = 0;
         for (RaceResult race : races) {
             double work = Math.pow(256, race.difficulty());
-            long winnerHashes = race.runs().stream().filter(RaceResult.NodeRun::won)
-                    .mapToLong(RaceResult.NodeRun::hashes).sum();
-            luck.add(winnerHashes / work);
+            luck.add(totalHashes(race) / work);
             double seconds = race.durationNanos() / 1e9;
             durations.add(seconds);
-            double rate = 0;
-            for (RaceResult.NodeRun run : race.runs()) {
-                double r = nodes.get(names.indexOf(run.node())).hashesPerSecond();
-                rate += Double.isNaN(r) ? 0 : r;
-            }
-            predicted = rate > 0 ? work / rate : Double.NaN;
             if (rate > 0) {
-                scaled.add(seconds / predicted);
+                predictedSum += work / rate;
+                scaled.add(seconds / (work / rate));
             }
         }
         double meanLuck = luck.isEmpty() ? Double.NaN : luck.stream().mapToDouble(Double::doubleValue).average().orElse(0);
         double ks = scaled.isEmpty() ? Double.NaN : ksDistance(scaled);
         int difficulty = races.isEmpty() ? 0 : races.get(races.size() - 1).difficulty();
         return new Summary(races.size(), difficulty, nodes, p, meanLuck, luck, durations,
-                races.isEmpty() ? Double.NaN : predicted, ks);
+                scaled.isEmpty() ? Double.NaN : predictedSum / scaled.size(), ks);
     }
 
     /**

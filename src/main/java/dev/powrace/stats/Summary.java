@@ -11,13 +11,11 @@ import java.util.List;
  * @param chiSquareP the p-value of a chi-square test of "win shares equal hash shares" (see
  *     {@link Statistics#summarize}); NaN while there are too few races (or one node) to test
  * @param meanLuck the mean of {@link #luck}
- * @param luck per race, oldest first: the winner's hashes over the expected 256^difficulty. A lone miner's
- *     luck averages 1 (below 1 is lucky); in a race the winner is whoever's lottery ended first, so with several
- *     nodes the winner's own hashes average less: the sum of the squares of the nodes' hash shares (about 0.43
- *     at powers 100, 50 and 25)
- * @param durationsSeconds per race, oldest first: the race's duration
- * @param predictedMeanSeconds the mean duration that the measured total hash rate predicts (256^d over the
- *     summed rates of the nodes), NaN with no races
+ * @param luck per race, oldest first: all its nodes' hashes over the expected 256^difficulty: the work the race
+ *     took against the work a race needs on average. It averages 1; below 1 the race was lucky
+ * @param durationsSeconds per race, oldest first: from its first node's start to the winner's end
+ * @param predictedMeanSeconds the mean duration that the measured hash rates predict (256^d over the summed
+ *     rates of a race's nodes, averaged over the races), NaN with no races
  * @param ksDistance the Kolmogorov-Smirnov distance between the durations and that exponential distribution,
  *     NaN with no races
  */

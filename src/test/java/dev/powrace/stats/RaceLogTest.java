@@ -113,4 +113,20 @@ class RaceLogTest {
             referee.close();
         }
     }
+
+    /** A race is on from its first node's start: a winner that began later took less than the race did. */
+    @Test
+    void aRaceLastsFromItsFirstStartToTheWinnersEnd() {
+        Race race = Race.judgedElsewhere(5, "tx", 1);
+        Instant t0 = Instant.parse("2026-11-30T10:00:00Z");
+        log.started(new Attempt(race, "Node1", Outcome.MINING, t0, null, 0, 0, -1, null));
+        log.started(new Attempt(race, "Node2", Outcome.MINING, t0.plusNanos(300_000), null, 0, 0, -1, null));
+        Attempt won = new Attempt(race, "Node2", Outcome.FOUND, t0.plusNanos(300_000), t0.plusNanos(1_300_000),
+                1_000_000, 500, 7, "00ab");
+        race.decide(won);
+        log.ended(won);
+        log.ended(new Attempt(race, "Node1", Outcome.STOPPED, t0, t0.plusNanos(1_400_000), 1_400_000, 900, -1, null));
+        RaceResult r = told.get(0);
+        assertEquals(1_300_000, r.durationNanos(), "Node1's start to Node2's find");
+    }
 }

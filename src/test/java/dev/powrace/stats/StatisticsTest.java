@@ -53,10 +53,10 @@ class StatisticsTest {
         assertEquals(3_000_000, n1.hashesPerSecond(), 1e-3);
         assertEquals(1_000_000, n2.hashesPerSecond(), 1e-3);
         assertEquals(0.06788915486182903, s.chiSquareP(), 1e-9);
-        // luck: the winner's hashes over 256
-        assertEquals(3000 / 256.0, s.luck().get(0), EPS);
-        assertEquals(1000 / 256.0, s.luck().get(9), EPS);
-        assertEquals(2000 / 256.0, s.meanLuck(), EPS);
+        // luck: all the race's hashes over 256 (not the winner's alone: 3000 in the first five, 1000 in the rest)
+        assertEquals(4000 / 256.0, s.luck().get(0), EPS);
+        assertEquals(4000 / 256.0, s.luck().get(9), EPS);
+        assertEquals(4000 / 256.0, s.meanLuck(), EPS);
         assertEquals(0.001, s.durationsSeconds().get(3), EPS);
         // 256 hashes at 3 + 1 million hashes a second
         assertEquals(256 / 4e6, s.predictedMeanSeconds(), 1e-15);
@@ -157,5 +157,18 @@ class StatisticsTest {
         List<String> names = new ArrayList<>(List.of("Node10", "b/Node1", "Node2", "a/Node10", "a/Node2"));
         names.sort(NodeOrder.INSTANCE);
         assertEquals(List.of("Node2", "Node10", "a/Node2", "a/Node10", "b/Node1"), names);
+    }
+
+    /**
+     * The predicted duration is from the network's hash power, every node's rate, also in a race that one node
+     * missed (won before its thread started): 256 over 3 + 1 million hashes a second, in both races.
+     */
+    @Test
+    void thePredictionCountsEveryNodesRateAlsoInARaceOneMissed() {
+        List<RaceResult> races = List.of(
+                race(1, 1, 1_000_000, run("Node1", 3000, 1_000_000, true), run("Node2", 1000, 1_000_000, false)),
+                race(2, 1, 1_000_000, run("Node1", 3000, 1_000_000, true)));
+        Summary s = Statistics.summarize(races, n -> 100);
+        assertEquals(256 / 4e6, s.predictedMeanSeconds(), 1e-15);
     }
 }
