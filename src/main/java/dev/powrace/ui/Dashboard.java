@@ -75,6 +75,7 @@ public final class Dashboard implements RaceListener {
     /** The cluster this window's referee stands in, if any, and its nodes as rows. */
     private final Peers peers;
     private final ClusterModel cluster;
+    private final StatsModel stats;
     private long lastRace = -1;
     private long shownRace = -1;
     private double fastest;
@@ -93,6 +94,7 @@ public final class Dashboard implements RaceListener {
         this.nodes = List.copyOf(models);
         this.peers = network.referee().peers().orElse(null);
         this.cluster = peers == null ? null : new ClusterModel(byName);
+        this.stats = new StatsModel(io, this::powerOf);
         this.difficulty = new SimpleIntegerProperty(network.referee().difficulty());
         difficulty.addListener((obs, old, d) -> network.referee().setDifficulty(d.intValue()));
         entries.addListener((javafx.collections.ListChangeListener<Entry>) c -> updateStatus());
@@ -138,6 +140,22 @@ public final class Dashboard implements RaceListener {
     /** In a cluster: every live node of it, local and remote, grouped by label. Empty in local mode. */
     public Optional<ClusterModel> cluster() {
         return Optional.ofNullable(cluster);
+    }
+
+    /** The statistics of the races finished in this window's session. */
+    public StatsModel stats() {
+        return stats;
+    }
+
+    /** Whether a node's hash power is known here: one of this window's own nodes. */
+    public boolean isLocal(String node) {
+        return byName.containsKey(node);
+    }
+
+    /** A node's hash power in percent: this window's own nodes' as set, 100 for another process's (not known here). */
+    private int powerOf(String node) {
+        NodeModel m = byName.get(node);
+        return m == null ? 100 : m.powerProperty().get();
     }
 
     public String portsText() {
@@ -248,6 +266,7 @@ public final class Dashboard implements RaceListener {
                 updateStatus();
             }
         }
+        stats.sample();
         RaceView shown = timeline.get();
         if (shown != null && shown.live() && !shown.finished()) {
             show(shownRace, true); // unfinished bars grow

@@ -14,6 +14,8 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
@@ -40,7 +42,7 @@ final class MainView {
         this.dashboard = dashboard;
         root.getStyleClass().add("powrace");
         root.setTop(inputBar());
-        root.setCenter(center());
+        root.setCenter(tabs());
         root.setBottom(statusBar());
         sampler = new Timeline(new KeyFrame(SAMPLE_PERIOD, e -> dashboard.sample(System.nanoTime())));
         sampler.setCycleCount(Animation.INDEFINITE);
@@ -130,6 +132,25 @@ final class MainView {
     private void hideError() {
         inputError.setManaged(false);
         inputError.setVisible(false);
+    }
+
+    /** The race (nodes, timeline, ledger) and, in a tab beside it, the statistics of the races so far. */
+    private Parent tabs() {
+        Tab race = new Tab("Race", center());
+        race.setId("raceTab");
+        StatsView statsView = new StatsView(dashboard.stats(), dashboard::isLocal);
+        Tab stats = new Tab("Statistics", statsView);
+        stats.setId("statsTab");
+        stats.textProperty().bind(Bindings.createStringBinding(() -> {
+            StatsFigures f = dashboard.stats().figuresProperty().get();
+            return f.summary() == null ? "Statistics" : "Statistics · " + f.summary().races()
+                    + (f.summary().races() == 1 ? " race" : " races");
+        }, dashboard.stats().figuresProperty()));
+        TabPane tabs = new TabPane(race, stats);
+        tabs.setId("viewTabs");
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        tabs.getStyleClass().add("view-tabs");
+        return tabs;
     }
 
     private Parent center() {
