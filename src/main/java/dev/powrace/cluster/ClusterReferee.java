@@ -275,6 +275,11 @@ public final class ClusterReferee implements Referee, Peers {
     }
 
     @Override
+    public void removeListener(RaceListener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
     public Ledger ledger() {
         return ledger;
     }
@@ -1055,11 +1060,18 @@ public final class ClusterReferee implements Referee, Peers {
      */
     @Override
     public Attempt run(Race race, String node, BooleanSupplier stop, HashMeter meter) {
+        return run(race, node, stop, meter, dev.powrace.pow.Search.MAX_POWER);
+    }
+
+    /** As {@link #run(Race, String, BooleanSupplier, HashMeter)}, throttled to {@code power} percent. */
+    @Override
+    public Attempt run(Race race, String node, BooleanSupplier stop, HashMeter meter, int power) {
+        dev.powrace.pow.Search.checkPower(power);
         if (race.decided()) {
             Instant now = Instant.now();
             return end(new Attempt(race, node, Outcome.LATE, now, now, 0, 0, -1, null));
         }
-        Attempt attempt = Mining.search(race, node, engines, stop, meter,
+        Attempt attempt = Mining.search(race, node, engines, stop, meter, power,
                 event -> publish(l -> l.started(event.get()), race));
         if (attempt.outcome() == Outcome.STOPPED) {
             return end(attempt);

@@ -175,6 +175,27 @@ public final class Network implements Closeable {
         return settings;
     }
 
+    /**
+     * Sets each node's power (see {@link Node#setPower}), in node order, from its next race on.
+     *
+     * @throws IllegalArgumentException unless there is one value per node, each 1 to 100 (then none is set)
+     */
+    public void setPower(List<Integer> percents) {
+        if (percents.size() != nodes.size()) {
+            throw new IllegalArgumentException("give one power per node: " + nodes.size() + " values, not "
+                    + percents.size());
+        }
+        percents.forEach(dev.powrace.pow.Search::checkPower);
+        for (int i = 0; i < nodes.size(); i++) {
+            nodes.get(i).setPower(percents.get(i));
+        }
+    }
+
+    /** Each node's power, in node order. */
+    public List<Integer> power() {
+        return nodes.stream().map(Node::power).toList();
+    }
+
     /** The ports the nodes really listen on, in node order. */
     public List<Integer> ports() {
         return nodes.stream().map(Node::port).toList();

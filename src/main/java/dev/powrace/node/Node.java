@@ -43,6 +43,7 @@ public final class Node implements Closeable {
     private volatile boolean stopping;
     private volatile long attemptBase;
     private volatile Race current;
+    private volatile int power = dev.powrace.pow.Search.MAX_POWER;
     private Thread warmUp;
 
     public Node(String name, InetSocketAddress address, Referee referee, Settings settings) {
@@ -105,6 +106,21 @@ public final class Node implements Closeable {
         return meter.get() - attemptBase;
     }
 
+    /** Its share of its mining thread's time, in percent (1 to 100; 100 unless set). */
+    public int power() {
+        return power;
+    }
+
+    /**
+     * Sets its share of its mining thread's time, in percent, from its next race on (the race it is mining, if
+     * any, goes on at the power it started with). From any thread.
+     *
+     * @throws IllegalArgumentException unless {@code percent} is 1 to 100
+     */
+    public void setPower(int percent) {
+        this.power = dev.powrace.pow.Search.checkPower(percent);
+    }
+
     /** True if it is mining nothing and has nothing waiting. */
     public boolean idle() {
         return current == null && queue.isEmpty();
@@ -134,7 +150,7 @@ public final class Node implements Closeable {
             try {
                 attemptBase = meter.get();
                 current = race;
-                referee.run(race, name, () -> stopping, meter);
+                referee.run(race, name, () -> stopping, meter, power);
             } catch (RuntimeException e) {
                 referee.problem(name + ": mining failed: " + e);
             } finally {

@@ -2,6 +2,7 @@ package dev.powrace.pow;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 
@@ -13,6 +14,13 @@ import java.util.function.LongConsumer;
 public final class Search {
     /** Nonces per batch: the stop condition and the hash counter are looked at once per batch. */
     public static final int BATCH = 2048;
+    /** The least and most power a search may run at, in percent of its thread's time. */
+    public static final int MIN_POWER = 1;
+    public static final int MAX_POWER = 100;
+    /** A throttled search sleeps once it owes at least this much sleep. */
+    static final long MIN_SLEEP_NANOS = 250_000;
+    /** It sleeps in slices of at most this, and looks at its stop condition between them. */
+    static final long SLEEP_SLICE_NANOS = 1_000_000;
 
     private final String transaction;
     private final int difficulty;
@@ -37,15 +45,36 @@ public final class Search {
     }
 
     /**
-     * Searches until a solution is found or {@code stop} says so. It sends no events and prints nothing (but
-     * for one stderr line should an engine report a candidate that does not verify, an engine bug), so a caller
-     * that reads the clock just before and just after this call times the search alone.
-     *
-     * @param stop looked at once per batch
-     * @param meter told of each batch's hashes as they are done (for live hash rates); may be a no-op
-     * @return the solution, or empty if stopped
+     * Searches at full power until a solution is found or {@code stop} says so: {@code run(stop, meter, 100)}.
      */
     public Optional<Solution> run(BooleanSupplier stop, LongConsumer meter) {
+        return run(stop, meter, MAX_POWER);
+    }
+
+    /**
+     * Searches until a solution is found or {@code stop} says so. It sends no events and prints nothing (but
+     * for one stderr line should an engine report a candidate that does not verify, an engine bug), so a caller
+     * that reads the clock just before and just after this call times the search alone (with its sleeps, when
+     * throttled).
+     *
+     * <p>Below full power it throttles finely: after each batch it owes sleep in proportion to the time the
+     * batch took ({@code (100 - power) / power} of it), and once it owes {@link #MIN_SLEEP_NANOS} it sleeps
+     * that off in slices of at most {@link #SLEEP_SLICE_NANOS}, looking at {@code stop} between slices, so it
+     * stops within a millisecond even while asleep. Oversleeping is paid back by working longer before the next
+     * sleep. So a search at 50% does about half the hashes of one at 100% in the same time, even over a few
+     * milliseconds (some dozens of batches).
+     *
+     * @param stop looked at once per batch, and once per slice of sleep
+     * @param meter told of each batch's hashes as they are done (for live hash rates); may be a no-op
+     * @param power its share of its thread's time in percent, {@link #MIN_POWER} to {@link #MAX_POWER}
+     * @return the solution, or empty if stopped
+     */
+    public Optional<Solution> run(BooleanSupplier stop, LongConsumer meter, int power) {
+        checkPower(power);
+        boolean throttled = power < MAX_POWER;
+        double owedPerWorked = (MAX_POWER - power) / (double) power;
+        long mark = throttled ? System.nanoTime() : 0;
+        long owed = 0;
         long nonce = startNonce;
         long done = 0;
         while (!stop.getAsBoolean()) {
@@ -65,7 +94,36 @@ public final class Search {
                         + "; ignoring it");
             }
             nonce += tried;
+            if (throttled) {
+                long now = System.nanoTime();
+                owed += (long) ((now - mark) * owedPerWorked);
+                if (owed >= MIN_SLEEP_NANOS) {
+                    owed -= sleep(owed, stop);
+                    now = System.nanoTime();
+                }
+                mark = now;
+            }
         }
         return Optional.empty();
+    }
+
+    /** Sleeps about {@code nanos} in slices, or less if {@code stop} says so; returns the time really slept. */
+    private static long sleep(long nanos, BooleanSupplier stop) {
+        long start = System.nanoTime();
+        long slept = 0;
+        while (slept < nanos && !stop.getAsBoolean()) {
+            LockSupport.parkNanos(Math.min(nanos - slept, SLEEP_SLICE_NANOS));
+            slept = System.nanoTime() - start;
+        }
+        return slept;
+    }
+
+    /** @throws IllegalArgumentException unless {@code power} is 1 to 100 */
+    public static int checkPower(int power) {
+        if (power < MIN_POWER || power > MAX_POWER) {
+            throw new IllegalArgumentException("power must be " + MIN_POWER + " to " + MAX_POWER + " percent, not "
+                    + power);
+        }
+        return power;
     }
 }

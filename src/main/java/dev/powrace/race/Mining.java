@@ -25,6 +25,17 @@ public final class Mining {
      */
     public static Attempt search(Race race, String node, EngineFactory engines, BooleanSupplier stop, HashMeter meter,
             java.util.function.Consumer<Supplier<Attempt>> started) {
+        return search(race, node, engines, stop, meter, Search.MAX_POWER, started);
+    }
+
+    /**
+     * As {@link #search(Race, String, EngineFactory, BooleanSupplier, HashMeter, java.util.function.Consumer)},
+     * throttled to {@code power} percent of the thread's time (see {@link Search#run(BooleanSupplier,
+     * java.util.function.LongConsumer, int)}); the attempt's time includes the sleeps.
+     */
+    public static Attempt search(Race race, String node, EngineFactory engines, BooleanSupplier stop, HashMeter meter,
+            int power, java.util.function.Consumer<Supplier<Attempt>> started) {
+        Search.checkPower(power);
         long startNonce = ThreadLocalRandom.current().nextLong(1L << 62);
         Search search = new Search(race.transaction(), race.difficulty(), startNonce,
                 engines.create(race.transaction(), race.difficulty()));
@@ -34,7 +45,7 @@ public final class Mining {
         Instant start = Instant.now();
         long t0 = System.nanoTime();
         startTime.complete(start);
-        Optional<Solution> found = search.run(halt, meter);
+        Optional<Solution> found = search.run(halt, meter, power);
         long elapsed = System.nanoTime() - t0;
         Instant end = start.plusNanos(elapsed);
         if (found.isEmpty()) {

@@ -12,7 +12,8 @@ public final class Race {
     private final long id;
     private final String transaction;
     private final int difficulty;
-    private final Set<String> joined = new LinkedHashSet<>(); // guarded by the referee
+    /** Changed with the referee's lock held; read from any thread (see {@link #joined()}). */
+    private final Set<String> joined = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
     private final AtomicReference<Attempt> winner = new AtomicReference<>();
     private final List<Attempt> ended = new CopyOnWriteArrayList<>();
     private volatile boolean abandoned;
@@ -90,6 +91,17 @@ public final class Race {
 
     public Optional<Attempt> winner() {
         return Optional.ofNullable(winner.get());
+    }
+
+    /**
+     * The nodes of this process that have joined it so far (and not withdrawn), in the order they joined; a
+     * snapshot, from any thread. Empty for a race {@link #judgedElsewhere judged elsewhere}: a cluster keeps its
+     * own membership.
+     */
+    public List<String> joined() {
+        synchronized (joined) {
+            return List.copyOf(joined);
+        }
     }
 
     /** The attempts that have ended so far, in the order they ended. */

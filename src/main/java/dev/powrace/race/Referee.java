@@ -50,6 +50,19 @@ public interface Referee extends Closeable {
      */
     Attempt run(Race race, String node, BooleanSupplier stop, HashMeter meter);
 
+    /**
+     * As {@link #run(Race, String, BooleanSupplier, HashMeter)}, at {@code power} percent of the thread's time
+     * (1 to 100; see {@link dev.powrace.pow.Search#run(BooleanSupplier, java.util.function.LongConsumer, int)}).
+     * A referee that can't throttle runs at full power: the default ignores {@code power}.
+     */
+    default Attempt run(Race race, String node, BooleanSupplier stop, HashMeter meter, int power) {
+        dev.powrace.pow.Search.checkPower(power);
+        return run(race, node, stop, meter);
+    }
+
+    /** Stops telling {@code listener}; events already queued for it may still reach it. */
+    default void removeListener(RaceListener listener) {}
+
     /** The name of this process's i-th node (from 1): "Node1", or "label/Node1" in a cluster. */
     default String nodeName(int index) {
         return "Node" + index;

@@ -1,0 +1,122 @@
+package dev.powrace.stats;
+
+import dev.powrace.ledger.Entry;
+import dev.powrace.race.Attempt;
+import dev.powrace.race.Outcome;
+import dev.powrace.race.Race;
+import dev.powrace.race.RaceListener;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Turns a referee's events into {@link RaceResult}s: add it to a referee as a listener.
+ *
+ * <p>A race is finished once it has a winner and every node that joined it (as far as this process knows: its
+ * own nodes that joined, and every node that started to mine it here) has ended its attempt. Its result holds
+ * one run per node that mined it; a node that came late (did not mine) is not in it. A race abandoned in a
+ * cluster (no winner) gives no result.
+ *
+ * <p>In a cluster only this process's nodes' attempts are told (with their hashes), so a result holds the local
+ * nodes only, and a race won by a remote node names that winner with no run of it.
+ *
+ * <p>Events come on the referee's event thread, so the {@link #onResult} consumers are called there, never on
+ * a mining thread; {@link #results()} may be read from any thread.
+ */
+public final class RaceLog implements RaceListener {
+    /** The most results kept; the oldest go first. */
+    public static final int MAX_RESULTS = 100_000;
+
+    private final List<Consumer<RaceResult>> consumers = new CopyOnWriteArrayList<>();
+    private final java.util.ArrayDeque<RaceResult> results = new java.util.ArrayDeque<>(); // guarded by itself
+    /** The races under way, on the event thread only. */
+    private final Map<Race, Pending> pending = new IdentityHashMap<>();
+
+    /** Calls {@code consumer} with each race's result as it finishes, on the referee's event thread. */
+    public void onResult(Consumer<RaceResult> consumer) {
+        consumers.add(consumer);
+    }
+
+    /** The results so far, oldest first: a snapshot. */
+    public List<RaceResult> results() {
+        synchronized (results) {
+            return List.copyOf(results);
+        }
+    }
+
+    /** Forgets the results so far (the races under way still give theirs). */
+    public void clear() {
+        synchronized (results) {
+            results.clear();
+        }
+    }
+
+    @Override
+    public void started(Attempt attempt) {
+        pending.computeIfAbsent(attempt.race(), r -> new Pending()).started.add(attempt.node());
+    }
+
+    @Override
+    public void ended(Attempt attempt) {
+        Pending p = pending.computeIfAbsent(attempt.race(), r -> new Pending());
+        p.ended.put(attempt.node(), attempt);
+        check(attempt.race(), p);
+    }
+
+    @Override
+    public void won(Race race, Entry entry) {
+        Pending p = pending.get(race);
+        if (p != null) {
+            check(race, p);
+        }
+    }
+
+    private void check(Race race, Pending p) {
+        if (race.abandoned()) {
+            if (p.ended.keySet().containsAll(p.started)) {
+                pending.remove(race);
+            }
+            return;
+        }
+        Optional<Attempt> winner = race.winner();
+        if (winner.isEmpty()) {
+            return;
+        }
+        Set<String> waiting = new LinkedHashSet<>(p.started);
+        waiting.addAll(race.joined());
+        if (!p.ended.keySet().containsAll(waiting)) {
+            return;
+        }
+        pending.remove(race);
+        Attempt w = winner.get();
+        List<RaceResult.NodeRun> runs = new ArrayList<>();
+        p.ended.values().stream()
+                .filter(a -> a.outcome() != Outcome.LATE)
+                .sorted((a, b) -> NodeOrder.INSTANCE.compare(a.node(), b.node()))
+                .forEach(a -> runs.add(new RaceResult.NodeRun(a.node(), a.hashes(), a.elapsedNanos(),
+                        a.node().equals(w.node()) && a.outcome() == Outcome.FOUND)));
+        RaceResult result = new RaceResult(race.id(), race.difficulty(), w.node(), w.elapsedNanos(), runs);
+        synchronized (results) {
+            results.add(result);
+            if (results.size() > MAX_RESULTS) {
+                results.removeFirst();
+            }
+        }
+        for (Consumer<RaceResult> c : consumers) {
+            c.accept(result);
+        }
+    }
+
+    /** What is known of a race under way. */
+    private static final class Pending {
+        final Set<String> started = new LinkedHashSet<>();
+        final Map<String, Attempt> ended = new LinkedHashMap<>();
+    }
+}

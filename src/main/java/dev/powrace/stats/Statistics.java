@@ -1,0 +1,193 @@
+package dev.powrace.stats;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToIntFunction;
+import org.apache.commons.statistics.distribution.ExponentialDistribution;
+import org.apache.commons.statistics.distribution.NormalDistribution;
+import org.apache.commons.statistics.inference.ChiSquareTest;
+import org.apache.commons.statistics.inference.KolmogorovSmirnovTest;
+
+/**
+ * Computes what many races show from what was measured in them (see {@link Summary} and {@link NodeStats}).
+ * Pure and thread-safe: it keeps nothing between calls.
+ *
+ * <p>The tests and distributions come from Apache Commons Statistics (inference and distribution); the Wilson
+ * interval is its textbook formula, with z from the normal distribution.
+ */
+public final class Statistics {
+    /** Fewer races than this (whose winner is among the nodes measured) give no chi-square p-value. */
+    public static final int MIN_RACES_FOR_TEST = 5;
+    /** The confidence of the win share's interval. */
+    public static final double CONFIDENCE = 0.95;
+    private static final double Z = NormalDistribution.of(0, 1).inverseCumulativeProbability(1 - (1 - CONFIDENCE) / 2);
+
+    private Statistics() {}
+
+    /**
+     * Summarizes races, oldest first.
+     *
+     * <p>Per node, over the races it joined: races joined and won, its win share with a 95% Wilson score
+     * interval, its hash share (its hashes over all nodes' hashes in those races) and its mean hash rate (its
+     * hashes over its search time in those races).
+     *
+     * <p>The chi-square goodness-of-fit test compares each node's wins with its expected wins: the sum, over the
+     * races it joined, of its share of that race's hashes (so a node that joined only some races expects wins
+     * only from those). Only races whose winner is among the nodes measured count (in a cluster, a remote
+     * winner's rivals are not all measured here). Its p-value is NaN with fewer than {@link #MIN_RACES_FOR_TEST}
+     * such races or fewer than two nodes that hashed; it is an approximation, rough while a node expects fewer
+     * than about 5 wins.
+     *
+     * <p>Luck, per race: the winner's hashes over 256^d, the expected hashes of a lone miner. The durations (each
+     * race's winner's search time) are compared with the exponential distribution that the measured rates
+     * predict: mean 256^d over the sum of the mean hash rates of the nodes that joined the race. With races of
+     * different difficulties or nodes, each duration is first divided by its own race's predicted mean and
+     * compared with the exponential of mean 1; {@link Summary#predictedMeanSeconds} is the last race's.
+     *
+     * @param races finished races, oldest first
+     * @param powerOfNode each node's power in percent, as the summary reports it
+     */
+    public static Summary summarize(List<RaceResult> races, ToIntFunction<String> powerOfNode) {
+        Map<String, Tally> tallies = new LinkedHashMap<>();
+        for (RaceResult race : races) {
+            long total = totalHashes(race);
+            for (RaceResult.NodeRun run : race.runs()) {
+                Tally t = tallies.computeIfAbsent(run.node(), Tally::new);
+                t.joined++;
+                t.wins += run.won() ? 1 : 0;
+                t.hashes += run.hashes();
+                t.hashesOfRaces += total;
+                t.elapsedNanos += run.elapsedNanos();
+            }
+        }
+        List<String> names = new ArrayList<>(tallies.keySet());
+        names.sort(NodeOrder.INSTANCE);
+
+        // expected and observed wins, over the races whose winner was measured
+        Map<String, Double> expected = new LinkedHashMap<>();
+        Map<String, Long> observed = new LinkedHashMap<>();
+        names.forEach(n -> {
+            expected.put(n, 0.0);
+            observed.put(n, 0L);
+        });
+        int tested = 0;
+        for (RaceResult race : races) {
+            long total = totalHashes(race);
+            if (total <= 0 || race.runs().stream().noneMatch(RaceResult.NodeRun::won)) {
+                continue;
+            }
+            tested++;
+            for (RaceResult.NodeRun run : race.runs()) {
+                expected.merge(run.node(), run.hashes() / (double) total, Double::sum);
+                observed.merge(run.node(), run.won() ? 1L : 0L, Long::sum);
+            }
+        }
+
+        List<NodeStats> nodes = new ArrayList<>();
+        for (String name : names) {
+            Tally t = tallies.get(name);
+            double[] wilson = wilson(t.wins, t.joined);
+            nodes.add(new NodeStats(name, powerOfNode.applyAsInt(name), t.joined, t.wins,
+                    t.joined == 0 ? Double.NaN : t.wins / (double) t.joined, wilson[0], wilson[1],
+                    t.hashesOfRaces == 0 ? Double.NaN : t.hashes / (double) t.hashesOfRaces,
+                    t.elapsedNanos == 0 ? Double.NaN : t.hashes / (t.elapsedNanos / 1e9)));
+        }
+        double p = tested < MIN_RACES_FOR_TEST ? Double.NaN : chiSquareP(expected, observed);
+
+        List<Double> luck = new ArrayList<>();
+        List<Double> durations = new ArrayList<>();
+        List<Double> scaled = new ArrayList<>();
+        double predicted = Double.NaN;
+        for (RaceResult race : races) {
+            double work = Math.pow(256, race.difficulty());
+            long winnerHashes = race.runs().stream().filter(RaceResult.NodeRun::won)
+                    .mapToLong(RaceResult.NodeRun::hashes).sum();
+            luck.add(winnerHashes / work);
+            double seconds = race.durationNanos() / 1e9;
+            durations.add(seconds);
+            double rate = 0;
+            for (RaceResult.NodeRun run : race.runs()) {
+                double r = nodes.get(names.indexOf(run.node())).hashesPerSecond();
+                rate += Double.isNaN(r) ? 0 : r;
+            }
+            predicted = rate > 0 ? work / rate : Double.NaN;
+            if (rate > 0) {
+                scaled.add(seconds / predicted);
+            }
+        }
+        double meanLuck = luck.isEmpty() ? Double.NaN : luck.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        double ks = scaled.isEmpty() ? Double.NaN : ksDistance(scaled);
+        int difficulty = races.isEmpty() ? 0 : races.get(races.size() - 1).difficulty();
+        return new Summary(races.size(), difficulty, nodes, p, meanLuck, luck, durations,
+                races.isEmpty() ? Double.NaN : predicted, ks);
+    }
+
+    /**
+     * The Wilson score interval of {@code successes} out of {@code trials} at {@link #CONFIDENCE}: {low, high};
+     * NaN for no trials.
+     */
+    public static double[] wilson(long successes, long trials) {
+        if (trials <= 0) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        double n = trials;
+        double share = successes / n;
+        double z2 = Z * Z;
+        double centre = (share + z2 / (2 * n)) / (1 + z2 / n);
+        double half = Z / (1 + z2 / n) * Math.sqrt(share * (1 - share) / n + z2 / (4 * n * n));
+        return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
+    }
+
+    /**
+     * The p-value of the chi-square goodness-of-fit test of observed wins against expected wins, over the nodes
+     * that expect any. A node that won without expecting to (no hashes) makes it 0; fewer than two nodes, NaN.
+     */
+    static double chiSquareP(Map<String, Double> expected, Map<String, Long> observed) {
+        List<Double> e = new ArrayList<>();
+        List<Long> o = new ArrayList<>();
+        for (Map.Entry<String, Double> x : expected.entrySet()) {
+            long wins = observed.getOrDefault(x.getKey(), 0L);
+            if (x.getValue() > 0) {
+                e.add(x.getValue());
+                o.add(wins);
+            } else if (wins > 0) {
+                return 0;
+            }
+        }
+        if (e.size() < 2) {
+            return Double.NaN;
+        }
+        double[] exp = e.stream().mapToDouble(Double::doubleValue).toArray();
+        long[] obs = o.stream().mapToLong(Long::longValue).toArray();
+        return ChiSquareTest.withDefaults().test(exp, obs).getPValue();
+    }
+
+    /** The Kolmogorov-Smirnov distance between {@code sample} and the exponential distribution of mean 1. */
+    static double ksDistance(List<Double> sample) {
+        ExponentialDistribution exp = ExponentialDistribution.of(1);
+        double[] x = sample.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(x);
+        return KolmogorovSmirnovTest.withDefaults().statistic(x, exp::cumulativeProbability);
+    }
+
+    private static long totalHashes(RaceResult race) {
+        return race.runs().stream().mapToLong(RaceResult.NodeRun::hashes).sum();
+    }
+
+    /** One node's sums. */
+    private static final class Tally {
+        final String node;
+        int joined;
+        int wins;
+        long hashes;
+        long hashesOfRaces;
+        long elapsedNanos;
+
+        Tally(String node) {
+            this.node = node;
+        }
+    }
+}
