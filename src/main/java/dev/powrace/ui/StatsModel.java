@@ -1,6 +1,7 @@
 package dev.powrace.ui;
 
 import dev.powrace.stats.RaceResult;
+import dev.powrace.stats.Statistics;
 import dev.powrace.stats.Summary;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,7 +47,7 @@ public final class StatsModel {
      * @param powerOfNode a node's hash power in percent (100 for one whose power is not known here)
      */
     public StatsModel(Executor compute, ToIntFunction<String> powerOfNode) {
-        this(compute, (List<RaceResult> races) -> (Summary) null, 0); // MERGE: Statistics.summarize(races, powerOfNode)
+        this(compute, races -> Statistics.summarize(races, powerOfNode), 0);
     }
 
     private StatsModel(Executor compute, Function<List<RaceResult>, Summary> summarize, int unused) {
