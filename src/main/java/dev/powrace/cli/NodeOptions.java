@@ -20,6 +20,11 @@ public final class NodeOptions {
                     + "about 16.7 million hashes, a second or a few).")
     int difficulty;
 
+    @Option(names = "--power", split = ",", paramLabel = "PERCENT",
+            description = "Each node's share of its thread's time, 1 to 100 percent, one per node in node order "
+                    + "(default: 100 each). --power 100,50,25 gives Node2 half of Node1's hash power.")
+    List<Integer> power;
+
     @Option(names = "--ledger", paramLabel = "FILE", defaultValue = "ledger.json",
             description = "The ledger file (default: ${DEFAULT-VALUE}). Created as [] if missing.")
     Path ledger;
@@ -86,13 +91,15 @@ public final class NodeOptions {
             if (difficulty < 1 || difficulty > 8) {
                 throw new IllegalArgumentException("--difficulty must be 1 to 8, not " + difficulty);
             }
+            List<Integer> powers = PowerOption.check(power, ports.size());
             // the environment's secret only matters in a cluster
             secret = clustered() ? secretOptions.resolve(spec, SecretOptions.environment(spec)) : null;
             return Settings.defaults()
                     .withPorts(ports)
                     .withBind(bind)
                     .withDifficulty(difficulty)
-                    .withJoinWindow(Duration.ofMillis((long) (joinWindowSeconds * 1000)));
+                    .withJoinWindow(Duration.ofMillis((long) (joinWindowSeconds * 1000)))
+                    .withPower(powers);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -82,6 +82,7 @@ public final class Network implements Closeable {
             for (int i = 0; i < settings.ports().size(); i++) {
                 Node node = new Node(referee.nodeName(i + 1), new InetSocketAddress(address, settings.ports().get(i)),
                         referee, settings);
+                node.setPower(settings.powerOf(i));
                 node.bind();
                 nodes.add(node);
             }

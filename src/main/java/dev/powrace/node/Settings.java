@@ -14,6 +14,8 @@ import java.util.List;
  * @param maxConnections open connections per node before new ones are refused
  * @param idleTimeout an unterminated line counts after this long without bytes; an idle connection with
  *     nothing pending is closed after this long
+ * @param power each node's share of its mining thread's time in percent (1 to 100), in node order, one per port;
+ *     empty for 100 each
  */
 public record Settings(
         List<Integer> ports,
@@ -22,7 +24,8 @@ public record Settings(
         Duration joinWindow,
         int queueCapacity,
         int maxConnections,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        List<Integer> power) {
     // Every default lives here; the command-line options name these constants.
     /** The default ports, as the options take them. */
     public static final String DEFAULT_PORTS_TEXT = "5000,5001,5002";
@@ -54,34 +57,57 @@ public record Settings(
                 throw new IllegalArgumentException("port " + p + " is given twice");
             }
         }
+        power = List.copyOf(power);
+        if (!power.isEmpty() && power.size() != ports.size()) {
+            throw new IllegalArgumentException("give one power per node: " + ports.size()
+                    + (ports.size() == 1 ? " node, " : " nodes, ") + power.size()
+                    + (power.size() == 1 ? " value" : " values"));
+        }
+        for (int p : power) {
+            if (p < 1 || p > 100) {
+                throw new IllegalArgumentException("a power is 1 to 100 percent, not " + p);
+            }
+        }
+    }
+
+    /** The power of the {@code index}-th node (from 0): 100 unless set. */
+    public int powerOf(int index) {
+        return power.isEmpty() ? 100 : power.get(index);
+    }
+
+    /** The same settings with each node's power (one per port; empty for 100 each). */
+    public Settings withPower(List<Integer> percents) {
+        return new Settings(ports, bind, difficulty, joinWindow, queueCapacity, maxConnections, idleTimeout, percents);
     }
 
     public static Settings defaults() {
         return new Settings(DEFAULT_PORTS, DEFAULT_BIND, DEFAULT_DIFFICULTY, Duration.ofSeconds(DEFAULT_JOIN_WINDOW_SECONDS),
-                DEFAULT_QUEUE_CAPACITY, DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT);
+                DEFAULT_QUEUE_CAPACITY, DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT, List.of());
     }
 
+    /** The same settings on other ports; the powers are kept if there are as many ports, else dropped. */
     public Settings withPorts(List<Integer> newPorts) {
-        return new Settings(newPorts, bind, difficulty, joinWindow, queueCapacity, maxConnections, idleTimeout);
+        return new Settings(newPorts, bind, difficulty, joinWindow, queueCapacity, maxConnections, idleTimeout,
+                newPorts.size() == ports.size() ? power : List.of());
     }
 
     public Settings withBind(String address) {
-        return new Settings(ports, address, difficulty, joinWindow, queueCapacity, maxConnections, idleTimeout);
+        return new Settings(ports, address, difficulty, joinWindow, queueCapacity, maxConnections, idleTimeout, power);
     }
 
     public Settings withDifficulty(int d) {
-        return new Settings(ports, bind, d, joinWindow, queueCapacity, maxConnections, idleTimeout);
+        return new Settings(ports, bind, d, joinWindow, queueCapacity, maxConnections, idleTimeout, power);
     }
 
     public Settings withJoinWindow(Duration window) {
-        return new Settings(ports, bind, difficulty, window, queueCapacity, maxConnections, idleTimeout);
+        return new Settings(ports, bind, difficulty, window, queueCapacity, maxConnections, idleTimeout, power);
     }
 
     public Settings withQueueCapacity(int capacity) {
-        return new Settings(ports, bind, difficulty, joinWindow, capacity, maxConnections, idleTimeout);
+        return new Settings(ports, bind, difficulty, joinWindow, capacity, maxConnections, idleTimeout, power);
     }
 
     public Settings withMaxConnections(int max) {
-        return new Settings(ports, bind, difficulty, joinWindow, queueCapacity, max, idleTimeout);
+        return new Settings(ports, bind, difficulty, joinWindow, queueCapacity, max, idleTimeout, power);
     }
 }
