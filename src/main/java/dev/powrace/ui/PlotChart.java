@@ -1,5 +1,6 @@
 package dev.powrace.ui;
 
+import javafx.collections.FXCollections;
 import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
 
@@ -13,6 +14,7 @@ abstract class PlotChart extends XYChart<Number, Number> {
 
     PlotChart(String xLabel, String yLabel) {
         super(new NumberAxis(), new NumberAxis());
+        setData(FXCollections.observableArrayList()); // no series, but an XYChart lays out nothing without data
         xAxis = (NumberAxis) getXAxis();
         yAxis = (NumberAxis) getYAxis();
         xAxis.setAutoRanging(false);
