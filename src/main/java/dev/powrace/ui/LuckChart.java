@@ -6,8 +6,8 @@ import javafx.scene.layout.Region;
 import javafx.scene.shape.Line;
 
 /**
- * The luck of the latest races as bars: the winner's hashes over the 256^d expected, one bar a race, with a line
- * at 1. Below it the winner was lucky (fewer hashes than expected), above it unlucky.
+ * The luck of the latest races as bars: all nodes' hashes over the 256^d expected, one bar a race, with a line at 1.
+ * Below it the race was lucky (fewer hashes than expected), above it unlucky.
  */
 final class LuckChart extends PlotChart {
     private final List<Region> bars = new ArrayList<>();
@@ -15,7 +15,7 @@ final class LuckChart extends PlotChart {
     private List<StatsFigures.Luck> shown = List.of();
 
     LuckChart() {
-        super("race", "winner's hashes ÷ expected");
+        super("race", "hashes ÷ expected");
         setId("luckChart");
         one.setId("luckOne");
         one.getStyleClass().add("luck-one");

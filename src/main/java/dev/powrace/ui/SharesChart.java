@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
+import javafx.geometry.HPos;
 import javafx.geometry.VPos;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
@@ -17,12 +18,12 @@ import javafx.scene.shape.Line;
  * across the end of the hash bar above it.
  */
 final class SharesChart extends Region {
-    static final double NAME_WIDTH = 112;
-    static final double TEXT_WIDTH = 250;
-    static final double ROW_HEIGHT = 50;
-    static final double AXIS_HEIGHT = 20;
-    static final double HASH_BAR = 13;
-    static final double WIN_BAR = 17;
+    /** Room right of the scale's end for a bar's figures. */
+    static final double LABEL_ROOM = 200;
+    static final double ROW_HEIGHT = 72;
+    static final double AXIS_HEIGHT = 18;
+    static final double HASH_BAR = 14;
+    static final double WIN_BAR = 18;
 
     private final Predicate<String> powerKnown;
     private final List<RowNodes> rows = new ArrayList<>();
@@ -32,8 +33,8 @@ final class SharesChart extends Region {
     private double tickStep = 0.25;
 
     /** One node's row: what is laid out. */
-    private record RowNodes(NodeStats stats, Label name, Label power, Region hashBar, Region winBar, Line interval,
-            Line lowCap, Line highCap, Label hashText, Label winText) {}
+    private record RowNodes(NodeStats stats, Label name, Label power, Label count, Region hashBar, Region winBar,
+            Line interval, Line lowCap, Line highCap, Label hashText, Label winText) {}
 
     /** @param powerKnown whether a node's power is known here (a remote node's is not) */
     SharesChart(Predicate<String> powerKnown) {
@@ -68,7 +69,7 @@ final class SharesChart extends Region {
             Label name = new Label(id);
             name.getStyleClass().add("shares-node");
             name.setMinWidth(USE_PREF_SIZE);
-            Label power = new Label(powerKnown.test(id) ? "power " + n.power() + "%" : "");
+            Label power = new Label(powerKnown.test(id) ? "power " + n.power() + "%" : "power not known here");
             power.getStyleClass().add("caption");
             Region hash = new Region();
             hash.setId("hashBar-" + id);
@@ -83,12 +84,14 @@ final class SharesChart extends Region {
             lowCap.getStyleClass().add("share-interval");
             Line highCap = new Line();
             highCap.getStyleClass().add("share-interval");
-            Label hashText = new Label("hash share " + percent(n.hashShare(), 1));
+            Label hashText = new Label(percent(n.hashShare(), 1) + " of the hashes");
             hashText.getStyleClass().add("shares-text");
-            Label winText = new Label("win share " + percent(n.winShare(), 1) + "  (" + percent(n.winShareLow(), 0)
-                    + "–" + percent(n.winShareHigh(), 0) + ")   " + n.wins() + " of " + n.joined());
-            winText.setId("winText-" + id);
+            Label winText = new Label(percent(n.winShare(), 1) + " of the wins  (" + percent(n.winShareLow(), 0)
+                    + "–" + percent(n.winShareHigh(), 0) + ")");
             winText.getStyleClass().addAll("shares-text", "win");
+            Label count = new Label("won " + n.wins() + " of " + n.joined() + (n.joined() == 1 ? " race" : " races"));
+            count.setId("wonCount-" + id);
+            count.getStyleClass().add("shares-count");
             Tooltip tip = new Tooltip(id + ": did " + percent(n.hashShare(), 1) + " of the hashes in the " + n.joined()
                     + " races it joined, and won " + n.wins() + " of them (" + percent(n.winShare(), 1)
                     + "); 95% interval " + percent(n.winShareLow(), 1) + " to " + percent(n.winShareHigh(), 1) + ". "
@@ -96,15 +99,15 @@ final class SharesChart extends Region {
             Tooltip.install(hash, tip);
             Tooltip.install(win, tip);
             Tooltip.install(name, tip);
-            rows.add(new RowNodes(n, name, power, hash, win, interval, lowCap, highCap, hashText, winText));
-            getChildren().addAll(name, power, hash, win, interval, lowCap, highCap, hashText, winText);
+            rows.add(new RowNodes(n, name, power, count, hash, win, interval, lowCap, highCap, hashText, winText));
+            getChildren().addAll(name, power, count, hash, win, interval, lowCap, highCap, hashText, winText);
         }
         requestLayout();
     }
 
     @Override
     protected double computePrefHeight(double width) {
-        return snappedTopInset() + AXIS_HEIGHT + rows.size() * ROW_HEIGHT + 6 + snappedBottomInset();
+        return snappedTopInset() + AXIS_HEIGHT + rows.size() * ROW_HEIGHT + snappedBottomInset();
     }
 
     @Override
@@ -114,47 +117,53 @@ final class SharesChart extends Region {
 
     @Override
     protected double computePrefWidth(double height) {
-        return NAME_WIDTH + 200 + TEXT_WIDTH;
+        return 200 + LABEL_ROOM;
     }
 
     @Override
     protected void layoutChildren() {
-        double left = snappedLeftInset();
+        double left = snappedLeftInset() + 2;
+        double right = getWidth() - snappedRightInset();
         double top = snappedTopInset();
-        double x0 = left + NAME_WIDTH;
-        double x1 = Math.max(x0 + 40, getWidth() - snappedRightInset() - TEXT_WIDTH - 12);
-        double bottom = top + AXIS_HEIGHT + rows.size() * ROW_HEIGHT;
+        double x0 = left;
+        double x1 = Math.max(x0 + 60, right - LABEL_ROOM);
+        double bottom = top + AXIS_HEIGHT + rows.size() * ROW_HEIGHT - 6;
         for (int i = 0; i < grid.size(); i++) {
             double x = Math.round(x(i * tickStep, x0, x1)) + 0.5;
             Line l = grid.get(i);
             l.setStartX(x);
             l.setEndX(x);
-            l.setStartY(top + AXIS_HEIGHT - 2);
+            l.setStartY(top + AXIS_HEIGHT - 3);
             l.setEndY(bottom);
             Label t = ticks.get(i);
             double w = t.prefWidth(-1);
-            t.resizeRelocate(Math.round(x - w / 2), top, w, AXIS_HEIGHT - 4);
+            t.resizeRelocate(Math.round(Math.max(0, x - w / 2)), top, w, AXIS_HEIGHT - 4);
         }
         double y = top + AXIS_HEIGHT;
         for (RowNodes r : rows) {
             NodeStats n = r.stats();
-            double hashY = y + 6;
+            double nameW = r.name().prefWidth(-1);
+            layoutInArea(r.name(), left, y, nameW, 20, 0, HPos.LEFT, VPos.CENTER);
+            layoutInArea(r.power(), left + nameW + 8, y, 120, 20, 0, HPos.LEFT, VPos.CENTER);
+            double hashY = y + 22;
             double winY = hashY + HASH_BAR + 3;
-            layoutInArea(r.name(), left, hashY - 3, NAME_WIDTH - 8, 20, 0, javafx.geometry.HPos.LEFT, VPos.CENTER);
-            layoutInArea(r.power(), left, winY, NAME_WIDTH - 8, WIN_BAR, 0, javafx.geometry.HPos.LEFT, VPos.CENTER);
-            double hashW = Math.max(1, x(n.hashShare(), x0, x1) - x0);
-            r.hashBar().resizeRelocate(x0, hashY, hashW, HASH_BAR);
-            double winW = Math.max(1, x(n.winShare(), x0, x1) - x0);
-            r.winBar().resizeRelocate(x0, winY, winW, WIN_BAR);
+            double hashEnd = x(n.hashShare(), x0, x1);
+            r.hashBar().resizeRelocate(x0, hashY, Math.max(1, hashEnd - x0), HASH_BAR);
+            double winEnd = x(n.winShare(), x0, x1);
+            r.winBar().resizeRelocate(x0, winY, Math.max(1, winEnd - x0), WIN_BAR);
             double lo = x(n.winShareLow(), x0, x1);
             double hi = x(n.winShareHigh(), x0, x1);
             double mid = winY + WIN_BAR / 2;
             set(r.interval(), lo, mid, hi, mid);
             set(r.lowCap(), lo, mid - 6, lo, mid + 6);
             set(r.highCap(), hi, mid - 6, hi, mid + 6);
-            double tx = x1 + 12;
-            layoutInArea(r.hashText(), tx, hashY - 2, TEXT_WIDTH, HASH_BAR + 4, 0, javafx.geometry.HPos.LEFT, VPos.CENTER);
-            layoutInArea(r.winText(), tx, winY, TEXT_WIDTH, WIN_BAR, 0, javafx.geometry.HPos.LEFT, VPos.CENTER);
+            double hashTextX = hashEnd + 8;
+            layoutInArea(r.hashText(), hashTextX, hashY - 2, Math.max(0, right - hashTextX), HASH_BAR + 4, 0, HPos.LEFT,
+                    VPos.CENTER);
+            double winTextX = Math.max(winEnd, hi) + 10;
+            layoutInArea(r.winText(), winTextX, winY, Math.max(0, right - winTextX), WIN_BAR, 0, HPos.LEFT, VPos.CENTER);
+            double countW = r.count().prefWidth(-1);
+            layoutInArea(r.count(), right - countW, y, countW, 20, 0, HPos.RIGHT, VPos.CENTER);
             y += ROW_HEIGHT;
         }
     }

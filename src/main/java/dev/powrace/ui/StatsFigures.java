@@ -2,6 +2,7 @@ package dev.powrace.ui;
 
 import dev.powrace.pow.Puzzle;
 import dev.powrace.stats.NodeStats;
+import dev.powrace.stats.RaceResult;
 import dev.powrace.stats.Summary;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -18,7 +19,7 @@ import java.util.Locale;
  * @param caption races, difficulty and the expected work per race, in one line
  * @param shares per node, in node order
  * @param histogram the races' durations, with the exponential curve the measured hash rate predicts
- * @param luck the most recent races' luck, oldest first, at most {@link #RECENT}
+ * @param luck the most recent races' luck (see {@link #of}), oldest first, at most {@link #RECENT}
  */
 public record StatsFigures(Summary summary, Verdict verdict, String caption, List<NodeStats> shares,
         Histogram histogram, List<Luck> luck) {
@@ -89,22 +90,42 @@ public record StatsFigures(Summary summary, Verdict verdict, String caption, Lis
     static final StatsFigures EMPTY = new StatsFigures(null, new Verdict(Verdict.Kind.NONE, TOO_FEW),
             "No races yet: run “Race ×N” above, or type transactions.", List.of(), Histogram.EMPTY, List.of());
 
-    /** The figures of {@code s}. */
-    public static StatsFigures of(Summary s) {
-        if (s == null || s.races() == 0) {
+    /**
+     * The figures of {@code s}, the summary of {@code races}.
+     *
+     * <p>A race's luck here is the hashes of all its nodes over the 256^d expected, not the winner's alone (as in
+     * {@link Summary#luck}): the nodes search together, so it is their hashes together that are expected to be
+     * 256^d (the winner's alone average its share of them, which would put most races below 1).
+     */
+    public static StatsFigures of(Summary s, List<RaceResult> races) {
+        if (s == null || s.races() == 0 || races.isEmpty()) {
             return EMPTY;
         }
         double expected = Puzzle.expectedHashes(s.difficulty());
+        double[] all = new double[races.size()];
+        double mean = 0;
+        for (int i = 0; i < all.length; i++) {
+            all[i] = luck(races.get(i));
+            mean += all[i] / all.length;
+        }
         String caption = s.races() + (s.races() == 1 ? " race" : " races") + " at difficulty " + s.difficulty()
                 + "   ·   " + Formats.count(expected).trim() + " hashes expected per race   ·   mean luck "
-                + String.format(Locale.ROOT, "%.2f", s.meanLuck());
+                + String.format(Locale.ROOT, "%.2f", mean);
         List<Luck> luck = new ArrayList<>();
-        int from = Math.max(0, s.luck().size() - RECENT);
-        for (int i = from; i < s.luck().size(); i++) {
-            luck.add(new Luck(i + 1, s.luck().get(i)));
+        for (int i = Math.max(0, all.length - RECENT); i < all.length; i++) {
+            luck.add(new Luck(i + 1, all[i]));
         }
         return new StatsFigures(s, verdict(s.chiSquareP()), caption, s.nodes(),
                 histogram(s.durationsSeconds(), s.predictedMeanSeconds()), luck);
+    }
+
+    /** A race's luck: the hashes of every node measured in it over the 256^d expected; below 1 is lucky. */
+    static double luck(RaceResult r) {
+        long hashes = 0;
+        for (RaceResult.NodeRun run : r.runs()) {
+            hashes += run.hashes();
+        }
+        return hashes / Puzzle.expectedHashes(r.difficulty());
     }
 
     /** "win shares match hash shares (p = 0.42)", "... differ ... (p = 0.0003)", or too few races. */

@@ -107,7 +107,7 @@ public final class StatsModel {
             try {
                 compute.execute(() -> {
                     try {
-                        ready.set(new Ready(gen, StatsFigures.of(summarize.apply(toSum))));
+                        ready.set(new Ready(gen, StatsFigures.of(summarize.apply(toSum), toSum)));
                     } finally {
                         busy.set(false);
                     }

@@ -75,8 +75,8 @@ final class StatsView extends BorderPane {
 
         luckTitle.getStyleClass().add("section-title");
         VBox.setVgrow(luck, Priority.ALWAYS);
-        Node luckCard = card(luckTitle, "Winner's hashes ÷ 256^d expected: below the line at 1 the winner was lucky "
-                + "(green), above it unlucky (amber).", null, luck);
+        Node luckCard = card(luckTitle, "All nodes' hashes in a race ÷ the 256^d expected: below the line at 1 the "
+                + "race was lucky (green), above it unlucky (amber).", null, luck);
 
         GridPane grid = new GridPane();
         grid.setHgap(12);
