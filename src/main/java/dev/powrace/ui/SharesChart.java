@@ -20,10 +20,10 @@ import javafx.scene.shape.Line;
 final class SharesChart extends Region {
     /** Room right of the scale's end for a bar's figures. */
     static final double LABEL_ROOM = 200;
-    static final double ROW_HEIGHT = 72;
+    static final double ROW_HEIGHT = 62;
     static final double AXIS_HEIGHT = 18;
-    static final double HASH_BAR = 14;
-    static final double WIN_BAR = 18;
+    static final double HASH_BAR = 12;
+    static final double WIN_BAR = 16;
 
     private final Predicate<String> powerKnown;
     private final List<RowNodes> rows = new ArrayList<>();
@@ -145,7 +145,7 @@ final class SharesChart extends Region {
             double nameW = r.name().prefWidth(-1);
             layoutInArea(r.name(), left, y, nameW, 20, 0, HPos.LEFT, VPos.CENTER);
             layoutInArea(r.power(), left + nameW + 8, y, 120, 20, 0, HPos.LEFT, VPos.CENTER);
-            double hashY = y + 22;
+            double hashY = y + 20;
             double winY = hashY + HASH_BAR + 3;
             double hashEnd = x(n.hashShare(), x0, x1);
             r.hashBar().resizeRelocate(x0, hashY, Math.max(1, hashEnd - x0), HASH_BAR);

@@ -20,9 +20,10 @@ import java.util.Locale;
  * @param shares per node, in node order
  * @param histogram the races' durations, with the exponential curve the measured hash rate predicts
  * @param luck the most recent races' luck (see {@link #of}), oldest first, at most {@link #RECENT}
+ * @param lessons what the figures show, in sentences with the measured numbers in them
  */
 public record StatsFigures(Summary summary, Verdict verdict, String caption, List<NodeStats> shares,
-        Histogram histogram, List<Luck> luck) {
+        Histogram histogram, List<Luck> luck, List<String> lessons) {
     /** How many of the latest races the luck chart shows. */
     public static final int RECENT = 50;
     /** Below this p-value the view says the win shares differ from the hash shares. */
@@ -32,6 +33,7 @@ public record StatsFigures(Summary summary, Verdict verdict, String caption, Lis
     public StatsFigures {
         shares = List.copyOf(shares);
         luck = List.copyOf(luck);
+        lessons = List.copyOf(lessons);
     }
 
     /** The chi-square verdict: what it says, and how it reads (its style). */
@@ -49,8 +51,8 @@ public record StatsFigures(Summary summary, Verdict verdict, String caption, Lis
     public record Luck(int race, double luck) {}
 
     /**
-     * The durations in bins of equal width from 0, in {@code unit}; a duration beyond the last bin is counted in
-     * it ({@code beyond} says how many were).
+     * The durations in bins of equal width from 0, in {@code unit}; {@code beyond} races took longer than the last
+     * bin reaches and are not in it.
      *
      * @param counts races per bin
      * @param curveX where the predicted curve is drawn, in {@code unit}
@@ -88,7 +90,8 @@ public record StatsFigures(Summary summary, Verdict verdict, String caption, Lis
 
     /** What the view shows before any race has finished. */
     static final StatsFigures EMPTY = new StatsFigures(null, new Verdict(Verdict.Kind.NONE, TOO_FEW),
-            "No races yet: run “Race ×N” above, or type transactions.", List.of(), Histogram.EMPTY, List.of());
+            "No races yet: run “Race ×N” above, or type transactions.", List.of(), Histogram.EMPTY, List.of(),
+            List.of("Run “Race ×N” above: after a few dozen races, this says what they show."));
 
     /**
      * The figures of {@code s}, the summary of {@code races}.
@@ -116,7 +119,65 @@ public record StatsFigures(Summary summary, Verdict verdict, String caption, Lis
             luck.add(new Luck(i + 1, all[i]));
         }
         return new StatsFigures(s, verdict(s.chiSquareP()), caption, s.nodes(),
-                histogram(s.durationsSeconds(), s.predictedMeanSeconds()), luck);
+                histogram(s.durationsSeconds(), s.predictedMeanSeconds()), luck, lessons(s, mean));
+    }
+
+    /**
+     * The lessons of proof of work, with this session's numbers: power and wins (strongest and weakest node by hash
+     * share), time to a block against the prediction, the cost of a step of difficulty, and checking against finding.
+     */
+    static List<String> lessons(Summary s, double meanLuck) {
+        List<String> out = new ArrayList<>();
+        double expected = Puzzle.expectedHashes(s.difficulty());
+        NodeStats strong = null;
+        NodeStats weak = null;
+        double rate = 0;
+        for (NodeStats n : s.nodes()) {
+            if (Double.isNaN(n.hashShare())) {
+                continue;
+            }
+            strong = strong == null || n.hashShare() > strong.hashShare() ? n : strong;
+            weak = weak == null || n.hashShare() < weak.hashShare() ? n : weak;
+            rate += Double.isNaN(n.hashesPerSecond()) ? 0 : n.hashesPerSecond();
+        }
+        if (strong != null && weak != null && strong != weak) {
+            out.add(strong.node() + " did " + percent(strong.hashShare()) + " of the hashes and won "
+                    + percent(strong.winShare()) + " of its races; " + weak.node() + ", with " + percent(weak.hashShare())
+                    + ", won " + percent(weak.winShare()) + ". A node's chance is its share of the hash power: less "
+                    + "power wins less often, not never.");
+        }
+        double mean = s.durationsSeconds().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        if (!Double.isNaN(s.predictedMeanSeconds()) && rate > 0) {
+            out.add("Races took " + duration(mean) + " on average; the nodes' " + Formats.rate(rate)
+                    + " together predict 256^" + s.difficulty() + " ÷ rate = " + duration(s.predictedMeanSeconds()) + ".");
+            out.add("Each step of difficulty costs 256 times more: at this rate difficulty " + (s.difficulty() + 1)
+                    + " would take about " + duration(s.predictedMeanSeconds() * 256) + " a race"
+                    + (s.difficulty() > 1 ? ", difficulty " + (s.difficulty() - 1) + " about "
+                            + duration(s.predictedMeanSeconds() / 256) : "") + ".");
+        }
+        if (!Double.isNaN(meanLuck)) {
+            out.add("Checking a winner's nonce costs 1 hash; finding it took "
+                    + Formats.count(meanLuck * expected).trim() + " hashes on average (" + Formats.count(expected).trim()
+                    + " expected).");
+        }
+        return out;
+    }
+
+    private static String percent(double share) {
+        return Double.isNaN(share) ? "—" : String.format(Locale.ROOT, "%.0f%%", 100 * share);
+    }
+
+    /** 7.8 ms, 1.9 s, 31 µs, 3.2 min. */
+    static String duration(double seconds) {
+        if (Double.isNaN(seconds)) {
+            return "—";
+        }
+        if (seconds >= 120) {
+            return String.format(Locale.ROOT, "%.1f min", seconds / 60);
+        }
+        double v = seconds >= 1 ? seconds : seconds >= 1e-3 ? seconds * 1e3 : seconds * 1e6;
+        String unit = seconds >= 1 ? "s" : seconds >= 1e-3 ? "ms" : "µs";
+        return String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : v >= 10 ? "%.1f %s" : "%.2f %s", v, unit);
     }
 
     /** A race's luck: the hashes of every node measured in it over the 256^d expected; below 1 is lucky. */
@@ -149,9 +210,10 @@ public record StatsFigures(Summary summary, Verdict verdict, String caption, Lis
     }
 
     /**
-     * The durations in about √n bins (5 to 30) from 0 to the longest race, or, if a few races took far longer than
-     * the rest, to 3 times the 95th percentile; the curve is the exponential density with the predicted mean,
-     * scaled to races per bin.
+     * The durations in about 2√n bins (8 to 40) from 0 to the longest race or, if that is longer, to 2.5 times the
+     * 90th percentile (past 99.7% of an exponential distribution: what lies beyond is mostly races held up by the
+     * machine rather than by chance); the races beyond are left out and counted in {@code beyond}. The curve is the
+     * exponential density with the predicted mean, scaled to races per bin of the races shown.
      */
     static Histogram histogram(List<Double> durations, double predictedMean) {
         int n = durations.size();
@@ -164,27 +226,25 @@ public record StatsFigures(Summary summary, Verdict verdict, String caption, Lis
         for (double d : sorted) {
             mean += d / n;
         }
-        double q95 = sorted[Math.min(n - 1, (int) Math.floor(0.95 * n))];
-        double upperSeconds = Math.min(max, 3 * q95);
+        double q90 = sorted[Math.min(n - 1, (int) Math.floor(0.9 * n))];
+        double upperSeconds = Math.min(max, 2.5 * q90);
         if (!(upperSeconds > 0)) {
             upperSeconds = Math.max(max, 1e-6);
         }
         double scale = upperSeconds < 1e-3 ? 1e6 : upperSeconds < 1 ? 1e3 : 1;
         String unit = scale == 1e6 ? "µs" : scale == 1e3 ? "ms" : "s";
-        int bins = Math.max(5, Math.min(30, (int) Math.round(Math.sqrt(n))));
-        double width = niceCeil(upperSeconds * scale / bins);
+        int bins = Math.max(8, Math.min(40, (int) Math.round(2 * Math.sqrt(n))));
+        double width = fineCeil(upperSeconds * scale / bins);
         bins = Math.max(1, (int) Math.ceil(upperSeconds * scale / width - 1e-9));
         int[] counts = new int[bins];
         int beyond = 0;
         for (double d : sorted) {
             int b = (int) Math.floor(d * scale / width);
-            if (b >= bins) {
-                if (d * scale > width * bins) {
-                    beyond++;
-                }
-                b = bins - 1;
+            if (d * scale > width * bins) {
+                beyond++;
+            } else {
+                counts[Math.max(0, Math.min(bins - 1, b))]++;
             }
-            counts[Math.max(0, b)]++;
         }
         List<Integer> countList = new ArrayList<>();
         for (int c : counts) {
@@ -198,10 +258,24 @@ public record StatsFigures(Summary summary, Verdict verdict, String caption, Lis
             for (int i = 0; i <= points; i++) {
                 double x = width * bins * i / points;
                 xs.add(x);
-                ys.add(n * width / mu * Math.exp(-x / mu));
+                ys.add((n - beyond) * width / mu * Math.exp(-x / mu));
             }
         }
         return new Histogram(unit, scale, width, countList, beyond, xs, ys, mean, predictedMean);
+    }
+
+    /** The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten that is at least {@code x}: a bin's width. */
+    static double fineCeil(double x) {
+        if (!(x > 0)) {
+            return 1;
+        }
+        double p = Math.pow(10, Math.floor(Math.log10(x)));
+        for (double m : new double[] {1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10}) {
+            if (m * p >= x * (1 - 1e-12)) {
+                return m * p;
+            }
+        }
+        return 10 * p;
     }
 
     /** The smallest of 1, 2, 2.5, 5 times a power of ten that is at least {@code x}. */

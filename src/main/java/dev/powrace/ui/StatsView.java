@@ -32,6 +32,8 @@ final class StatsView extends BorderPane {
     private final LuckChart luck = new LuckChart();
     private final Label durationsNote = new Label();
     private final Label luckTitle = new Label();
+    private final VBox lessons = new VBox(6);
+    private final ScrollPane shareScroll;
 
     /** @param powerKnown whether a node's power is known in this window (not a remote node's) */
     StatsView(StatsModel model, Predicate<String> powerKnown) {
@@ -60,16 +62,28 @@ final class StatsView extends BorderPane {
         top.setPadding(new Insets(0, 0, 10, 0));
         setTop(top);
 
-        ScrollPane shareScroll = new ScrollPane(shares);
+        shareScroll = new ScrollPane(shares);
         shareScroll.setFitToWidth(true);
         shareScroll.getStyleClass().add("cards");
-        VBox.setVgrow(shareScroll, Priority.ALWAYS);
+        shareScroll.setMinViewportHeight(SharesChart.AXIS_HEIGHT + SharesChart.ROW_HEIGHT);
         Node sharesCard = card("Who wins: share of the wins against share of the hashes",
                 "A node's chance of winning is its share of all hashes: each whisker (95% interval) should reach the "
                         + "end of the blue bar above it.",
                 legend(), shareScroll);
 
+        lessons.setId("statsLessons");
+        lessons.getStyleClass().add("lessons");
+        Label lessonsTitle = new Label("What the races show");
+        lessonsTitle.getStyleClass().add("section-title");
+        VBox lessonsCard = new VBox(6, lessonsTitle, lessons);
+        lessonsCard.getStyleClass().add("stats-card");
+        lessonsCard.setMinHeight(0);
+        VBox.setVgrow(lessonsCard, Priority.ALWAYS);
+        VBox leftColumn = new VBox(12, sharesCard, lessonsCard);
+
         durationsNote.getStyleClass().add("caption");
+        durations.setPrefSize(300, 120);
+        luck.setPrefSize(300, 120);
         VBox.setVgrow(durations, Priority.ALWAYS);
         Node durationsCard = card("How long a race takes", durationsNote, null, durations);
 
@@ -89,7 +103,7 @@ final class StatsView extends BorderPane {
         RowConstraints row = new RowConstraints();
         row.setPercentHeight(50);
         grid.getRowConstraints().addAll(row, row);
-        grid.add(sharesCard, 0, 0, 1, 2);
+        grid.add(leftColumn, 0, 0, 1, 2);
         grid.add(durationsCard, 1, 0);
         grid.add(luckCard, 1, 1);
         setCenter(grid);
@@ -110,20 +124,33 @@ final class StatsView extends BorderPane {
         });
         caption.setText(f.caption());
         shares.show(f.shares());
+        // as tall as the rows, up to 7 nodes' worth; more scroll
+        shareScroll.setPrefViewportHeight(SharesChart.AXIS_HEIGHT + Math.max(1, Math.min(7, f.shares().size()))
+                * SharesChart.ROW_HEIGHT);
         StatsFigures.Histogram h = f.histogram();
         durations.show(h);
         if (h.counts().isEmpty()) {
             durationsNote.setText("Each hash is a lottery ticket, so the time to a block is exponential.");
         } else {
-            durationsNote.setText("Each hash is a lottery ticket: many short races, a few long ones. Mean "
-                    + time(h.meanSeconds(), h) + ", the measured hash rate predicts " + time(h.predictedMeanSeconds(), h)
+            durationsNote.setText("The bars: races by how long they took; the curve: the exponential distribution the "
+                    + "measured hash rate predicts. Mean " + time(h.meanSeconds(), h) + ", predicted "
+                    + time(h.predictedMeanSeconds(), h)
                     + (f.summary() != null && !Double.isNaN(f.summary().ksDistance())
                             ? String.format(Locale.ROOT, " (KS distance %.2f)", f.summary().ksDistance()) : "")
-                    + (h.beyond() > 0 ? "; " + h.beyond() + " longer in the last bar" : "") + ".");
+                    + (h.beyond() > 0 ? "; " + h.beyond() + (h.beyond() == 1 ? " race" : " races") + " longer than "
+                            + time(h.upper() / h.scale(), h) + " not shown" : "") + ".");
         }
         luckTitle.setText(f.luck().isEmpty() ? "Luck of recent races"
                 : "Luck of the last " + f.luck().size() + (f.luck().size() == 1 ? " race" : " races"));
         luck.show(f.luck());
+        lessons.getChildren().clear();
+        for (String text : f.lessons()) {
+            Label l = new Label("•  " + text);
+            l.setWrapText(true);
+            l.getStyleClass().add("lesson");
+            l.setMinHeight(Region.USE_PREF_SIZE);
+            lessons.getChildren().add(l);
+        }
     }
 
     private static String time(double seconds, StatsFigures.Histogram h) {
@@ -181,6 +208,7 @@ final class StatsView extends BorderPane {
 
     private static Node card(Label title, Label note, Node extra, Node body) {
         note.setWrapText(true);
+        note.setMinHeight(Region.USE_PREF_SIZE);
         VBox box = new VBox(4, title, note);
         if (extra != null) {
             box.getChildren().add(extra);
