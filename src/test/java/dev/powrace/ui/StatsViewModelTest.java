@@ -317,6 +317,8 @@ class StatsViewModelTest {
         assertTrue(f.lessons().get(1).contains("12.00 MH/s together predict 256^2 ÷ rate = 5.46 ms"), f.lessons().get(1));
         assertTrue(f.lessons().get(2).contains("difficulty 3 would take about 1.40 s a race, difficulty 1 about 21.3 µs"),
                 f.lessons().get(2));
+        assertTrue(f.lessons().get(3).endsWith("finding it took 60.0 k hashes on average (65.5 k expected)."),
+                f.lessons().get(3)); // all nodes' hashes: 60 030 a race
         assertSame(StatsFigures.EMPTY, StatsFigures.of(null, List.of()));
     }
 
