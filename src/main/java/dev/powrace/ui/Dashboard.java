@@ -108,7 +108,11 @@ public final class Dashboard implements RaceListener {
         this.stats = new StatsModel(io, this::powerOf);
         raceLog.onResult(stats::add);
         this.difficulty = new SimpleIntegerProperty(network.referee().difficulty());
-        difficulty.addListener((obs, old, d) -> network.referee().setDifficulty(d.intValue()));
+        stats.chooseDifficulty(difficulty.get());
+        difficulty.addListener((obs, old, d) -> {
+            network.referee().setDifficulty(d.intValue());
+            stats.chooseDifficulty(d.intValue());
+        });
         entries.addListener((javafx.collections.ListChangeListener<Entry>) c -> updateStatus());
         lastError.addListener((obs, old, e) -> updateStatus());
         updateStatus();

@@ -111,9 +111,12 @@ public record StatsFigures(Summary summary, Verdict verdict, String caption, Lis
             all[i] = luck(races.get(i));
             mean += all[i] / all.length;
         }
+        long elsewhere = races.stream().filter(r -> r.runs().stream().noneMatch(RaceResult.NodeRun::won)).count();
         String caption = s.races() + (s.races() == 1 ? " race" : " races") + " at difficulty " + s.difficulty()
                 + "   ·   " + Formats.count(expected).trim() + " hashes expected per race   ·   mean luck "
-                + String.format(Locale.ROOT, "%.2f", mean);
+                + String.format(Locale.ROOT, "%.2f", mean)
+                + (elsewhere == 0 ? "" : "   ·   " + elsewhere + " won by other processes' nodes, whose hashes are not "
+                        + "measured here");
         List<Luck> luck = new ArrayList<>();
         for (int i = Math.max(0, all.length - RECENT); i < all.length; i++) {
             luck.add(new Luck(i + 1, all[i]));

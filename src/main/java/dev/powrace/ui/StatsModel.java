@@ -17,8 +17,9 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 
 /**
- * The statistics view's state: every finished race of this session, and the figures of those at the latest race's
- * difficulty (races at another difficulty are kept apart, and shown again when a race at theirs finishes).
+ * The statistics view's state: every finished race of this session, and the figures of those at the chosen
+ * difficulty, or, while there are none, at the latest race's (in a cluster another process may open races at its
+ * own). Races at another difficulty are kept apart, and shown again when theirs is chosen.
  *
  * <p>Results arrive on any thread ({@link #add}). {@link #sample}, which the window's timer calls on the FX thread
  * 20 times a second, hands the summing up to {@code compute} when races were added, at most one at a time, and
@@ -31,6 +32,7 @@ public final class StatsModel {
     private final Object lock = new Object();
     private final Map<Integer, List<RaceResult>> byDifficulty = new LinkedHashMap<>(); // guarded by lock
     private int latestDifficulty = -1; // guarded by lock
+    private int chosenDifficulty = -1; // guarded by lock
     private long added; // guarded by lock: results added since the last clear
     private long generation; // guarded by lock: bumped by clear
     /** What the last summing up was asked for: generation and races added; FX thread only. */
@@ -60,7 +62,7 @@ public final class StatsModel {
         return new StatsModel(compute, summarize, 0);
     }
 
-    /** The figures shown: of the races at the latest race's difficulty. */
+    /** The figures shown: of the races at the chosen difficulty, or while there are none, at the latest race's. */
     public ReadOnlyObjectProperty<StatsFigures> figuresProperty() {
         return figures.getReadOnlyProperty();
     }
@@ -71,6 +73,14 @@ public final class StatsModel {
             byDifficulty.computeIfAbsent(result.difficulty(), k -> new ArrayList<>()).add(result);
             latestDifficulty = result.difficulty();
             added++;
+        }
+    }
+
+    /** The difficulty chosen in the window: its races are the ones shown, once there are any. */
+    public void chooseDifficulty(int difficulty) {
+        synchronized (lock) {
+            chosenDifficulty = difficulty;
+            askedAdded = -1; // shown anew at the next sample
         }
     }
 
@@ -96,7 +106,8 @@ public final class StatsModel {
                 figures.set(r.figures());
             }
             if ((added != askedAdded || gen != askedGeneration) && latestDifficulty >= 0 && !busy.get()) {
-                races = List.copyOf(byDifficulty.get(latestDifficulty));
+                int shown = byDifficulty.containsKey(chosenDifficulty) ? chosenDifficulty : latestDifficulty;
+                races = List.copyOf(byDifficulty.get(shown));
                 askedAdded = added;
                 askedGeneration = gen;
             }

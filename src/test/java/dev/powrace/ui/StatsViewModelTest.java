@@ -235,6 +235,40 @@ class StatsViewModelTest {
         assertEquals(1, m.figuresProperty().get().summary().races());
     }
 
+    @Test
+    void theChosenDifficultysRacesAreShownOnceThereAreAny() {
+        Queue<Runnable> compute = new ArrayDeque<>();
+        StatsModel m = StatsModel.summingWith(compute::add, StatsViewModelTest::counting);
+        m.chooseDifficulty(3);
+        m.add(race(1, 2, "Node1", 1000, 60_000, 20_000));
+        m.sample();
+        compute.remove().run();
+        m.sample();
+        assertEquals(2, m.figuresProperty().get().summary().difficulty(), "none at 3 yet: the latest race's");
+        m.add(race(2, 3, "Node1", 1000, 60_000, 20_000));
+        m.add(race(3, 2, "Node1", 1000, 60_000, 20_000)); // another process's, say, at its own difficulty
+        m.sample();
+        compute.remove().run();
+        m.sample();
+        assertEquals(3, m.figuresProperty().get().summary().difficulty());
+        assertEquals(1, m.figuresProperty().get().summary().races());
+        m.chooseDifficulty(2);
+        m.sample();
+        compute.remove().run();
+        m.sample();
+        assertEquals(2, m.figuresProperty().get().summary().races(), "chosen again: shown again");
+    }
+
+    @Test
+    void racesWonByNodesNotMeasuredHereAreSaidToBe() {
+        List<RaceResult> races = List.of(race(1, 2, "Node1", 1000, 60_000, 20_000),
+                race(2, 2, "b/Node1", 1000, 60_000, 20_000));
+        StatsFigures f = StatsFigures.of(counting(races), races);
+        assertTrue(f.caption().endsWith("1 won by other processes' nodes, whose hashes are not measured here"),
+                f.caption());
+        assertFalse(StatsFigures.of(counting(races.subList(0, 1)), races.subList(0, 1)).caption().contains("other"));
+    }
+
     // ---- The figures ----
 
     @Test
