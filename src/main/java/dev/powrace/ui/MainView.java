@@ -187,6 +187,7 @@ final class MainView {
         StatsView statsView = new StatsView(dashboard.stats(), dashboard::isLocal);
         Tab stats = new Tab("Statistics", statsView);
         stats.setId("statsTab");
+        statsView.showWhile(stats.selectedProperty());
         stats.textProperty().bind(Bindings.createStringBinding(() -> {
             StatsFigures f = dashboard.stats().figuresProperty().get();
             return f.summary() == null ? "Statistics" : "Statistics · " + f.summary().races()

@@ -34,6 +34,9 @@ final class StatsView extends BorderPane {
     private final Label luckTitle = new Label();
     private final VBox lessons = new VBox(6);
     private final ScrollPane shareScroll;
+    private final StatsModel model;
+    private final javafx.beans.property.BooleanProperty showing = new javafx.beans.property.SimpleBooleanProperty(true);
+    private boolean stale;
 
     /** @param powerKnown whether a node's power is known in this window (not a remote node's) */
     StatsView(StatsModel model, Predicate<String> powerKnown) {
@@ -109,8 +112,29 @@ final class StatsView extends BorderPane {
         setCenter(grid);
         setPadding(new Insets(12, 16, 12, 16));
 
-        model.figuresProperty().addListener((obs, old, f) -> show(f));
+        this.model = model;
+        model.figuresProperty().addListener((obs, old, f) -> {
+            if (showing.get()) {
+                show(f);
+            } else {
+                stale = true;
+            }
+        });
         show(model.figuresProperty().get());
+    }
+
+    /**
+     * Redraws only while {@code on} is true (the tab is selected): redrawing takes some milliseconds of the FX
+     * thread, and the figures change up to 20 times a second while races run.
+     */
+    void showWhile(javafx.beans.value.ObservableBooleanValue on) {
+        showing.bind(on);
+        showing.addListener((obs, was, is) -> {
+            if (is && stale) {
+                stale = false;
+                show(model.figuresProperty().get());
+            }
+        });
     }
 
     private void show(StatsFigures f) {

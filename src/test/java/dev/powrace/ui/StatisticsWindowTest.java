@@ -81,8 +81,13 @@ class StatisticsWindowTest {
         assertEquals("Race ×20", fx(() -> robot.lookup("#seriesButton").queryButton().getText()));
         robot.clickOn("#seriesButton");
         await(() -> fx(() -> window.dashboard().seriesRunningProperty().get()) || text(robot, "#seriesProgress").endsWith("done"));
-        robot.interact(() -> robot.lookup("#viewTabs").queryAs(TabPane.class).getSelectionModel().select(1));
         await(() -> text(robot, "#seriesProgress").equals("20 races done"));
+        // the statistics tab, opened once the races are done, shows them (it redraws only while it is shown)
+        await(() -> fx(() -> {
+            StatsFigures f = window.dashboard().stats().figuresProperty().get();
+            return f.summary() != null && f.summary().races() == 20;
+        }));
+        robot.interact(() -> robot.lookup("#viewTabs").queryAs(TabPane.class).getSelectionModel().select(1));
         await(() -> text(robot, "#statsCaption").startsWith("20 races at difficulty 1"));
         WaitForAsyncUtils.sleep(200, TimeUnit.MILLISECONDS); // a layout pulse
         WaitForAsyncUtils.waitForFxEvents();
