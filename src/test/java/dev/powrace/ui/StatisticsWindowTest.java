@@ -66,6 +66,10 @@ class StatisticsWindowTest {
         return WaitForAsyncUtils.asyncFx(read).get(10, TimeUnit.SECONDS);
     }
 
+    static double width(String id, FxRobot robot) {
+        return robot.lookup(id).queryAs(Region.class).getWidth();
+    }
+
     String text(FxRobot robot, String id) throws Exception {
         Label l = robot.lookup(id).queryAs(Label.class);
         return fx(l::getText);
@@ -89,8 +93,10 @@ class StatisticsWindowTest {
         }));
         robot.interact(() -> robot.lookup("#viewTabs").queryAs(TabPane.class).getSelectionModel().select(1));
         await(() -> text(robot, "#statsCaption").startsWith("20 races at difficulty 1"));
-        WaitForAsyncUtils.sleep(200, TimeUnit.MILLISECONDS); // a layout pulse
-        WaitForAsyncUtils.waitForFxEvents();
+        // laid out at the next pulse: every node's two bars, the histogram's and the luck chart's
+        List<String> names = window.session().network().nodes().stream().map(Node::name).toList();
+        await(() -> fx(() -> names.stream().allMatch(n -> width("#hashBar-" + n, robot) > 1 && width("#winBar-" + n, robot) > 1)
+                && robot.lookup(".luck-bar").queryAll().stream().allMatch(b -> b.getLayoutBounds().getHeight() > 0)));
 
         assertEquals("Race ×20", fx(() -> robot.lookup("#seriesButton").queryButton().getText()), "back from Stop");
         assertEquals(20, Ledger.readAll(window.session().ledger().path()).size());
@@ -101,7 +107,7 @@ class StatisticsWindowTest {
         for (Node n : window.session().network().nodes()) {
             Region win = robot.lookup("#winBar-" + n.name()).queryAs(Region.class);
             Region hash = robot.lookup("#hashBar-" + n.name()).queryAs(Region.class);
-            assertTrue(fx(() -> hash.getWidth()) > 1, n.name() + " has a hash bar");
+            assertTrue(fx(() -> hash.isVisible() && hash.getHeight() > 0), n.name() + " has a hash bar");
             assertTrue(fx(() -> win.isVisible() && win.getHeight() > 0), n.name() + " has a win bar");
             String winText = text(robot, "#wonCount-" + n.name());
             // "won w of j races": j, the races it mined in, may be fewer than 20 (at difficulty 1 a node is often late)
