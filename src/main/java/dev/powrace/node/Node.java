@@ -121,6 +121,11 @@ public final class Node implements Closeable {
         this.power = dev.powrace.pow.Search.checkPower(percent);
     }
 
+    /** Its mining thread, for tests that measure its CPU time. */
+    Thread minerThread() {
+        return miner;
+    }
+
     /** True if it is mining nothing and has nothing waiting. */
     public boolean idle() {
         return current == null && queue.isEmpty();

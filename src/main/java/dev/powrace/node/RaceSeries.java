@@ -16,7 +16,8 @@ import java.util.function.Consumer;
 /**
  * Many races back to back: transactions {@code <prefix> #1}, {@code #2}, ... each submitted to every node the
  * way a typed transaction arrives, the next once the last is over: won (or abandoned, in a cluster) and every
- * attempt at it that this process saw start has ended, so that every race starts with every node free.
+ * attempt at it of this process's nodes (those that joined it, and those seen to start it) has ended, so that
+ * every race starts with every node free.
  *
  * <p>It runs on a thread of its own ("powrace-race-series"), which also calls the {@link Listener}: never a
  * mining thread, never a UI thread. It sets the referee's difficulty once, before the first race.
@@ -69,7 +70,15 @@ public final class RaceSeries {
      */
     public static RaceSeries start(Network network, String prefix, int races, int difficulty, Listener listener) {
         List<Node> nodes = network.nodes();
-        return start(network.referee(), tx -> nodes.forEach(n -> n.submit(tx)), prefix, races, difficulty, listener);
+        int[] turn = {0};
+        // The first node handed a transaction starts a little before the others: each race begins with the next.
+        Consumer<String> submit = tx -> {
+            int first = turn[0]++ % nodes.size();
+            for (int i = 0; i < nodes.size(); i++) {
+                nodes.get((first + i) % nodes.size()).submit(tx);
+            }
+        };
+        return start(network.referee(), submit, prefix, races, difficulty, listener);
     }
 
     /**
@@ -130,6 +139,7 @@ public final class RaceSeries {
                 String tx = transaction(k);
                 tracker.await(tx);
                 submitToAll.accept(tx);
+                tracker.submitted();
                 if (!tracker.waitOver()) {
                     break; // stopped
                 }
@@ -155,6 +165,7 @@ public final class RaceSeries {
         private Race race;
         private final Set<String> started = new HashSet<>();
         private final Set<String> ended = new HashSet<>();
+        private boolean submitted;
         private boolean over;
 
         synchronized void await(String transaction) {
@@ -162,7 +173,19 @@ public final class RaceSeries {
             race = null;
             started.clear();
             ended.clear();
+            submitted = false;
             over = false;
+        }
+
+        /**
+         * The transaction is handed to every node: each local node has joined its race, so the race's joined
+         * nodes are all known from now on (before, a node could end its attempt before another had joined).
+         */
+        synchronized void submitted() {
+            submitted = true;
+            if (race != null) {
+                check();
+            }
         }
 
         /** Waits until the race is over; false if the series was stopped first. */
@@ -207,7 +230,7 @@ public final class RaceSeries {
         }
 
         private void check() {
-            if (over || !race.decided()) {
+            if (over || !submitted || !race.decided()) {
                 return;
             }
             Set<String> waiting = new HashSet<>(started);

@@ -6,7 +6,6 @@ import dev.powrace.race.Outcome;
 import dev.powrace.race.Race;
 import dev.powrace.race.RaceListener;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,8 +35,18 @@ public final class RaceLog implements RaceListener {
 
     private final List<Consumer<RaceResult>> consumers = new CopyOnWriteArrayList<>();
     private final java.util.ArrayDeque<RaceResult> results = new java.util.ArrayDeque<>(); // guarded by itself
-    /** The races under way, on the event thread only. */
-    private final Map<Race, Pending> pending = new IdentityHashMap<>();
+    /** The most races under way kept track of (a race that never ends, its node shut down, is dropped in time). */
+    static final int MAX_PENDING = 4096;
+
+    /** The races under way, oldest first, on the event thread only (a Race is equal only to itself). */
+    private final Map<Race, Pending> pending = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Race, Pending> eldest) {
+            return size() > MAX_PENDING;
+        }
+    };
+    /** The races already given as results or dropped, so that a late event does not give one again. */
+    private final Set<Race> over = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
 
     /** Calls {@code consumer} with each race's result as it finishes, on the referee's event thread. */
     public void onResult(Consumer<RaceResult> consumer) {
@@ -60,11 +69,17 @@ public final class RaceLog implements RaceListener {
 
     @Override
     public void started(Attempt attempt) {
+        if (over.contains(attempt.race())) {
+            return;
+        }
         pending.computeIfAbsent(attempt.race(), r -> new Pending()).started.add(attempt.node());
     }
 
     @Override
     public void ended(Attempt attempt) {
+        if (over.contains(attempt.race())) {
+            return;
+        }
         Pending p = pending.computeIfAbsent(attempt.race(), r -> new Pending());
         p.ended.put(attempt.node(), attempt);
         check(attempt.race(), p);
@@ -82,6 +97,7 @@ public final class RaceLog implements RaceListener {
         if (race.abandoned()) {
             if (p.ended.keySet().containsAll(p.started)) {
                 pending.remove(race);
+                over.add(race);
             }
             return;
         }
@@ -95,6 +111,7 @@ public final class RaceLog implements RaceListener {
             return;
         }
         pending.remove(race);
+        over.add(race);
         Attempt w = winner.get();
         List<RaceResult.NodeRun> runs = new ArrayList<>();
         p.ended.values().stream()

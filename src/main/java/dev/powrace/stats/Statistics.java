@@ -138,7 +138,10 @@ public final class Statistics {
         double z2 = Z * Z;
         double centre = (share + z2 / (2 * n)) / (1 + z2 / n);
         double half = Z / (1 + z2 / n) * Math.sqrt(share * (1 - share) / n + z2 / (4 * n * n));
-        return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
+        // at 0 or all successes an end is exactly 0 or 1: said so, rather than left to rounding (0.9999999999999999)
+        double low = successes == 0 ? 0 : Math.max(0, Math.min(share, centre - half));
+        double high = successes == trials ? 1 : Math.min(1, Math.max(share, centre + half));
+        return new double[] {low, high};
     }
 
     /**

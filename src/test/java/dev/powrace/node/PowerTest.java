@@ -1,0 +1,98 @@
+package dev.powrace.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.powrace.ledger.Ledger;
+import dev.powrace.pow.EngineFactory;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Hash power per node: a node at 50% does about half the hashes of an equal node at 100%. */
+class PowerTest {
+    /** The least share of a core the 100% node must get for the measurement to count. */
+    static final double MIN_CORE = 0.7;
+
+    @TempDir
+    Path dir;
+
+    Ledger ledger;
+    Network network;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (network != null) {
+            network.close();
+        }
+        if (ledger != null) {
+            ledger.close();
+        }
+    }
+
+    Network start(Settings settings) throws Exception {
+        ledger = Ledger.open(dir.resolve("ledger.json"));
+        network = Network.start(settings, ledger, EngineFactory.digest());
+        return network;
+    }
+
+    @Test
+    void theSettingsPowerGoesToEachNodeAndIsChecked() throws Exception {
+        Network n = start(Settings.defaults().withPorts(List.of(0, 0, 0)).withPower(List.of(100, 50, 25)));
+        assertEquals(List.of(100, 50, 25), n.power());
+        assertThrows(IllegalArgumentException.class, () -> n.nodes().get(0).setPower(0));
+        assertThrows(IllegalArgumentException.class, () -> n.nodes().get(0).setPower(101));
+        assertThrows(IllegalArgumentException.class, () -> n.setPower(List.of(10, 20)));
+        assertThrows(IllegalArgumentException.class, () -> n.setPower(List.of(10, 20, 0)));
+        assertEquals(List.of(100, 50, 25), n.power(), "a refused change changes nothing");
+        n.setPower(List.of(1, 2, 3));
+        assertEquals(List.of(1, 2, 3), n.power());
+        assertThrows(IllegalArgumentException.class,
+                () -> Settings.defaults().withPorts(List.of(0, 0)).withPower(List.of(100, 50, 25)));
+        assertThrows(IllegalArgumentException.class, () -> Settings.defaults().withPower(List.of(100, 50, 101)));
+    }
+
+    /**
+     * Two nodes mine the same unreachable race (difficulty 8) for three seconds, one at 100%, one at 50%. The
+     * bound is generous: the machine is shared, and the half-power node's sleeps let it run when the other is
+     * descheduled.
+     */
+    @Test
+    void halfThePowerDoesAboutHalfTheHashes() throws Exception {
+        Network n = start(Settings.defaults().withPorts(List.of(0, 0)).withDifficulty(8).withPower(List.of(100, 50)));
+        Node full = n.nodes().get(0);
+        Node half = n.nodes().get(1);
+        for (Node node : n.nodes()) {
+            assertTrue(node.submit("an unreachable race").startsWith("OK "));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while ((full.attemptHashes() == 0 || half.attemptHashes() == 0) && System.nanoTime() < deadline) {
+            Thread.sleep(10); // the warm-up first
+        }
+        Thread.sleep(300);
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        long fullCpu0 = cpu.getThreadCpuTime(full.minerThread().getId());
+        long t0 = System.nanoTime();
+        long full0 = full.hashes();
+        long half0 = half.hashes();
+        Thread.sleep(3000);
+        double fullHashes = full.hashes() - full0;
+        double halfHashes = half.hashes() - half0;
+        double fullCore = (cpu.getThreadCpuTime(full.minerThread().getId()) - fullCpu0) / (double) (System.nanoTime() - t0);
+        double ratio = halfHashes / fullHashes;
+        assertTrue(fullHashes > 0, "the full-power node mined");
+        // On a machine so busy that the full-power node did not get most of a core, the OS favours the node that
+        // sleeps (it is let in first when it wakes): the ratio then says more about the load than the throttle.
+        assumeTrue(fullCore >= MIN_CORE || fullCpu0 < 0, "the machine is too busy to measure: the 100% node got "
+                + Math.round(fullCore * 100) + "% of a core (50% did " + ratio + " of its hashes)");
+        assertTrue(ratio >= 0.4 && ratio <= 0.6, "50% did " + ratio + " of 100%'s hashes (" + halfHashes + " vs "
+                + fullHashes + ")");
+    }
+}

@@ -1,0 +1,67 @@
+package dev.powrace.pow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** A throttled search: its power is checked, and it stops promptly even while it sleeps off a long batch. */
+class ThrottleTest {
+    /** An engine whose every batch takes {@code millis} and finds nothing. */
+    static Engine slow(long millis) {
+        return new Engine() {
+            @Override
+            public int scan(long from, int count) {
+                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+                return -1;
+            }
+
+            @Override
+            public String name() {
+                return "slow";
+            }
+        };
+    }
+
+    @Test
+    void powerIsOneToHundredPercent() {
+        assertThrows(IllegalArgumentException.class, () -> Search.checkPower(0));
+        assertThrows(IllegalArgumentException.class, () -> Search.checkPower(101));
+        Search search = new Search("tx", 8, 0, slow(0));
+        assertThrows(IllegalArgumentException.class, () -> search.run(() -> true, n -> {}, 0));
+        assertEquals(Optional.empty(), search.run(() -> true, n -> {}, 1));
+    }
+
+    /**
+     * At 1% a batch of 50 ms is followed by about 5 s of sleep; a stop that comes during it ends the search
+     * within a slice of sleep (1 ms), not at the end of the sleep. The bound, 2 s, only tells a sleep sliced from
+     * one taken whole.
+     */
+    @Test
+    void aSleepingSearchStopsPromptly() throws Exception {
+        Search search = new Search("tx", 8, 0, slow(50));
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong stoppedAt = new AtomicLong();
+        CompletableFuture<Optional<Solution>> run = CompletableFuture.supplyAsync(() -> search.run(stop::get, n -> {}, 1));
+        while (search.hashes() == 0) { // the first batch is done: it sleeps now
+            Thread.sleep(5);
+        }
+        Thread.sleep(100);
+        stoppedAt.set(System.nanoTime());
+        stop.set(true);
+        assertEquals(Optional.empty(), run.get(30, TimeUnit.SECONDS));
+        long took = System.nanoTime() - stoppedAt.get();
+        assertTrue(took < Duration.ofSeconds(2).toNanos(), "stopped after " + took / 1_000_000 + " ms");
+        assertEquals(Search.BATCH, search.hashes(), "it slept after its first batch rather than go on");
+    }
+}

@@ -1,0 +1,116 @@
+package dev.powrace.stats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.powrace.ledger.Ledger;
+import dev.powrace.pow.EngineFactory;
+import dev.powrace.race.Attempt;
+import dev.powrace.race.LocalReferee;
+import dev.powrace.race.Outcome;
+import dev.powrace.race.Race;
+import dev.powrace.stats.RaceResult.NodeRun;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Referee events in, race results out. */
+class RaceLogTest {
+    @TempDir
+    Path dir;
+
+    final RaceLog log = new RaceLog();
+    final List<RaceResult> told = new CopyOnWriteArrayList<>();
+
+    {
+        log.onResult(told::add);
+    }
+
+    static Attempt mining(Race race, String node) {
+        return new Attempt(race, node, Outcome.MINING, Instant.EPOCH, null, 0, 0, -1, null);
+    }
+
+    static Attempt ended(Race race, String node, Outcome outcome, long hashes, long nanos) {
+        return new Attempt(race, node, outcome, Instant.EPOCH, Instant.EPOCH.plusNanos(nanos), nanos, hashes,
+                outcome == Outcome.FOUND ? 7 : -1, outcome == Outcome.FOUND ? "00ab" : null);
+    }
+
+    @Test
+    void aRaceIsFinishedOnceItsWinnerIsKnownAndEveryNodeThatStartedHasEnded() {
+        Race race = Race.judgedElsewhere(3, "tx", 2);
+        log.started(mining(race, "Node10"));
+        log.started(mining(race, "Node2"));
+        log.started(mining(race, "Node1"));
+        Attempt win = ended(race, "Node2", Outcome.FOUND, 5000, 4_000_000);
+        race.decide(win);
+        log.ended(win);
+        log.ended(ended(race, "Node10", Outcome.STOPPED, 3000, 4_100_000));
+        assertTrue(told.isEmpty(), "Node1 is still mining");
+        assertTrue(log.results().isEmpty());
+        log.ended(ended(race, "Node1", Outcome.STOPPED, 1000, 4_200_000));
+        RaceResult r = new RaceResult(3, 2, "Node2", 4_000_000, List.of(
+                new NodeRun("Node1", 1000, 4_200_000, false),
+                new NodeRun("Node2", 5000, 4_000_000, true),
+                new NodeRun("Node10", 3000, 4_100_000, false)));
+        assertEquals(List.of(r), told);
+        assertEquals(List.of(r), log.results());
+        log.won(race, null); // the ledger's word, after: no second result
+        assertEquals(1, told.size());
+    }
+
+    @Test
+    void aLateNodeIsNotARunAndAnAbandonedRaceIsNoResult() {
+        Race race = Race.judgedElsewhere(1, "tx", 1);
+        log.started(mining(race, "Node1"));
+        log.started(mining(race, "Node3"));
+        Attempt win = ended(race, "Node1", Outcome.FOUND, 300, 1000);
+        race.decide(win);
+        log.ended(win);
+        log.ended(ended(race, "Node2", Outcome.LATE, 0, 0));
+        log.ended(ended(race, "Node3", Outcome.STOPPED, 100, 1100));
+        log.ended(ended(race, "Node4", Outcome.LATE, 0, 0)); // after the result: no second one
+        assertEquals(List.of(new NodeRun("Node1", 300, 1000, true), new NodeRun("Node3", 100, 1100, false)),
+                told.get(0).runs());
+
+        Race abandoned = Race.judgedElsewhere(2, "tx", 1);
+        log.started(mining(abandoned, "Node1"));
+        abandoned.abandon();
+        log.ended(ended(abandoned, "Node1", Outcome.STOPPED, 900, 1000));
+        assertEquals(1, log.results().size());
+    }
+
+    @Test
+    void aRemoteWinnerIsNamedWithoutARun() {
+        Race race = Race.judgedElsewhere(1, "tx", 1);
+        log.started(mining(race, "a/Node1"));
+        race.decide(ended(race, "b/Node1", Outcome.FOUND, 400, 1500)); // judged by the cluster
+        log.ended(ended(race, "a/Node1", Outcome.STOPPED, 200, 1600));
+        RaceResult r = told.get(0);
+        assertEquals("b/Node1", r.winner());
+        assertEquals(1500, r.durationNanos());
+        assertEquals(List.of(new NodeRun("a/Node1", 200, 1600, false)), r.runs());
+    }
+
+    /** A local referee knows who joined: a node that joined but has not begun is waited for. */
+    @Test
+    void aNodeThatJoinedIsWaitedFor() throws Exception {
+        try (Ledger ledger = Ledger.open(dir.resolve("ledger.json"))) {
+            LocalReferee referee = new LocalReferee(ledger, 2, 1, Duration.ofSeconds(5), EngineFactory.digest());
+            Race race = referee.join("Node1", "tx");
+            referee.join("Node2", "tx");
+            assertEquals(List.of("Node1", "Node2"), race.joined());
+            log.started(mining(race, "Node1"));
+            Attempt win = ended(race, "Node1", Outcome.FOUND, 300, 1000);
+            race.decide(win);
+            log.ended(win);
+            assertTrue(told.isEmpty(), "Node2 joined and has not ended");
+            log.ended(ended(race, "Node2", Outcome.LATE, 0, 0));
+            assertEquals(1, told.size());
+            referee.close();
+        }
+    }
+}
