@@ -1,6 +1,5 @@
 package dev.powrace.ui;
 
-import dev.powrace.stats.NodeStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,9 +12,9 @@ import javafx.scene.layout.Region;
 import javafx.scene.shape.Line;
 
 /**
- * Per node, two bars on one percent scale: its share of all hashes (the work it did) and, under it, its share of
- * the wins with the 95% interval as a whisker. Where hash power alone decides who wins, each whisker reaches
- * across the end of the hash bar above it.
+ * Per node, two bars on one percent scale: its share of the hashes (the work it did, race by race: see
+ * {@link StatsFigures.Share}) and, under it, its share of the wins with the 95% interval as a whisker. Where hash
+ * power alone decides who wins, each whisker reaches across the end of the hash bar above it.
  */
 final class SharesChart extends Region {
     /** Room right of the scale's end for a bar's figures. */
@@ -33,7 +32,7 @@ final class SharesChart extends Region {
     private double tickStep = 0.25;
 
     /** One node's row: what is laid out. */
-    private record RowNodes(NodeStats stats, Label name, Label power, Label count, Region hashBar, Region winBar,
+    private record RowNodes(StatsFigures.Share share, Label name, Label power, Label count, Region hashBar, Region winBar,
             Line interval, Line lowCap, Line highCap, Label hashText, Label winText) {}
 
     /** @param powerKnown whether a node's power is known here (a remote node's is not) */
@@ -43,14 +42,14 @@ final class SharesChart extends Region {
         getStyleClass().add("shares-chart");
     }
 
-    void show(List<NodeStats> nodes) {
+    void show(List<StatsFigures.Share> nodes) {
         getChildren().clear();
         rows.clear();
         grid.clear();
         ticks.clear();
         double top = 0.1;
-        for (NodeStats n : nodes) {
-            top = Math.max(top, Math.max(n.hashShare(), n.winShareHigh()));
+        for (StatsFigures.Share n : nodes) {
+            top = Math.max(top, Math.max(n.raceShare(), n.stats().winShareHigh()));
         }
         tickStep = top > 0.5 ? 0.2 : top > 0.25 ? 0.1 : top > 0.1 ? 0.05 : 0.02;
         scaleMax = Math.min(1, Math.ceil(top / tickStep - 1e-9) * tickStep);
@@ -64,7 +63,8 @@ final class SharesChart extends Region {
         }
         getChildren().addAll(grid);
         getChildren().addAll(ticks);
-        for (NodeStats n : nodes) {
+        for (StatsFigures.Share share : nodes) {
+            var n = share.stats();
             String id = n.node();
             Label name = new Label(id);
             name.getStyleClass().add("shares-node");
@@ -84,7 +84,7 @@ final class SharesChart extends Region {
             lowCap.getStyleClass().add("share-interval");
             Line highCap = new Line();
             highCap.getStyleClass().add("share-interval");
-            Label hashText = new Label(percent(n.hashShare(), 1) + " of the hashes");
+            Label hashText = new Label(percent(share.raceShare(), 1) + " of the hashes");
             hashText.getStyleClass().add("shares-text");
             Label winText = new Label(percent(n.winShare(), 1) + " of the wins  (" + percent(n.winShareLow(), 0)
                     + "–" + percent(n.winShareHigh(), 0) + ")");
@@ -92,14 +92,15 @@ final class SharesChart extends Region {
             Label count = new Label("won " + n.wins() + " of " + n.joined() + (n.joined() == 1 ? " race" : " races"));
             count.setId("wonCount-" + id);
             count.getStyleClass().add("shares-count");
-            Tooltip tip = new Tooltip(id + ": did " + percent(n.hashShare(), 1) + " of the hashes in the " + n.joined()
-                    + " races it joined, and won " + n.wins() + " of them (" + percent(n.winShare(), 1)
-                    + "); 95% interval " + percent(n.winShareLow(), 1) + " to " + percent(n.winShareHigh(), 1) + ". "
-                    + "Mean rate " + Formats.rate(n.hashesPerSecond()) + ".");
+            Tooltip tip = new Tooltip(id + ": did " + percent(share.raceShare(), 1) + " of a race's hashes on average in "
+                    + "the " + n.joined() + " races it mined in (" + percent(n.hashShare(), 1) + " of all their hashes "
+                    + "together), and won " + n.wins() + " of them (" + percent(n.winShare(), 1) + "); 95% interval "
+                    + percent(n.winShareLow(), 1) + " to " + percent(n.winShareHigh(), 1) + ". Mean rate "
+                    + Formats.rate(n.hashesPerSecond()) + ".");
             Tooltip.install(hash, tip);
             Tooltip.install(win, tip);
             Tooltip.install(name, tip);
-            rows.add(new RowNodes(n, name, power, count, hash, win, interval, lowCap, highCap, hashText, winText));
+            rows.add(new RowNodes(share, name, power, count, hash, win, interval, lowCap, highCap, hashText, winText));
             getChildren().addAll(name, power, count, hash, win, interval, lowCap, highCap, hashText, winText);
         }
         requestLayout();
@@ -141,13 +142,13 @@ final class SharesChart extends Region {
         }
         double y = top + AXIS_HEIGHT;
         for (RowNodes r : rows) {
-            NodeStats n = r.stats();
+            var n = r.share().stats();
             double nameW = r.name().prefWidth(-1);
             layoutInArea(r.name(), left, y, nameW, 20, 0, HPos.LEFT, VPos.CENTER);
             layoutInArea(r.power(), left + nameW + 8, y, 120, 20, 0, HPos.LEFT, VPos.CENTER);
             double hashY = y + 20;
             double winY = hashY + HASH_BAR + 3;
-            double hashEnd = x(n.hashShare(), x0, x1);
+            double hashEnd = x(r.share().raceShare(), x0, x1);
             r.hashBar().resizeRelocate(x0, hashY, Math.max(1, hashEnd - x0), HASH_BAR);
             double winEnd = x(n.winShare(), x0, x1);
             r.winBar().resizeRelocate(x0, winY, Math.max(1, winEnd - x0), WIN_BAR);

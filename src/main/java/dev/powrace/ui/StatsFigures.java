@@ -17,12 +17,12 @@ import java.util.Locale;
  * @param summary what it was made from
  * @param verdict the chi-square test in plain words
  * @param caption races, difficulty and the expected work per race, in one line
- * @param shares per node, in node order
+ * @param shares per node, in node order: its figures and its share of the hashes race by race
  * @param histogram the races' durations, with the exponential curve the measured hash rate predicts
  * @param luck the most recent races' luck (see {@link #of}), oldest first, at most {@link #RECENT}
  * @param lessons what the figures show, in sentences with the measured numbers in them
  */
-public record StatsFigures(Summary summary, Verdict verdict, String caption, List<NodeStats> shares,
+public record StatsFigures(Summary summary, Verdict verdict, String caption, List<Share> shares,
         Histogram histogram, List<Luck> luck, List<String> lessons) {
     /** How many of the latest races the luck chart shows. */
     public static final int RECENT = 50;
@@ -34,6 +34,20 @@ public record StatsFigures(Summary summary, Verdict verdict, String caption, Lis
         shares = List.copyOf(shares);
         luck = List.copyOf(luck);
         lessons = List.copyOf(lessons);
+    }
+
+    /**
+     * One node's bars.
+     *
+     * <p>{@code raceShare} is its share of each race's hashes, averaged over the races it ran in: its expected share
+     * of the wins, the figure the chi-square test holds its wins against. The share of all hashes together
+     * ({@link NodeStats#hashShare}) weighs each race by its hashes, so a few long races outweigh many short ones,
+     * and in short races a throttled node has not slept yet: the two can differ by several points.
+     */
+    public record Share(NodeStats stats, double raceShare) {
+        public String node() {
+            return stats.node();
+        }
     }
 
     /** The chi-square verdict: what it says, and how it reads (its style). */
@@ -121,33 +135,59 @@ public record StatsFigures(Summary summary, Verdict verdict, String caption, Lis
         for (int i = Math.max(0, all.length - RECENT); i < all.length; i++) {
             luck.add(new Luck(i + 1, all[i]));
         }
-        return new StatsFigures(s, verdict(s.chiSquareP()), caption, s.nodes(),
-                histogram(s.durationsSeconds(), s.predictedMeanSeconds()), luck, lessons(s, mean));
+        List<Share> shares = shares(s.nodes(), races);
+        return new StatsFigures(s, verdict(s.chiSquareP()), caption, shares,
+                histogram(s.durationsSeconds(), s.predictedMeanSeconds()), luck, lessons(s, shares, mean));
+    }
+
+    /** Each node's figures with its share of the hashes race by race (see {@link Share}). */
+    static List<Share> shares(List<NodeStats> nodes, List<RaceResult> races) {
+        java.util.Map<String, double[]> sums = new java.util.HashMap<>(); // node -> {sum of shares, races}
+        for (RaceResult r : races) {
+            long total = 0;
+            for (RaceResult.NodeRun run : r.runs()) {
+                total += run.hashes();
+            }
+            if (total <= 0) {
+                continue;
+            }
+            for (RaceResult.NodeRun run : r.runs()) {
+                double[] sum = sums.computeIfAbsent(run.node(), k -> new double[2]);
+                sum[0] += run.hashes() / (double) total;
+                sum[1]++;
+            }
+        }
+        List<Share> out = new ArrayList<>();
+        for (NodeStats n : nodes) {
+            double[] sum = sums.get(n.node());
+            out.add(new Share(n, sum == null ? n.hashShare() : sum[0] / sum[1]));
+        }
+        return out;
     }
 
     /**
      * The lessons of proof of work, with this session's numbers: power and wins (strongest and weakest node by hash
      * share), time to a block against the prediction, the cost of a step of difficulty, and checking against finding.
      */
-    static List<String> lessons(Summary s, double meanLuck) {
+    static List<String> lessons(Summary s, List<Share> shares, double meanLuck) {
         List<String> out = new ArrayList<>();
         double expected = Puzzle.expectedHashes(s.difficulty());
-        NodeStats strong = null;
-        NodeStats weak = null;
+        Share strong = null;
+        Share weak = null;
         double rate = 0;
-        for (NodeStats n : s.nodes()) {
-            if (Double.isNaN(n.hashShare())) {
+        for (Share n : shares) {
+            rate += Double.isNaN(n.stats().hashesPerSecond()) ? 0 : n.stats().hashesPerSecond();
+            if (Double.isNaN(n.raceShare())) {
                 continue;
             }
-            strong = strong == null || n.hashShare() > strong.hashShare() ? n : strong;
-            weak = weak == null || n.hashShare() < weak.hashShare() ? n : weak;
-            rate += Double.isNaN(n.hashesPerSecond()) ? 0 : n.hashesPerSecond();
+            strong = strong == null || n.raceShare() > strong.raceShare() ? n : strong;
+            weak = weak == null || n.raceShare() < weak.raceShare() ? n : weak;
         }
         if (strong != null && weak != null && strong != weak) {
-            out.add(strong.node() + " did " + percent(strong.hashShare()) + " of the hashes and won "
-                    + percent(strong.winShare()) + " of its races; " + weak.node() + ", with " + percent(weak.hashShare())
-                    + ", won " + percent(weak.winShare()) + ". A node's chance is its share of the hash power: less "
-                    + "power wins less often, not never.");
+            out.add(strong.node() + " did " + percent(strong.raceShare()) + " of the hashes of a race and won "
+                    + percent(strong.stats().winShare()) + " of its races; " + weak.node() + ", with "
+                    + percent(weak.raceShare()) + ", won " + percent(weak.stats().winShare()) + ". A node's chance is "
+                    + "its share of the hash power: less power wins less often, not never.");
         }
         double mean = s.durationsSeconds().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         if (!Double.isNaN(s.predictedMeanSeconds()) && rate > 0) {

@@ -70,8 +70,8 @@ final class StatsView extends BorderPane {
         shareScroll.getStyleClass().add("cards");
         shareScroll.setMinViewportHeight(SharesChart.AXIS_HEIGHT + SharesChart.ROW_HEIGHT);
         Node sharesCard = card("Who wins: share of the wins against share of the hashes",
-                "A node's chance of winning is its share of all hashes: each whisker (95% interval) should reach the "
-                        + "end of the blue bar above it.",
+                "A node's chance of winning a race is its share of the race's hashes: each whisker (95% interval) "
+                        + "should reach the end of the blue bar above it.",
                 legend(), shareScroll);
 
         lessons.setId("statsLessons");
@@ -186,7 +186,7 @@ final class StatsView extends BorderPane {
     }
 
     private static Node legend() {
-        HBox box = new HBox(14, swatch("hash-share-bar", "share of the hashes"), swatch("win-share-bar",
+        HBox box = new HBox(14, swatch("hash-share-bar", "share of a race's hashes"), swatch("win-share-bar",
                 "share of the wins"), whisker());
         box.setAlignment(Pos.CENTER_LEFT);
         return box;

@@ -147,7 +147,7 @@ class StatsViewModelTest {
             return f.summary() != null && f.summary().races() == 5;
         });
         StatsFigures f = onFx(() -> d.stats().figuresProperty().get());
-        assertEquals(5, f.shares().stream().mapToInt(NodeStats::wins).sum(), "every race has its winner");
+        assertEquals(5, f.shares().stream().mapToInt(sh -> sh.stats().wins()).sum(), "every race has its winner");
         assertTrue(f.caption().startsWith("5 races at difficulty 1"), f.caption());
     }
 
@@ -346,14 +346,29 @@ class StatsViewModelTest {
         assertEquals((40_000 + 20_060) / 65536.0, f.luck().get(49).luck(), 1e-12);
         assertTrue(f.caption().startsWith("60 races at difficulty 2"), f.caption());
         assertEquals(4, f.lessons().size(), f.lessons().toString());
-        assertTrue(f.lessons().get(0).startsWith("Node1 did 66% of the hashes and won 67% of its races; Node2, with 34%, "
-                + "won 33%."), f.lessons().get(0));
+        // race by race Node1 did 40 000 of 60 000 + i hashes: 66.6% on average over the 60 races
+        assertTrue(f.lessons().get(0).startsWith("Node1 did 67% of the hashes of a race and won 67% of its races; Node2, "
+                + "with 33%, won 33%."), f.lessons().get(0));
         assertTrue(f.lessons().get(1).contains("12.00 MH/s together predict 256^2 ÷ rate = 5.46 ms"), f.lessons().get(1));
         assertTrue(f.lessons().get(2).contains("difficulty 3 would take about 1.40 s a race, difficulty 1 about 21.3 µs"),
                 f.lessons().get(2));
         assertTrue(f.lessons().get(3).endsWith("finding it took 60.0 k hashes on average (65.5 k expected)."),
                 f.lessons().get(3)); // all nodes' hashes: 60 030 a race
         assertSame(StatsFigures.EMPTY, StatsFigures.of(null, List.of()));
+    }
+
+    @Test
+    void aNodesHashShareIsItsShareOfEachRacesHashesAveraged() {
+        // Node1 does 3/4 of a short race's hashes and 1/4 of a long one's: 1/2 race by race, though 5/16 of all
+        List<RaceResult> races = List.of(race(1, 2, "Node1", 1000, 3_000, 1_000), race(2, 2, "Node2", 9000, 25_000, 75_000));
+        List<NodeStats> nodes = List.of(new NodeStats("Node1", 100, 2, 1, 0.5, 0.1, 0.9, 28_000 / 104_000.0, 1e6),
+                new NodeStats("Node2", 100, 2, 1, 0.5, 0.1, 0.9, 76_000 / 104_000.0, 1e6));
+        List<StatsFigures.Share> shares = StatsFigures.shares(nodes, races);
+        assertEquals(0.5, shares.get(0).raceShare(), 1e-12);
+        assertEquals(0.5, shares.get(1).raceShare(), 1e-12);
+        assertSame(nodes.get(1), shares.get(1).stats());
+        List<StatsFigures.Share> none = StatsFigures.shares(nodes, List.of());
+        assertEquals(nodes.get(0).hashShare(), none.get(0).raceShare(), "no runs: the summary's share");
     }
 
     @Test
