@@ -28,6 +28,11 @@ public record StatsFigures(Summary summary, Verdict verdict, String caption, Lis
     public static final int RECENT = 50;
     /** Below this p-value the view says the win shares differ from the hash shares. */
     public static final double SIGNIFICANCE = 0.01;
+    /**
+     * Below this one (and above {@link #SIGNIFICANCE}) it says they may differ: the usual 5%, the same as the 95%
+     * intervals drawn, so that a whisker that misses its bar is not contradicted by a plain "match".
+     */
+    public static final double DOUBT = 0.05;
     static final String TOO_FEW = "too few races to judge yet";
 
     public StatsFigures {
@@ -53,7 +58,7 @@ public record StatsFigures(Summary summary, Verdict verdict, String caption, Lis
     /** The chi-square verdict: what it says, and how it reads (its style). */
     public record Verdict(Kind kind, String text) {
         public enum Kind {
-            NONE, MATCH, DIFFER;
+            NONE, MATCH, DOUBT, DIFFER;
 
             String styleClass() {
                 return "verdict-" + name().toLowerCase(Locale.ROOT);
@@ -232,12 +237,16 @@ public record StatsFigures(Summary summary, Verdict verdict, String caption, Lis
         return hashes / Puzzle.expectedHashes(r.difficulty());
     }
 
-    /** "win shares match hash shares (p = 0.42)", "... differ ... (p = 0.0003)", or too few races. */
+    /**
+     * "win shares match hash shares (p = 0.42)", "... may differ ... (p = 0.03)", "... differ ... (p = 0.0003)",
+     * or too few races.
+     */
     static Verdict verdict(double p) {
         if (Double.isNaN(p)) {
             return new Verdict(Verdict.Kind.NONE, TOO_FEW);
         }
         return p < SIGNIFICANCE ? new Verdict(Verdict.Kind.DIFFER, "win shares differ from hash shares (" + p(p) + ")")
+                : p < DOUBT ? new Verdict(Verdict.Kind.DOUBT, "win shares may differ from hash shares (" + p(p) + ")")
                 : new Verdict(Verdict.Kind.MATCH, "win shares match hash shares (" + p(p) + ")");
     }
 

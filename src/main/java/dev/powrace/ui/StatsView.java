@@ -48,7 +48,8 @@ final class StatsView extends BorderPane {
         verdict.getStyleClass().add("verdict");
         verdict.setTooltip(new Tooltip("A chi-square test of \"each node's share of the wins equals its share of the "
                 + "hashes\". p is how often chance alone gives a difference at least this large; below "
-                + StatsFigures.SIGNIFICANCE + " the shares are said to differ."));
+                + StatsFigures.SIGNIFICANCE + " the shares are said to differ, below " + StatsFigures.DOUBT
+                + " that they may."));
         lesson.getStyleClass().add("verdict-lesson");
         lesson.setWrapText(true);
         caption.setId("statsCaption");
@@ -143,6 +144,8 @@ final class StatsView extends BorderPane {
         verdict.getStyleClass().add(f.verdict().kind().styleClass());
         lesson.setText(switch (f.verdict().kind()) {
             case MATCH -> "Each node wins about as often as its share of the hash power: luck, weighted by speed.";
+            case DOUBT -> "Chance gives a difference this large only " + Math.round(100 * f.summary().chiSquareP())
+                    + " times in 100: more races will tell.";
             case DIFFER -> "More than luck is at work: did a node's power change during these races?";
             case NONE -> "The test needs a few wins expected for every node.";
         });

@@ -277,8 +277,11 @@ class StatsViewModelTest {
                 StatsFigures.verdict(Double.NaN));
         assertEquals(new StatsFigures.Verdict(StatsFigures.Verdict.Kind.MATCH, "win shares match hash shares (p = 0.42)"),
                 StatsFigures.verdict(0.4213));
-        assertEquals(new StatsFigures.Verdict(StatsFigures.Verdict.Kind.MATCH, "win shares match hash shares (p = 0.01)"),
-                StatsFigures.verdict(0.01));
+        assertEquals(new StatsFigures.Verdict(StatsFigures.Verdict.Kind.MATCH, "win shares match hash shares (p = 0.05)"),
+                StatsFigures.verdict(0.05));
+        assertEquals(new StatsFigures.Verdict(StatsFigures.Verdict.Kind.DOUBT,
+                "win shares may differ from hash shares (p = 0.03)"), StatsFigures.verdict(0.0312));
+        assertEquals(StatsFigures.Verdict.Kind.DOUBT, StatsFigures.verdict(0.01).kind());
         assertEquals(new StatsFigures.Verdict(StatsFigures.Verdict.Kind.DIFFER,
                 "win shares differ from hash shares (p = 0.0003)"), StatsFigures.verdict(0.000312));
         assertEquals("win shares differ from hash shares (p = 0.009)", StatsFigures.verdict(0.0094).text());
