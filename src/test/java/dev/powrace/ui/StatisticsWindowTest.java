@@ -130,4 +130,38 @@ class StatisticsWindowTest {
         javafx.scene.shape.Path curve = robot.lookup("#predictedCurve").queryAs(javafx.scene.shape.Path.class);
         assertTrue(fx(() -> curve.getElements().size()) > 10, "the predicted curve is drawn");
     }
+
+    @Test
+    void aNodeCardsPowerSpinnerSetsItsNodesPower(FxRobot robot) throws Exception {
+        Spinner<Integer> power = robot.lookup("#power-Node3").query();
+        assertEquals(100, fx(power::getValue), "--power's default");
+        robot.interact(() -> power.getValueFactory().setValue(25));
+        assertEquals(25, window.session().network().nodes().get(2).power());
+        robot.interact(() -> {
+            power.getEditor().setText("abc");
+            power.commitValue();
+        });
+        assertEquals(25, fx(power::getValue), "what is not a number leaves the power as it was");
+        assertEquals(25, window.session().network().nodes().get(2).power());
+    }
+
+    @Test
+    void closingTheWindowStopsARaceSeries(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            robot.lookup("#difficultySpinner").<Spinner<Integer>>query().getValueFactory().setValue(2);
+            robot.lookup("#seriesCount").<Spinner<Integer>>query().getValueFactory().setValue(10_000);
+        });
+        robot.clickOn("#seriesButton");
+        assertEquals("Stop", fx(() -> robot.lookup("#seriesButton").queryButton().getText()));
+        await(() -> Ledger.readAll(window.session().ledger().path()).size() >= 2);
+        robot.interact(stage::close);
+        await(() -> !fx(() -> window.dashboard().seriesRunningProperty().get())); // the series itself ended
+        assertTrue(text(robot, "#seriesProgress").startsWith("stopped after "), text(robot, "#seriesProgress"));
+        List<Node> nodes = window.session().network().nodes();
+        await(() -> nodes.stream().allMatch(n -> n.current() == null));
+        int entries = Ledger.readAll(window.session().ledger().path()).size();
+        Thread.sleep(500);
+        assertEquals(entries, Ledger.readAll(window.session().ledger().path()).size(), "no race after the window closed");
+        assertTrue(entries < 10_000);
+    }
 }
