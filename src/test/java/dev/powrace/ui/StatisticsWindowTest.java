@@ -156,7 +156,8 @@ class StatisticsWindowTest {
         await(() -> Ledger.readAll(window.session().ledger().path()).size() >= 2);
         robot.interact(stage::close);
         await(() -> !fx(() -> window.dashboard().seriesRunningProperty().get())); // the series itself ended
-        assertTrue(text(robot, "#seriesProgress").startsWith("stopped after "), text(robot, "#seriesProgress"));
+        String said = fx(() -> window.dashboard().seriesProgressProperty().get());
+        assertTrue(said.startsWith("stopped after "), said);
         List<Node> nodes = window.session().network().nodes();
         await(() -> nodes.stream().allMatch(n -> n.current() == null));
         int entries = Ledger.readAll(window.session().ledger().path()).size();
