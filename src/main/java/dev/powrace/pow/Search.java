@@ -18,7 +18,7 @@ public final class Search {
     public static final int MIN_POWER = 1;
     public static final int MAX_POWER = 100;
     /** A throttled search sleeps once it owes at least this much sleep. */
-    static final long MIN_SLEEP_NANOS = 250_000;
+    static final long MIN_SLEEP_NANOS = 1_000_000;
     /** It sleeps in slices of at most this, and looks at its stop condition between them. */
     static final long SLEEP_SLICE_NANOS = 1_000_000;
 
@@ -62,7 +62,9 @@ public final class Search {
      * that off in slices of at most {@link #SLEEP_SLICE_NANOS}, looking at {@code stop} between slices, so it
      * stops within a millisecond even while asleep. Oversleeping is paid back by working longer before the next
      * sleep. So a search at 50% does about half the hashes of one at 100% in the same time, even over a few
-     * milliseconds (some dozens of batches).
+     * milliseconds (some dozens of batches). It begins at a random point of that cycle (asleep with probability
+     * {@code 1 - power/100}), as if it had been running, so that it has no more than its share of a race's first
+     * moments.
      *
      * @param stop looked at once per batch, and once per slice of sleep
      * @param meter told of each batch's hashes as they are done (for live hash rates); may be a no-op
@@ -73,8 +75,19 @@ public final class Search {
         checkPower(power);
         boolean throttled = power < MAX_POWER;
         double owedPerWorked = (MAX_POWER - power) / (double) power;
-        long mark = throttled ? System.nanoTime() : 0;
         long owed = 0;
+        if (throttled) {
+            // Begin anywhere in the cycle of work and sleep, as if the search had been running: asleep with
+            // probability 1 - power, else part way through a spell of work. Always beginning with work would give
+            // a throttled node more than its share of every race's first moments.
+            java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+            if (random.nextInt(MAX_POWER) >= power) {
+                sleep((long) (random.nextDouble() * MIN_SLEEP_NANOS), stop);
+            } else {
+                owed = (long) (random.nextDouble() * MIN_SLEEP_NANOS);
+            }
+        }
+        long mark = throttled ? System.nanoTime() : 0;
         long nonce = startNonce;
         long done = 0;
         while (!stop.getAsBoolean()) {

@@ -34,10 +34,15 @@ public final class Statistics {
      * interval, its hash share (its hashes over all nodes' hashes in those races) and its mean hash rate (its
      * hashes over its search time in those races).
      *
-     * <p>The chi-square goodness-of-fit test compares each node's wins with its expected wins: the sum, over the
-     * races it joined, of its share of that race's hashes (so a node that joined only some races expects wins
-     * only from those). Only races whose winner is among the nodes measured count (in a cluster, a remote
-     * winner's rivals are not all measured here). Its p-value is NaN with fewer than {@link #MIN_RACES_FOR_TEST}
+     * <p>The chi-square goodness-of-fit test compares each node's wins with its expected wins: the races times its
+     * share of all the hashes of all the races (a node that joined only some races has hashes in those only).
+     * Each hash is an independent lottery ticket with the same chance, 256^-d, so a node's expected wins in a race
+     * are its hashes in it times that chance, and the races' tickets add up: this is exact, where the mean of each
+     * race's hash share is not (a node that starts late or sleeps has a share that changes during a race, and
+     * only the hashes until the winning one count; measured here at 100/50/25% power, the mean of the per-race
+     * shares expected 856 wins of 1800 for the 100% node, which won 924, while its share of all hashes expected
+     * 919). Only races whose winner is among the nodes measured count (in a cluster, a remote winner's rivals are
+     * not all measured here). Its p-value is NaN with fewer than {@link #MIN_RACES_FOR_TEST}
      * such races or fewer than two nodes that hashed; it is an approximation, rough while a node expects fewer
      * than about 5 wins.
      *
@@ -74,17 +79,23 @@ public final class Statistics {
             observed.put(n, 0L);
         });
         int tested = 0;
+        double testedHashes = 0;
         for (RaceResult race : races) {
             long total = totalHashes(race);
             if (total <= 0 || race.runs().stream().noneMatch(RaceResult.NodeRun::won)) {
                 continue;
             }
             tested++;
+            testedHashes += total;
             for (RaceResult.NodeRun run : race.runs()) {
-                expected.merge(run.node(), run.hashes() / (double) total, Double::sum);
+                expected.merge(run.node(), (double) run.hashes(), Double::sum);
                 observed.merge(run.node(), run.won() ? 1L : 0L, Long::sum);
             }
         }
+        // Each hash is a ticket with the same chance of winning: a node's expected wins are its share of all the
+        // hashes of those races, times the races.
+        double perHash = testedHashes > 0 ? tested / testedHashes : 0;
+        expected.replaceAll((node, hashes) -> hashes * perHash);
 
         List<NodeStats> nodes = new ArrayList<>();
         for (String name : names) {

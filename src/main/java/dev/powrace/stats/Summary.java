@@ -8,10 +8,13 @@ import java.util.List;
  * @param races races summarized
  * @param difficulty the difficulty of the races (the last race's, if they differ)
  * @param nodes per node, in node order
- * @param chiSquareP the p-value of a chi-square test of "win shares equal hash shares"; NaN while there are
- *     too few races (or one node) to test
+ * @param chiSquareP the p-value of a chi-square test of "win shares equal hash shares" (see
+ *     {@link Statistics#summarize}); NaN while there are too few races (or one node) to test
  * @param meanLuck the mean of {@link #luck}
- * @param luck per race, oldest first: the winner's hashes over the expected 256^difficulty (below 1 is lucky)
+ * @param luck per race, oldest first: the winner's hashes over the expected 256^difficulty. A lone miner's
+ *     luck averages 1 (below 1 is lucky); in a race the winner is whoever's lottery ended first, so with several
+ *     nodes the winner's own hashes average less: the sum of the squares of the nodes' hash shares (about 0.43
+ *     at powers 100, 50 and 25)
  * @param durationsSeconds per race, oldest first: the race's duration
  * @param predictedMeanSeconds the mean duration that the measured total hash rate predicts (256^d over the
  *     summed rates of the nodes), NaN with no races

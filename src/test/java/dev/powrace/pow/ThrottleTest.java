@@ -64,4 +64,43 @@ class ThrottleTest {
         assertTrue(took < Duration.ofSeconds(2).toNanos(), "stopped after " + took / 1_000_000 + " ms");
         assertEquals(Search.BATCH, search.hashes(), "it slept after its first batch rather than go on");
     }
+
+    /**
+     * A throttled search begins anywhere in its cycle: asleep (it looks at its stop condition while asleep, before
+     * its first batch) about 1 - power of the time. Counted, not timed: 400 searches at 25% and at 75%.
+     */
+    @Test
+    void aThrottledSearchBeginsAtARandomPointOfItsCycle() {
+        for (int power : new int[] {25, 75}) {
+            int asleepFirst = 0;
+            for (int i = 0; i < 400; i++) {
+                int[] looks = {0};
+                boolean[] scanned = {false};
+                int[] looksBeforeScan = {-1};
+                Engine engine = new Engine() {
+                    @Override
+                    public int scan(long from, int count) {
+                        if (!scanned[0]) {
+                            scanned[0] = true;
+                            looksBeforeScan[0] = looks[0];
+                        }
+                        return -1;
+                    }
+
+                    @Override
+                    public String name() {
+                        return "counting";
+                    }
+                };
+                new Search("tx", 8, 0, engine).run(() -> ++looks[0] > 3 && scanned[0], n -> {}, power);
+                if (looksBeforeScan[0] > 1) {
+                    asleepFirst++;
+                }
+            }
+            double share = asleepFirst / 400.0;
+            double expected = 1 - power / 100.0;
+            assertTrue(Math.abs(share - expected) < 0.1, power + "%: " + share + " began asleep, expected about "
+                    + expected);
+        }
+    }
 }
