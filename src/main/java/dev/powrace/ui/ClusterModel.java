@@ -99,6 +99,11 @@ public final class ClusterModel {
             return localModel != null;
         }
 
+        /** This window's own node's model, for a local row (its power is set there); null for a remote one. */
+        NodeModel localModel() {
+            return localModel;
+        }
+
         public ReadOnlyStringProperty engineProperty() {
             return engine.getReadOnlyProperty();
         }

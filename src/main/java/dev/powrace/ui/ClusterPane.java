@@ -21,6 +21,8 @@ import javafx.scene.layout.VBox;
 final class ClusterPane extends HBox {
     /** A column's width: a row's fixed parts and a rate bar. */
     static final double COLUMN_WIDTH = 605;
+    /** The engine's cell, or a local node's power spinner in its place. */
+    static final double ENGINE_WIDTH = 58;
 
     private final ClusterModel model;
     private final ListChangeListener<Object> relayout = c -> layoutLines();
@@ -126,8 +128,24 @@ final class ClusterPane extends HBox {
         String n = r.name();
         Label name = cell(new Label(n), "row-name", 72);
         name.setTooltip(new Tooltip(n + (r.local() ? " (this window)" : "") + " on " + r.addressProperty().get()));
-        Label engine = cell(new Label(), "row-engine", 52);
-        engine.textProperty().bind(r.engineProperty());
+        // This window's own nodes have their power control where the others show their engine (the same for all
+        // of this window's nodes: it is in the name's tooltip).
+        Node engineOrPower;
+        if (r.local()) {
+            javafx.scene.control.Spinner<Integer> power = NodeCard.powerSpinner(r.localModel());
+            power.setId("power-" + n);
+            power.getStyleClass().add("row-power");
+            power.setPrefWidth(ENGINE_WIDTH);
+            power.setMinWidth(ENGINE_WIDTH);
+            power.setMaxWidth(ENGINE_WIDTH);
+            engineOrPower = power;
+            r.engineProperty().addListener((obs, old, e) -> name.getTooltip().setText(n + " (this window, engine " + e
+                    + ", power in %) on " + r.addressProperty().get()));
+        } else {
+            Label engine = cell(new Label(), "row-engine", ENGINE_WIDTH);
+            engine.textProperty().bind(r.engineProperty());
+            engineOrPower = engine;
+        }
         ProgressBar bar = new ProgressBar(0);
         bar.getStyleClass().add("row-rate-bar");
         bar.setId("rowRate-" + n);
@@ -157,7 +175,7 @@ final class ClusterPane extends HBox {
         Label wins = cell(new Label(), "row-wins", 30);
         wins.textProperty().bind(Bindings.createStringBinding(() -> "" + r.winsProperty().get(), r.winsProperty()));
         wins.setTooltip(new Tooltip("races won"));
-        HBox row = new HBox(5, name, engine, bar, rate, start, end, state, wins);
+        HBox row = new HBox(5, name, engineOrPower, bar, rate, start, end, state, wins);
         row.setId("row-" + n);
         row.setAlignment(Pos.CENTER_LEFT);
         row.getStyleClass().addAll("cluster-row", r.local() ? "local" : "remote");

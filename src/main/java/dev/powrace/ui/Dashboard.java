@@ -4,11 +4,13 @@ import dev.powrace.ledger.Entry;
 import dev.powrace.node.Client;
 import dev.powrace.node.Network;
 import dev.powrace.node.Node;
+import dev.powrace.node.RaceSeries;
 import dev.powrace.node.Settings;
 import dev.powrace.race.Attempt;
 import dev.powrace.race.Peers;
 import dev.powrace.race.Race;
 import dev.powrace.race.RaceListener;
+import dev.powrace.stats.RaceLog;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -21,6 +23,8 @@ import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -75,6 +79,13 @@ public final class Dashboard implements RaceListener {
     /** The cluster this window's referee stands in, if any, and its nodes as rows. */
     private final Peers peers;
     private final ClusterModel cluster;
+    private final StatsModel stats;
+    /** Turns the referee's events into race results for {@link #stats}; told on the referee's thread. */
+    private final RaceLog raceLog = new RaceLog();
+    private final Map<String, Node> localNodes = new LinkedHashMap<>();
+    private final ReadOnlyBooleanWrapper seriesRunning = new ReadOnlyBooleanWrapper(false);
+    private final ReadOnlyStringWrapper seriesProgress = new ReadOnlyStringWrapper("");
+    private RaceSeries series; // FX thread only
     private long lastRace = -1;
     private long shownRace = -1;
     private double fastest;
@@ -86,15 +97,22 @@ public final class Dashboard implements RaceListener {
         this.io = io;
         List<NodeModel> models = new ArrayList<>();
         for (Node n : network.nodes()) {
-            NodeModel m = new NodeModel(n.name(), n.port(), n::hashes, n::attemptHashes);
+            NodeModel m = new NodeModel(n.name(), n.port(), n::hashes, n::attemptHashes, n.power(), n::setPower);
             models.add(m);
             byName.put(n.name(), m);
+            localNodes.put(n.name(), n);
         }
         this.nodes = List.copyOf(models);
         this.peers = network.referee().peers().orElse(null);
         this.cluster = peers == null ? null : new ClusterModel(byName);
+        this.stats = new StatsModel(io, this::powerOf);
+        raceLog.onResult(stats::add);
         this.difficulty = new SimpleIntegerProperty(network.referee().difficulty());
-        difficulty.addListener((obs, old, d) -> network.referee().setDifficulty(d.intValue()));
+        stats.chooseDifficulty(difficulty.get());
+        difficulty.addListener((obs, old, d) -> {
+            network.referee().setDifficulty(d.intValue());
+            stats.chooseDifficulty(d.intValue());
+        });
         entries.addListener((javafx.collections.ListChangeListener<Entry>) c -> updateStatus());
         lastError.addListener((obs, old, e) -> updateStatus());
         updateStatus();
@@ -138,6 +156,32 @@ public final class Dashboard implements RaceListener {
     /** In a cluster: every live node of it, local and remote, grouped by label. Empty in local mode. */
     public Optional<ClusterModel> cluster() {
         return Optional.ofNullable(cluster);
+    }
+
+    /** The statistics of the races finished in this window's session. */
+    public StatsModel stats() {
+        return stats;
+    }
+
+    /** Whether a node's hash power is known here: one of this window's own nodes. */
+    public boolean isLocal(String node) {
+        return byName.containsKey(node);
+    }
+
+    /** A node's hash power in percent: this window's own nodes' as set, 100 for another process's (not known here). */
+    private int powerOf(String node) {
+        Node n = localNodes.get(node);
+        return n == null ? 100 : n.power();
+    }
+
+    /** True while a "Race ×N" series runs. */
+    public ReadOnlyBooleanProperty seriesRunningProperty() {
+        return seriesRunning.getReadOnlyProperty();
+    }
+
+    /** "race 37 of 200" while a series runs; how the last one ended once it is over; empty before the first. */
+    public ReadOnlyStringProperty seriesProgressProperty() {
+        return seriesProgress.getReadOnlyProperty();
     }
 
     public String portsText() {
@@ -207,6 +251,83 @@ public final class Dashboard implements RaceListener {
         return true;
     }
 
+    /** The transactions' prefix of a series: the typed text, or "Race" when there is none. */
+    static String seriesPrefix(String typed) {
+        return typed == null || typed.isBlank() ? "Race" : typed.strip();
+    }
+
+    /** Why a series of {@code races} races with the typed text as its prefix can't start, or empty if it can. */
+    public Optional<String> seriesProblem(String typed, int races) {
+        if (races < 1 || races > MAX_SERIES) {
+            return Optional.of("Race ×N takes 1 to " + MAX_SERIES + " races.");
+        }
+        return problemWith(seriesPrefix(typed) + " #" + races);
+    }
+
+    /** The most races one "Race ×N" runs. */
+    public static final int MAX_SERIES = 10_000;
+
+    /**
+     * Starts {@code races} races back to back on "prefix #1", "#2", ... (the prefix: the typed text, or "Race"), at
+     * the chosen difficulty, on every node shown: in a cluster through the cluster, as {@link #submit} does. Returns
+     * false (and starts nothing) if a series runs already or {@link #seriesProblem} objects. On the FX thread.
+     */
+    public boolean raceSeries(String typed, int races) {
+        if (series != null || seriesProblem(typed, races).isPresent()) {
+            return false;
+        }
+        followLatest.set(true);
+        String prefix = seriesPrefix(typed);
+        RaceSeries[] self = new RaceSeries[1];
+        RaceSeries.Listener listener = new RaceSeries.Listener() {
+            @Override
+            public void raceDone(int done, int total) {
+                fx.execute(() -> {
+                    if (series == self[0] && series != null && done < total) {
+                        seriesProgress.set(progress(done + 1, total));
+                    }
+                });
+            }
+
+            @Override
+            public void finished(int done, boolean stopped) {
+                fx.execute(() -> {
+                    if (series == self[0] && series != null) {
+                        series = null;
+                        seriesRunning.set(false);
+                        seriesProgress.set(stopped ? "stopped after " + done + " of " + races + " races"
+                                : done + (done == 1 ? " race" : " races") + " done");
+                    }
+                });
+            }
+        };
+        seriesProgress.set(progress(1, races));
+        seriesRunning.set(true);
+        // The listener's calls reach the FX thread after this method has returned, so self[0] is set by then.
+        self[0] = peers == null ? RaceSeries.start(network, prefix, races, difficulty.get(), listener)
+                : RaceSeries.start(network.referee(), tx -> {
+                    try {
+                        peers.submitToAll(tx);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, prefix, races, difficulty.get(), listener);
+        series = self[0];
+        return true;
+    }
+
+    static String progress(int race, int total) {
+        return "race " + race + " of " + total;
+    }
+
+    /** Stops the series that runs, if any: no race is submitted after this; the one under way finishes. */
+    public void stopSeries() {
+        RaceSeries s = series;
+        if (s != null) {
+            s.stop();
+        }
+    }
+
     /** Entries read from the file at start. */
     public void load(List<Entry> fromFile) {
         // A winner told while the file was read may be in the file too: keep it once, where it was told.
@@ -248,6 +369,7 @@ public final class Dashboard implements RaceListener {
                 updateStatus();
             }
         }
+        stats.sample();
         RaceView shown = timeline.get();
         if (shown != null && shown.live() && !shown.finished()) {
             show(shownRace, true); // unfinished bars grow
@@ -262,6 +384,7 @@ public final class Dashboard implements RaceListener {
 
     @Override
     public void started(Attempt a) {
+        raceLog.started(a);
         fx.execute(() -> {
             remember(a);
             model(a).ifPresent(m -> m.started(a));
@@ -279,6 +402,7 @@ public final class Dashboard implements RaceListener {
 
     @Override
     public void ended(Attempt a) {
+        raceLog.ended(a);
         fx.execute(() -> {
             remember(a);
             model(a).ifPresent(m -> m.ended(a));
@@ -290,6 +414,7 @@ public final class Dashboard implements RaceListener {
 
     @Override
     public void won(Race race, Entry entry) {
+        raceLog.won(race, entry);
         fx.execute(() -> {
             raceOfEntry.put(entry, race.id());
             entries.add(entry);

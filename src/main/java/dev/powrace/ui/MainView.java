@@ -11,9 +11,13 @@ import javafx.scene.Parent;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
+import javafx.scene.Node;
 import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Separator;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
@@ -29,6 +33,8 @@ import javafx.util.Duration;
 final class MainView {
     /** How often the counters are sampled: 20 times a second. */
     static final Duration SAMPLE_PERIOD = Duration.millis(50);
+    /** The races "Race ×N" runs unless told otherwise. */
+    static final int DEFAULT_SERIES = 100;
 
     private final Dashboard dashboard;
     private final BorderPane root = new BorderPane();
@@ -40,7 +46,7 @@ final class MainView {
         this.dashboard = dashboard;
         root.getStyleClass().add("powrace");
         root.setTop(inputBar());
-        root.setCenter(center());
+        root.setCenter(tabs());
         root.setBottom(statusBar());
         sampler = new Timeline(new KeyFrame(SAMPLE_PERIOD, e -> dashboard.sample(System.nanoTime())));
         sampler.setCycleCount(Animation.INDEFINITE);
@@ -57,6 +63,13 @@ final class MainView {
 
     void stop() {
         sampler.stop();
+        dashboard.stopSeries();
+    }
+
+    private static Node separator() {
+        Separator s = new Separator(Orientation.VERTICAL);
+        s.setPadding(new Insets(0, 2, 0, 2));
+        return s;
     }
 
     private Parent inputBar() {
@@ -84,7 +97,42 @@ final class MainView {
         difficultyLabel.setLabelFor(difficulty);
         difficultyLabel.getStyleClass().add("caption");
 
-        HBox row = new HBox(10, field, mine, difficultyLabel, difficulty);
+        difficulty.disableProperty().bind(dashboard.seriesRunningProperty());
+
+        Spinner<Integer> count = new Spinner<>(1, Dashboard.MAX_SERIES, DEFAULT_SERIES, 10);
+        count.setId("seriesCount");
+        count.setEditable(true);
+        count.setPrefWidth(88);
+        count.getValueFactory().setConverter(NodeCard.lenient(count));
+        count.setTooltip(new Tooltip("How many races \"Race ×N\" runs back to back, 1 to " + Dashboard.MAX_SERIES));
+        count.disableProperty().bind(dashboard.seriesRunningProperty());
+        Button series = new Button();
+        series.setId("seriesButton");
+        series.getStyleClass().add("series-button");
+        series.textProperty().bind(Bindings.when(dashboard.seriesRunningProperty()).then("Stop")
+                .otherwise(Bindings.createStringBinding(() -> "Race ×" + count.getValue(), count.valueProperty())));
+        series.setTooltip(new Tooltip("Runs N races back to back on \"<text> #1\", \"#2\", ... (\"Race #1\", ... "
+                + "with no text) at the chosen difficulty; the statistics tab fills as they finish. Stops at any moment."));
+        series.setOnAction(e -> {
+            if (dashboard.seriesRunningProperty().get()) {
+                dashboard.stopSeries();
+                return;
+            }
+            count.commitValue();
+            var problem = dashboard.seriesProblem(field.getText(), count.getValue());
+            if (problem.isPresent()) {
+                showError(problem.get());
+            } else {
+                dashboard.raceSeries(field.getText(), count.getValue());
+            }
+        });
+        Label progress = new Label();
+        progress.setId("seriesProgress");
+        progress.getStyleClass().add("series-progress");
+        progress.textProperty().bind(dashboard.seriesProgressProperty());
+        progress.setMinWidth(Region.USE_PREF_SIZE);
+
+        HBox row = new HBox(10, field, mine, difficultyLabel, difficulty, separator(), count, series, progress);
         row.setAlignment(Pos.CENTER_LEFT);
 
         inputError.setId("inputError");
@@ -130,6 +178,26 @@ final class MainView {
     private void hideError() {
         inputError.setManaged(false);
         inputError.setVisible(false);
+    }
+
+    /** The race (nodes, timeline, ledger) and, in a tab beside it, the statistics of the races so far. */
+    private Parent tabs() {
+        Tab race = new Tab("Race", center());
+        race.setId("raceTab");
+        StatsView statsView = new StatsView(dashboard.stats(), dashboard::isLocal);
+        Tab stats = new Tab("Statistics", statsView);
+        stats.setId("statsTab");
+        statsView.showWhile(stats.selectedProperty());
+        stats.textProperty().bind(Bindings.createStringBinding(() -> {
+            StatsFigures f = dashboard.stats().figuresProperty().get();
+            return f.summary() == null ? "Statistics" : "Statistics · " + f.summary().races()
+                    + (f.summary().races() == 1 ? " race" : " races");
+        }, dashboard.stats().figuresProperty()));
+        TabPane tabs = new TabPane(race, stats);
+        tabs.setId("viewTabs");
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        tabs.getStyleClass().add("view-tabs");
+        return tabs;
     }
 
     private Parent center() {

@@ -4,6 +4,7 @@ import javafx.beans.binding.Bindings;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Spinner;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
@@ -74,9 +75,61 @@ final class NodeCard extends VBox {
         times.addRow(1, caption("end"), value("end-" + n, m.endTextProperty()));
         times.addRow(2, caption("elapsed"), value("elapsed-" + n, m.elapsedTextProperty()));
 
-        getChildren().addAll(head, rateRow, progress, hashes, times);
+        Spinner<Integer> power = powerSpinner(m);
+        power.setId("power-" + n);
+        Label powerCaption = caption("power %");
+        powerCaption.setLabelFor(power);
+        HBox powerBox = new HBox(6, powerCaption, power);
+        powerBox.setAlignment(Pos.BOTTOM_RIGHT);
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        HBox foot = new HBox(8, times, gap, powerBox);
+        foot.setAlignment(Pos.BOTTOM_LEFT);
+
+        getChildren().addAll(head, rateRow, progress, hashes, foot);
         setSpacing(6);
         styleWhile(this, m.winnerProperty(), "winner");
+    }
+
+    /**
+     * A node's hash power, 1 to 100 percent of its thread's time, applied from its next race: typed (committed on
+     * Enter or when the field loses focus) or stepped with the arrows.
+     */
+    static Spinner<Integer> powerSpinner(NodeModel m) {
+        Spinner<Integer> s = new Spinner<>(1, 100, m.powerProperty().get(), 5);
+        s.setEditable(true);
+        s.getStyleClass().add("power-spinner");
+        s.setPrefWidth(72);
+        s.setMinWidth(72);
+        s.setTooltip(new Tooltip(m.name() + "'s hash power: the share of its thread's time it mines, 1 to 100%. "
+                + "Applies from its next race."));
+        s.valueProperty().addListener((obs, old, v) -> {
+            if (v != null) {
+                m.setPower(v);
+            }
+        });
+        m.powerProperty().addListener((obs, old, v) -> s.getValueFactory().setValue(v.intValue()));
+        s.getValueFactory().setConverter(lenient(s));
+        return s;
+    }
+
+    /** Reads "50" or "50 %"; anything else leaves the spinner's value as it was (a spinner commits on focus loss). */
+    static javafx.util.StringConverter<Integer> lenient(Spinner<Integer> s) {
+        return new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(Integer v) {
+                return v == null ? "" : v.toString();
+            }
+
+            @Override
+            public Integer fromString(String text) {
+                try {
+                    return Integer.parseInt(text.trim().replace("%", "").trim());
+                } catch (NumberFormatException e) {
+                    return s.getValue();
+                }
+            }
+        };
     }
 
     /** Gives {@code node} the style class while {@code on} is true. */

@@ -5,6 +5,7 @@ import dev.powrace.race.Attempt;
 import dev.powrace.race.Outcome;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -28,6 +29,7 @@ public final class NodeModel {
     private final int port;
     private final LongSupplier totalHashes;
     private final LongSupplier attemptHashes;
+    private final IntConsumer applyPower;
     private final HashRate hashRate = new HashRate(Duration.ofMillis(500).toNanos());
 
     private final ReadOnlyObjectWrapper<NodeState> state = new ReadOnlyObjectWrapper<>(NodeState.IDLE);
@@ -43,14 +45,26 @@ public final class NodeModel {
     private final ReadOnlyIntegerWrapper wins = new ReadOnlyIntegerWrapper(0);
     private final ReadOnlyBooleanWrapper winner = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyBooleanWrapper settled = new ReadOnlyBooleanWrapper(false);
+    private final ReadOnlyIntegerWrapper power;
     private Attempt current;
     private double lastAverage = Double.NaN;
 
     public NodeModel(String name, int port, LongSupplier totalHashes, LongSupplier attemptHashes) {
+        this(name, port, totalHashes, attemptHashes, 100, p -> {});
+    }
+
+    /**
+     * @param power the node's hash power now, in percent of its thread's time
+     * @param applyPower sets the node's hash power (from its next race), in percent from 1 to 100
+     */
+    public NodeModel(String name, int port, LongSupplier totalHashes, LongSupplier attemptHashes, int power,
+            IntConsumer applyPower) {
         this.name = name;
         this.port = port;
         this.totalHashes = totalHashes;
         this.attemptHashes = attemptHashes;
+        this.applyPower = applyPower;
+        this.power = new ReadOnlyIntegerWrapper(clampPower(power));
     }
 
     // ---- Properties ----
@@ -121,7 +135,25 @@ public final class NodeModel {
         return settled.getReadOnlyProperty();
     }
 
+    /** The node's hash power, in percent of its thread's time (1 to 100); applies from its next race. */
+    public ReadOnlyIntegerProperty powerProperty() {
+        return power.getReadOnlyProperty();
+    }
+
     // ---- Commands ----
+
+    /** Sets the node's hash power from its next race on; a value outside 1..100 is taken as the nearest end. */
+    public void setPower(int percent) {
+        int p = clampPower(percent);
+        if (p != power.get()) {
+            power.set(p);
+            applyPower.accept(p);
+        }
+    }
+
+    static int clampPower(int percent) {
+        return Math.max(1, Math.min(100, percent));
+    }
 
     void started(Attempt a) {
         current = a;

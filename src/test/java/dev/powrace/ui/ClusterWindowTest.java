@@ -119,6 +119,11 @@ class ClusterWindowTest {
                 rows(robot));
         await(() -> status(robot).contains("cluster " + server.getConnectString() + " · 2 members · 6 nodes · connected"));
         assertTrue(fx(() -> robot.lookup("#group-b").queryAs(Label.class).getText()).equals("b · 3 nodes"));
+        // only this window's nodes have a power control, and it sets their power
+        assertTrue(robot.lookup("#power-b/Node1").tryQuery().isEmpty(), "another process's node has none");
+        javafx.scene.control.Spinner<Integer> power = robot.lookup("#power-a/Node2").query();
+        robot.interact(() -> power.getValueFactory().setValue(30));
+        assertEquals(30, window.session().network().nodes().get(1).power());
         b.close();
         await(() -> rows(robot).size() == 3);
         await(() -> status(robot).contains("· 1 member · 3 nodes · connected"));

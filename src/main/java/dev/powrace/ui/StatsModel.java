@@ -1,0 +1,131 @@
+package dev.powrace.ui;
+
+import dev.powrace.stats.RaceResult;
+import dev.powrace.stats.Statistics;
+import dev.powrace.stats.Summary;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+
+/**
+ * The statistics view's state: every finished race of this session, and the figures of those at the chosen
+ * difficulty, or, while there are none, at the latest race's (in a cluster another process may open races at its
+ * own). Races at another difficulty are kept apart, and shown again when theirs is chosen.
+ *
+ * <p>Results arrive on any thread ({@link #add}). {@link #sample}, which the window's timer calls on the FX thread
+ * 20 times a second, hands the summing up to {@code compute} when races were added, at most one at a time, and
+ * shows the figures once they are ready: the FX thread never sums races, and the charts change at most 20 times a
+ * second however fast races finish. Needs no running toolkit.
+ */
+public final class StatsModel {
+    private final Executor compute;
+    private final Function<List<RaceResult>, Summary> summarize;
+    private final Object lock = new Object();
+    private final Map<Integer, List<RaceResult>> byDifficulty = new LinkedHashMap<>(); // guarded by lock
+    private int latestDifficulty = -1; // guarded by lock
+    private int chosenDifficulty = -1; // guarded by lock
+    private long added; // guarded by lock: results added since the last clear
+    private long generation; // guarded by lock: bumped by clear
+    /** What the last summing up was asked for: generation and races added; FX thread only. */
+    private long askedGeneration = -1;
+    private long askedAdded = -1;
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private final AtomicReference<Ready> ready = new AtomicReference<>();
+    private final ReadOnlyObjectWrapper<StatsFigures> figures = new ReadOnlyObjectWrapper<>(StatsFigures.EMPTY);
+
+    private record Ready(long generation, StatsFigures figures) {}
+
+    /**
+     * @param compute where races are summed up: not the FX thread
+     * @param powerOfNode a node's hash power in percent (100 for one whose power is not known here)
+     */
+    public StatsModel(Executor compute, ToIntFunction<String> powerOfNode) {
+        this(compute, races -> Statistics.summarize(races, powerOfNode), 0);
+    }
+
+    private StatsModel(Executor compute, Function<List<RaceResult>, Summary> summarize, int unused) {
+        this.compute = compute;
+        this.summarize = summarize;
+    }
+
+    /** For tests: races summed up by {@code summarize}. */
+    static StatsModel summingWith(Executor compute, Function<List<RaceResult>, Summary> summarize) {
+        return new StatsModel(compute, summarize, 0);
+    }
+
+    /** The figures shown: of the races at the chosen difficulty, or while there are none, at the latest race's. */
+    public ReadOnlyObjectProperty<StatsFigures> figuresProperty() {
+        return figures.getReadOnlyProperty();
+    }
+
+    /** A race finished; from any thread. */
+    public void add(RaceResult result) {
+        synchronized (lock) {
+            byDifficulty.computeIfAbsent(result.difficulty(), k -> new ArrayList<>()).add(result);
+            latestDifficulty = result.difficulty();
+            added++;
+        }
+    }
+
+    /** The difficulty chosen in the window: its races are the ones shown, once there are any. */
+    public void chooseDifficulty(int difficulty) {
+        synchronized (lock) {
+            chosenDifficulty = difficulty;
+            askedAdded = -1; // shown anew at the next sample
+        }
+    }
+
+    /** Forgets every race so far: the figures start again from the next race. On the FX thread. */
+    public void clear() {
+        synchronized (lock) {
+            byDifficulty.clear();
+            latestDifficulty = -1;
+            added = 0;
+            generation++;
+        }
+        figures.set(StatsFigures.EMPTY);
+    }
+
+    /** Shows figures that are ready, and has new races summed up. On the FX thread, 20 times a second. */
+    public void sample() {
+        long gen;
+        Ready r = ready.getAndSet(null);
+        List<RaceResult> races = null;
+        synchronized (lock) {
+            gen = generation;
+            if (r != null && r.generation() == gen) {
+                figures.set(r.figures());
+            }
+            if ((added != askedAdded || gen != askedGeneration) && latestDifficulty >= 0 && !busy.get()) {
+                int shown = byDifficulty.containsKey(chosenDifficulty) ? chosenDifficulty : latestDifficulty;
+                races = List.copyOf(byDifficulty.get(shown));
+                askedAdded = added;
+                askedGeneration = gen;
+            }
+        }
+        if (races != null) {
+            busy.set(true);
+            List<RaceResult> toSum = races;
+            try {
+                compute.execute(() -> {
+                    try {
+                        ready.set(new Ready(gen, StatsFigures.of(summarize.apply(toSum), toSum)));
+                    } finally {
+                        busy.set(false);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                busy.set(false); // closing
+            }
+        }
+    }
+}
