@@ -12,7 +12,7 @@ import javafx.scene.layout.Region;
 import javafx.scene.shape.Line;
 
 /**
- * Per node, two bars on one percent scale: its share of the hashes (the work it did, race by race: see
+ * Per node, two bars on one percent scale: its share of the hashes (the work it did: see
  * {@link StatsFigures.Share}) and, under it, its share of the wins with the 95% interval as a whisker. Where hash
  * power alone decides who wins, each whisker reaches across the end of the hash bar above it.
  */
@@ -92,9 +92,9 @@ final class SharesChart extends Region {
             Label count = new Label("won " + n.wins() + " of " + n.joined() + (n.joined() == 1 ? " race" : " races"));
             count.setId("wonCount-" + id);
             count.getStyleClass().add("shares-count");
-            Tooltip tip = new Tooltip(id + ": did " + percent(share.raceShare(), 1) + " of a race's hashes on average in "
-                    + "the " + n.joined() + " races it mined in (" + percent(n.hashShare(), 1) + " of all their hashes "
-                    + "together), and won " + n.wins() + " of them (" + percent(n.winShare(), 1) + "); 95% interval "
+            Tooltip tip = new Tooltip(id + ": did " + percent(share.raceShare(), 1) + " of the hashes of "
+                    + "the " + n.joined() + " races it mined in, and won " + n.wins() + " of them ("
+                    + percent(n.winShare(), 1) + "); 95% interval "
                     + percent(n.winShareLow(), 1) + " to " + percent(n.winShareHigh(), 1) + ". Mean rate "
                     + Formats.rate(n.hashesPerSecond()) + ".");
             Tooltip.install(hash, tip);

@@ -17,7 +17,7 @@ import java.util.Locale;
  * @param summary what it was made from
  * @param verdict the chi-square test in plain words
  * @param caption races, difficulty and the expected work per race, in one line
- * @param shares per node, in node order: its figures and its share of the hashes race by race
+ * @param shares per node, in node order: its figures and its share of the hashes
  * @param histogram the races' durations, with the exponential curve the measured hash rate predicts
  * @param luck the most recent races' luck (see {@link #of}), oldest first, at most {@link #RECENT}
  * @param lessons what the figures show, in sentences with the measured numbers in them
@@ -44,10 +44,11 @@ public record StatsFigures(Summary summary, Verdict verdict, String caption, Lis
     /**
      * One node's bars.
      *
-     * <p>{@code raceShare} is its share of each race's hashes, averaged over the races it ran in: its expected share
-     * of the wins, the figure the chi-square test holds its wins against. The share of all hashes together
-     * ({@link NodeStats#hashShare}) weighs each race by its hashes, so a few long races outweigh many short ones,
-     * and in short races a throttled node has not slept yet: the two can differ by several points.
+     * <p>{@code raceShare} is its share of the hashes of the races it ran in, all of them together
+     * ({@link NodeStats#hashShare}): its expected share of the wins, the figure the chi-square test holds its wins
+     * against. Each hash is a ticket with the same chance, so a race's expected wins are its tickets' chances
+     * added up, and a long race weighs more than a short one (the mean of each race's share does not: it is
+     * biased wherever a node's share changes with a race's length).
      */
     public record Share(NodeStats stats, double raceShare) {
         public String node() {
@@ -66,7 +67,7 @@ public record StatsFigures(Summary summary, Verdict verdict, String caption, Lis
         }
     }
 
-    /** One race's luck: the winner's hashes over the expected 256^d; {@code race} counts from 1 in the figures. */
+    /** One race's luck: all its nodes' hashes over the expected 256^d; {@code race} counts from 1 in the figures. */
     public record Luck(int race, double luck) {}
 
     /**
@@ -115,9 +116,8 @@ public record StatsFigures(Summary summary, Verdict verdict, String caption, Lis
     /**
      * The figures of {@code s}, the summary of {@code races}.
      *
-     * <p>A race's luck here is the hashes of all its nodes over the 256^d expected, not the winner's alone (as in
-     * {@link Summary#luck}): the nodes search together, so it is their hashes together that are expected to be
-     * 256^d (the winner's alone average its share of them, which would put most races below 1).
+     * <p>A race's luck is the hashes of all its nodes over the 256^d expected, as in {@link Summary#luck}: the
+     * nodes search together, so it is their hashes together that are expected to be 256^d.
      */
     public static StatsFigures of(Summary s, List<RaceResult> races) {
         if (s == null || s.races() == 0 || races.isEmpty()) {
@@ -145,27 +145,11 @@ public record StatsFigures(Summary summary, Verdict verdict, String caption, Lis
                 histogram(s.durationsSeconds(), s.predictedMeanSeconds()), luck, lessons(s, shares, mean));
     }
 
-    /** Each node's figures with its share of the hashes race by race (see {@link Share}). */
+    /** Each node's figures with its share of the hashes (see {@link Share}). */
     static List<Share> shares(List<NodeStats> nodes, List<RaceResult> races) {
-        java.util.Map<String, double[]> sums = new java.util.HashMap<>(); // node -> {sum of shares, races}
-        for (RaceResult r : races) {
-            long total = 0;
-            for (RaceResult.NodeRun run : r.runs()) {
-                total += run.hashes();
-            }
-            if (total <= 0) {
-                continue;
-            }
-            for (RaceResult.NodeRun run : r.runs()) {
-                double[] sum = sums.computeIfAbsent(run.node(), k -> new double[2]);
-                sum[0] += run.hashes() / (double) total;
-                sum[1]++;
-            }
-        }
         List<Share> out = new ArrayList<>();
         for (NodeStats n : nodes) {
-            double[] sum = sums.get(n.node());
-            out.add(new Share(n, sum == null ? n.hashShare() : sum[0] / sum[1]));
+            out.add(new Share(n, n.hashShare()));
         }
         return out;
     }
@@ -189,7 +173,7 @@ public record StatsFigures(Summary summary, Verdict verdict, String caption, Lis
             weak = weak == null || n.raceShare() < weak.raceShare() ? n : weak;
         }
         if (strong != null && weak != null && strong != weak) {
-            out.add(strong.node() + " did " + percent(strong.raceShare()) + " of the hashes of a race and won "
+            out.add(strong.node() + " did " + percent(strong.raceShare()) + " of the hashes and won "
                     + percent(strong.stats().winShare()) + " of its races; " + weak.node() + ", with "
                     + percent(weak.raceShare()) + ", won " + percent(weak.stats().winShare()) + ". A node's chance is "
                     + "its share of the hash power: less power wins less often, not never.");

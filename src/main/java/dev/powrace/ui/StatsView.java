@@ -189,7 +189,7 @@ final class StatsView extends BorderPane {
     }
 
     private static Node legend() {
-        HBox box = new HBox(14, swatch("hash-share-bar", "share of a race's hashes"), swatch("win-share-bar",
+        HBox box = new HBox(14, swatch("hash-share-bar", "share of the hashes"), swatch("win-share-bar",
                 "share of the wins"), whisker());
         box.setAlignment(Pos.CENTER_LEFT);
         return box;

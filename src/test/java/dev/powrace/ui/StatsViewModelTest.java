@@ -12,6 +12,7 @@ import dev.powrace.node.Settings;
 import dev.powrace.pow.EngineFactory;
 import dev.powrace.stats.NodeStats;
 import dev.powrace.stats.RaceResult;
+import dev.powrace.stats.Statistics;
 import dev.powrace.stats.Summary;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -349,9 +350,9 @@ class StatsViewModelTest {
         assertEquals((40_000 + 20_060) / 65536.0, f.luck().get(49).luck(), 1e-12);
         assertTrue(f.caption().startsWith("60 races at difficulty 2"), f.caption());
         assertEquals(4, f.lessons().size(), f.lessons().toString());
-        // race by race Node1 did 40 000 of 60 000 + i hashes: 66.6% on average over the 60 races
-        assertTrue(f.lessons().get(0).startsWith("Node1 did 67% of the hashes of a race and won 67% of its races; Node2, "
-                + "with 33%, won 33%."), f.lessons().get(0));
+        // the summary's hash shares, 66% and 34%
+        assertTrue(f.lessons().get(0).startsWith("Node1 did 66% of the hashes and won 67% of its races; Node2, "
+                + "with 34%, won 33%."), f.lessons().get(0));
         assertTrue(f.lessons().get(1).contains("12.00 MH/s together predict 256^2 ÷ rate = 5.46 ms"), f.lessons().get(1));
         assertTrue(f.lessons().get(2).contains("difficulty 3 would take about 1.40 s a race, difficulty 1 about 21.3 µs"),
                 f.lessons().get(2));
@@ -361,17 +362,15 @@ class StatsViewModelTest {
     }
 
     @Test
-    void aNodesHashShareIsItsShareOfEachRacesHashesAveraged() {
-        // Node1 does 3/4 of a short race's hashes and 1/4 of a long one's: 1/2 race by race, though 5/16 of all
+    void aNodesHashShareIsItsShareOfAllTheHashesOfItsRaces() {
+        // Node1 does 3/4 of a short race's hashes and 1/4 of a long one's: 28 000 of 104 000 in all, not the 1/2 of
+        // the mean of the races' shares (a long race holds more tickets, so it weighs more)
         List<RaceResult> races = List.of(race(1, 2, "Node1", 1000, 3_000, 1_000), race(2, 2, "Node2", 9000, 25_000, 75_000));
-        List<NodeStats> nodes = List.of(new NodeStats("Node1", 100, 2, 1, 0.5, 0.1, 0.9, 28_000 / 104_000.0, 1e6),
-                new NodeStats("Node2", 100, 2, 1, 0.5, 0.1, 0.9, 76_000 / 104_000.0, 1e6));
-        List<StatsFigures.Share> shares = StatsFigures.shares(nodes, races);
-        assertEquals(0.5, shares.get(0).raceShare(), 1e-12);
-        assertEquals(0.5, shares.get(1).raceShare(), 1e-12);
-        assertSame(nodes.get(1), shares.get(1).stats());
-        List<StatsFigures.Share> none = StatsFigures.shares(nodes, List.of());
-        assertEquals(nodes.get(0).hashShare(), none.get(0).raceShare(), "no runs: the summary's share");
+        Summary s = Statistics.summarize(races, n -> 100);
+        List<StatsFigures.Share> shares = StatsFigures.shares(s.nodes(), races);
+        assertEquals(28_000 / 104_000.0, shares.get(0).raceShare(), 1e-12);
+        assertEquals(76_000 / 104_000.0, shares.get(1).raceShare(), 1e-12);
+        assertSame(s.nodes().get(1), shares.get(1).stats());
     }
 
     @Test
