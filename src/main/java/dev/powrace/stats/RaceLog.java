@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * <p>A race is finished once it has a winner and every node that joined it (as far as this process knows: its
  * own nodes that joined, and every node that started to mine it here) has ended its attempt. Its result holds
  * one run per node that mined it; a node that came late (did not mine) is not in it. A race abandoned in a
- * cluster (no winner) gives no result.
+ * cluster (no winner) gives no result. A loser's run counts its hashes until the winning find (see
+ * {@link #untilTheFind}).
  *
  * <p>In a cluster only this process's nodes' attempts are told (with their hashes), so a result holds the local
  * nodes only, and a race won by a remote node names that winner with no run of it.
@@ -117,8 +118,8 @@ public final class RaceLog implements RaceListener {
         p.ended.values().stream()
                 .filter(a -> a.outcome() != Outcome.LATE)
                 .sorted((a, b) -> NodeOrder.INSTANCE.compare(a.node(), b.node()))
-                .forEach(a -> runs.add(new RaceResult.NodeRun(a.node(), a.hashes(), a.elapsedNanos(),
-                        a.node().equals(w.node()) && a.outcome() == Outcome.FOUND)));
+                .forEach(a -> runs.add(untilTheFind(a, w, a.node().equals(w.node()) && a.outcome() == Outcome.FOUND,
+                        p.ended.get(w.node()) == w)));
         RaceResult result = new RaceResult(race.id(), race.difficulty(), w.node(), duration(w, p.ended.values()),
                 runs);
         synchronized (results) {
@@ -154,5 +155,22 @@ public final class RaceLog implements RaceListener {
             }
         }
         return java.time.Duration.between(first, winner.end()).toNanos();
+    }
+
+    /**
+     * A node's run of a race, until the winning find. A loser hashes on until it sees the decision, a batch of
+     * hashes or more, and those hashes could not win the race: counting them would give the losers more tickets
+     * than they held and put every race's luck above 1. So a loser's hashes and time are counted in proportion
+     * to its time until the winner's end (its rate taken as steady). Only when the winner mined here, on this
+     * clock; a remote winner's times are on its own.
+     */
+    static RaceResult.NodeRun untilTheFind(Attempt a, Attempt winner, boolean won, boolean winnerHere) {
+        if (won || !winnerHere || a.start() == null || a.end() == null || winner.end() == null
+                || !a.end().isAfter(winner.end()) || a.elapsedNanos() <= 0) {
+            return new RaceResult.NodeRun(a.node(), a.hashes(), a.elapsedNanos(), won);
+        }
+        long until = Math.max(0, java.time.Duration.between(a.start(), winner.end()).toNanos());
+        long hashes = Math.round(a.hashes() * Math.min(1.0, until / (double) a.elapsedNanos()));
+        return new RaceResult.NodeRun(a.node(), hashes, Math.min(until, a.elapsedNanos()), false);
     }
 }

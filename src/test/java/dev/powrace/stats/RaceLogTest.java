@@ -53,9 +53,9 @@ class RaceLogTest {
         assertTrue(log.results().isEmpty());
         log.ended(ended(race, "Node1", Outcome.STOPPED, 1000, 4_200_000));
         RaceResult r = new RaceResult(3, 2, "Node2", 4_000_000, List.of(
-                new NodeRun("Node1", 1000, 4_200_000, false),
+                new NodeRun("Node1", 952, 4_000_000, false), // its hashes until the find: 1000 x 4.0/4.2
                 new NodeRun("Node2", 5000, 4_000_000, true),
-                new NodeRun("Node10", 3000, 4_100_000, false)));
+                new NodeRun("Node10", 2927, 4_000_000, false))); // 3000 x 4.0/4.1
         assertEquals(List.of(r), told);
         assertEquals(List.of(r), log.results());
         log.won(race, null); // the ledger's word, after: no second result
@@ -73,7 +73,7 @@ class RaceLogTest {
         log.ended(ended(race, "Node2", Outcome.LATE, 0, 0));
         log.ended(ended(race, "Node3", Outcome.STOPPED, 100, 1100));
         log.ended(ended(race, "Node4", Outcome.LATE, 0, 0)); // after the result: no second one
-        assertEquals(List.of(new NodeRun("Node1", 300, 1000, true), new NodeRun("Node3", 100, 1100, false)),
+        assertEquals(List.of(new NodeRun("Node1", 300, 1000, true), new NodeRun("Node3", 91, 1000, false)), // 100 x 10/11
                 told.get(0).runs());
 
         Race abandoned = Race.judgedElsewhere(2, "tx", 1);
@@ -128,5 +128,8 @@ class RaceLogTest {
         log.ended(new Attempt(race, "Node1", Outcome.STOPPED, t0, t0.plusNanos(1_400_000), 1_400_000, 900, -1, null));
         RaceResult r = told.get(0);
         assertEquals(1_300_000, r.durationNanos(), "Node1's start to Node2's find");
+        // Node1 hashed on 0.1 ms past the find: its 900 hashes in 1.4 ms count 1.3/1.4 of them, in 1.3 ms
+        assertEquals(List.of(new NodeRun("Node1", Math.round(900 * 1.3 / 1.4), 1_300_000, false),
+                new NodeRun("Node2", 500, 1_000_000, true)), r.runs());
     }
 }
