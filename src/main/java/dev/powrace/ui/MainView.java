@@ -184,10 +184,20 @@ final class MainView {
     private Parent tabs() {
         Tab race = new Tab("Race", center());
         race.setId("raceTab");
-        StatsView statsView = new StatsView(dashboard.stats(), dashboard::isLocal);
-        Tab stats = new Tab("Statistics", statsView);
+        Tab stats = new Tab("Statistics");
         stats.setId("statsTab");
-        statsView.showWhile(stats.selectedProperty());
+        // built when first shown: its charts' styling and layout would otherwise delay the window
+        stats.selectedProperty().addListener(new javafx.beans.InvalidationListener() {
+            @Override
+            public void invalidated(javafx.beans.Observable o) {
+                if (stats.isSelected() && stats.getContent() == null) {
+                    StatsView statsView = new StatsView(dashboard.stats(), dashboard::isLocal);
+                    stats.setContent(statsView);
+                    statsView.showWhile(stats.selectedProperty());
+                    stats.selectedProperty().removeListener(this);
+                }
+            }
+        });
         stats.textProperty().bind(Bindings.createStringBinding(() -> {
             StatsFigures f = dashboard.stats().figuresProperty().get();
             return f.summary() == null ? "Statistics" : "Statistics · " + f.summary().races()

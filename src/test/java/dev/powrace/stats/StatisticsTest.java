@@ -171,4 +171,14 @@ class StatisticsTest {
         Summary s = Statistics.summarize(races, n -> 100);
         assertEquals(256 / 4e6, s.predictedMeanSeconds(), 1e-15);
     }
+
+    /** One race: its figures, and no distance to a distribution yet (it takes two durations). */
+    @Test
+    void oneRaceHasFiguresButNoDistanceYet() {
+        Summary s = Statistics.summarize(List.of(race(1, 1, 1_000_000, run("Node1", 300, 1_000_000, true),
+                run("Node2", 100, 1_000_000, false))), n -> 100);
+        assertEquals(1, s.races());
+        assertEquals(400 / 256.0, s.meanLuck(), EPS);
+        assertTrue(Double.isNaN(s.ksDistance()));
+    }
 }
