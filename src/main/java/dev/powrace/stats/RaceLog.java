@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  *
  * <p>A race is finished once it has a winner and every node that joined it (as far as this process knows: its
  * own nodes that joined, and every node that started to mine it here) has ended its attempt. Its result holds
- * one run per node that mined it; a node that came late (did not mine) is not in it. A race abandoned in a
+ * one run per node that was in it; a node that came late (the race was won before its thread began to mine)
+ * has a run with no hashes: it was in the race, and held no ticket. A race abandoned in a
  * cluster (no winner) gives no result. A loser's run counts its hashes until the winning find (see
  * {@link #untilTheFind}).
  *
@@ -116,10 +117,11 @@ public final class RaceLog implements RaceListener {
         Attempt w = winner.get();
         List<RaceResult.NodeRun> runs = new ArrayList<>();
         p.ended.values().stream()
-                .filter(a -> a.outcome() != Outcome.LATE)
                 .sorted((a, b) -> NodeOrder.INSTANCE.compare(a.node(), b.node()))
-                .forEach(a -> runs.add(untilTheFind(a, w, a.node().equals(w.node()) && a.outcome() == Outcome.FOUND,
-                        p.ended.get(w.node()) == w)));
+                .forEach(a -> runs.add(a.outcome() == Outcome.LATE
+                        ? new RaceResult.NodeRun(a.node(), 0, 0, false) // in the race, with no ticket before the find
+                        : untilTheFind(a, w, a.node().equals(w.node()) && a.outcome() == Outcome.FOUND,
+                                p.ended.get(w.node()) == w)));
         RaceResult result = new RaceResult(race.id(), race.difficulty(), w.node(), duration(w, p.ended.values()),
                 runs);
         synchronized (results) {
