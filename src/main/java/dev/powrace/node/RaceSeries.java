@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  * <p>{@link #stop()} may come at any moment: no race is submitted after it, and {@link #done()} completes at once
  * with the races finished so far. A race of the series still under way is not cut short (a referee can't call a
  * race off): the nodes mine it to its end, as any race, and its winner goes in the ledger; it is not counted in
- * {@code done}.
+ * {@code done}. A series on a {@link Network} also ends, stopped, when the network closes under it (its race
+ * could never be over).
  */
 public final class RaceSeries {
     /** Hears how a series goes, on the series' thread. */
@@ -46,13 +47,16 @@ public final class RaceSeries {
     private final int races;
     private final int difficulty;
     private final Listener listener;
+    /** False once the nodes can no longer end a race (their network closed): the series then ends, stopped. */
+    private final java.util.function.BooleanSupplier alive;
     private final CompletableFuture<Integer> done = new CompletableFuture<>();
     private final Tracker tracker = new Tracker();
     private volatile boolean stopped;
     private Thread thread;
 
     private RaceSeries(Referee referee, Consumer<String> submitToAll, String prefix, int races, int difficulty,
-            Listener listener) {
+            Listener listener, java.util.function.BooleanSupplier alive) {
+        this.alive = Objects.requireNonNull(alive);
         this.referee = Objects.requireNonNull(referee);
         this.submitToAll = Objects.requireNonNull(submitToAll);
         this.prefix = Objects.requireNonNull(prefix);
@@ -78,7 +82,7 @@ public final class RaceSeries {
                 nodes.get((first + i) % nodes.size()).submit(tx);
             }
         };
-        return start(network.referee(), submit, prefix, races, difficulty, listener);
+        return start(network.referee(), submit, prefix, races, difficulty, listener, () -> !network.closed());
     }
 
     /**
@@ -89,6 +93,16 @@ public final class RaceSeries {
      */
     public static RaceSeries start(Referee referee, Consumer<String> submitToAll, String prefix, int races,
             int difficulty, Listener listener) {
+        return start(referee, submitToAll, prefix, races, difficulty, listener, () -> true);
+    }
+
+    /**
+     * As {@link #start(Referee, Consumer, String, int, int, Listener)}, and the series ends, stopped, once
+     * {@code alive} says false (looked at every tenth of a second while a race is under way): its nodes are gone
+     * and the race under way will never be over.
+     */
+    public static RaceSeries start(Referee referee, Consumer<String> submitToAll, String prefix, int races,
+            int difficulty, Listener listener, java.util.function.BooleanSupplier alive) {
         if (races < 1 || races > MAX_RACES) {
             throw new IllegalArgumentException("a series has 1 to " + MAX_RACES + " races, not " + races);
         }
@@ -96,7 +110,8 @@ public final class RaceSeries {
         if (prefix == null || prefix.isBlank() || prefix.indexOf('\n') >= 0 || prefix.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("a series needs a one-line prefix for its transactions");
         }
-        RaceSeries series = new RaceSeries(referee, submitToAll, prefix, races, difficulty, listener);
+        RaceSeries series = new RaceSeries(referee, submitToAll, prefix, races, difficulty, listener,
+                alive);
         series.thread = new Thread(series::run, "powrace-race-series");
         series.thread.setDaemon(true);
         series.thread.start();
@@ -192,6 +207,9 @@ public final class RaceSeries {
         synchronized boolean waitOver() throws InterruptedException {
             while (!over && !stopped) {
                 wait(100);
+                if (!over && !alive.getAsBoolean()) {
+                    stopped = true; // its nodes are gone: this race will never be over
+                }
             }
             return over;
         }

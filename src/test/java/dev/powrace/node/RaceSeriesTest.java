@@ -132,6 +132,26 @@ class RaceSeriesTest {
         assertTrue(series.stopped());
     }
 
+    /**
+     * The network is closed during a race that would take hours (the app restarting its nodes, say): its nodes
+     * stop mining, the race can never be won, so the series ends, stopped, rather than waiting for ever.
+     */
+    @Test
+    void endsWhenItsNetworkClosesMidRace() throws Exception {
+        Network n = start(2, 3);
+        RaceSeries series = RaceSeries.start(n, "closing", 1000, 8, listener);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (events.started.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(2, events.started.size(), "both nodes mine the first race");
+        n.close();
+        network = null;
+        assertEquals(0, series.done().get(10, TimeUnit.SECONDS));
+        Thread.sleep(200);
+        assertEquals(List.of("finished 0 stopped"), heard);
+    }
+
     @Test
     void refusesABadSeries() throws Exception {
         Network n = start(1, 1);
