@@ -132,7 +132,7 @@ public final class Statistics {
             }
         }
         double meanLuck = luck.isEmpty() ? Double.NaN : luck.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-        double ks = scaled.isEmpty() ? Double.NaN : ksDistance(scaled);
+        double ks = scaled.size() < 2 ? Double.NaN : ksDistance(scaled);
         int difficulty = races.isEmpty() ? 0 : races.get(races.size() - 1).difficulty();
         return new Summary(races.size(), difficulty, nodes, p, meanLuck, luck, durations,
                 scaled.isEmpty() ? Double.NaN : predictedSum / scaled.size(), ks);
@@ -181,7 +181,10 @@ public final class Statistics {
         return ChiSquareTest.withDefaults().test(exp, obs).getPValue();
     }
 
-    /** The Kolmogorov-Smirnov distance between {@code sample} and the exponential distribution of mean 1. */
+    /**
+     * The Kolmogorov-Smirnov distance between {@code sample} and the exponential distribution of mean 1; the
+     * sample has at least two values (Commons Statistics refuses fewer).
+     */
     static double ksDistance(List<Double> sample) {
         ExponentialDistribution exp = ExponentialDistribution.of(1);
         double[] x = sample.stream().mapToDouble(Double::doubleValue).toArray();

@@ -17,7 +17,7 @@ import java.util.List;
  * @param predictedMeanSeconds the mean duration that the measured hash rates predict (256^d over the summed
  *     rates of a race's nodes, averaged over the races), NaN with no races
  * @param ksDistance the Kolmogorov-Smirnov distance between the durations and that exponential distribution,
- *     NaN with no races
+ *     NaN with fewer than two races
  */
 public record Summary(int races, int difficulty, List<NodeStats> nodes, double chiSquareP, double meanLuck,
         List<Double> luck, List<Double> durationsSeconds, double predictedMeanSeconds, double ksDistance) {
