@@ -177,6 +177,8 @@ public final class RaceSeries {
     /** Follows the referee's events for the race of the series under way. */
     private final class Tracker implements RaceListener {
         private String text; // guarded by this
+        /** When the transaction was about to be submitted: an attempt that started before is at an older race. */
+        private java.time.Instant since;
         private Race race;
         private final Set<String> started = new HashSet<>();
         private final Set<String> ended = new HashSet<>();
@@ -185,6 +187,7 @@ public final class RaceSeries {
 
         synchronized void await(String transaction) {
             text = transaction;
+            since = java.time.Instant.now();
             race = null;
             started.clear();
             ended.clear();
@@ -216,14 +219,14 @@ public final class RaceSeries {
 
         @Override
         public synchronized void started(Attempt a) {
-            if (follows(a.race())) {
+            if (follows(a)) {
                 started.add(a.node());
             }
         }
 
         @Override
         public synchronized void ended(Attempt a) {
-            if (follows(a.race())) {
+            if (follows(a)) {
                 ended.add(a.node());
                 check();
             }
@@ -231,14 +234,23 @@ public final class RaceSeries {
 
         @Override
         public synchronized void won(Race r, Entry entry) {
-            if (follows(r)) {
+            if (race != null && race == r) {
                 check();
             }
         }
 
-        /** True if {@code r} is the race under way (the first race of its text seen since it was submitted). */
-        private boolean follows(Race r) {
+        /**
+         * True if {@code a} is at the race under way: the first race of its text whose attempt, started since the
+         * transaction was submitted, is seen. An attempt that started before is at an older race of the same text
+         * (a series stopped during its race "#1", and a new one with the same prefix started at once: the nodes
+         * are still mining the old "#1", and its end is not the new one's).
+         */
+        private boolean follows(Attempt a) {
+            Race r = a.race();
             if (text == null || !text.equals(r.transaction())) {
+                return false;
+            }
+            if (race == null && a.start() != null && a.start().isBefore(since)) {
                 return false;
             }
             if (race == null) {
