@@ -27,6 +27,7 @@ public final class Network implements Closeable {
     private final Referee referee;
     private final List<Node> nodes;
     private final Calibration calibration;
+    private volatile boolean closed;
 
     private Network(Settings settings, Referee referee, List<Node> nodes, Calibration calibration) {
         this.settings = settings;
@@ -223,6 +224,11 @@ public final class Network implements Closeable {
         return nodes.stream().map(Node::power).toList();
     }
 
+    /** True once {@link #close} has begun: its nodes mine no more. */
+    public boolean closed() {
+        return closed;
+    }
+
     /** The ports the nodes really listen on, in node order. */
     public List<Integer> ports() {
         return nodes.stream().map(Node::port).toList();
@@ -234,6 +240,7 @@ public final class Network implements Closeable {
      */
     @Override
     public void close() {
+        closed = true;
         calibration.close();
         // Tell every node first, so that they all stop at once rather than one after another.
         nodes.forEach(Node::stop);

@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  * <p>{@link #stop()} may come at any moment: no race is submitted after it, and {@link #done()} completes at once
  * with the races finished so far. A race of the series still under way is not cut short (a referee can't call a
  * race off): the nodes mine it to its end, as any race, and its winner goes in the ledger; it is not counted in
- * {@code done}.
+ * {@code done}. A series on a {@link Network} also ends, stopped, when the network closes under it (its race
+ * could never be over).
  */
 public final class RaceSeries {
     /** Hears how a series goes, on the series' thread. */
@@ -46,13 +47,16 @@ public final class RaceSeries {
     private final int races;
     private final int difficulty;
     private final Listener listener;
+    /** False once the nodes can no longer end a race (their network closed): the series then ends, stopped. */
+    private final java.util.function.BooleanSupplier alive;
     private final CompletableFuture<Integer> done = new CompletableFuture<>();
     private final Tracker tracker = new Tracker();
     private volatile boolean stopped;
     private Thread thread;
 
     private RaceSeries(Referee referee, Consumer<String> submitToAll, String prefix, int races, int difficulty,
-            Listener listener) {
+            Listener listener, java.util.function.BooleanSupplier alive) {
+        this.alive = Objects.requireNonNull(alive);
         this.referee = Objects.requireNonNull(referee);
         this.submitToAll = Objects.requireNonNull(submitToAll);
         this.prefix = Objects.requireNonNull(prefix);
@@ -78,7 +82,7 @@ public final class RaceSeries {
                 nodes.get((first + i) % nodes.size()).submit(tx);
             }
         };
-        return start(network.referee(), submit, prefix, races, difficulty, listener);
+        return start(network.referee(), submit, prefix, races, difficulty, listener, () -> !network.closed());
     }
 
     /**
@@ -89,6 +93,16 @@ public final class RaceSeries {
      */
     public static RaceSeries start(Referee referee, Consumer<String> submitToAll, String prefix, int races,
             int difficulty, Listener listener) {
+        return start(referee, submitToAll, prefix, races, difficulty, listener, () -> true);
+    }
+
+    /**
+     * As {@link #start(Referee, Consumer, String, int, int, Listener)}, and the series ends, stopped, once
+     * {@code alive} says false (looked at every tenth of a second while a race is under way): its nodes are gone
+     * and the race under way will never be over.
+     */
+    public static RaceSeries start(Referee referee, Consumer<String> submitToAll, String prefix, int races,
+            int difficulty, Listener listener, java.util.function.BooleanSupplier alive) {
         if (races < 1 || races > MAX_RACES) {
             throw new IllegalArgumentException("a series has 1 to " + MAX_RACES + " races, not " + races);
         }
@@ -96,7 +110,8 @@ public final class RaceSeries {
         if (prefix == null || prefix.isBlank() || prefix.indexOf('\n') >= 0 || prefix.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("a series needs a one-line prefix for its transactions");
         }
-        RaceSeries series = new RaceSeries(referee, submitToAll, prefix, races, difficulty, listener);
+        RaceSeries series = new RaceSeries(referee, submitToAll, prefix, races, difficulty, listener,
+                alive);
         series.thread = new Thread(series::run, "powrace-race-series");
         series.thread.setDaemon(true);
         series.thread.start();
@@ -162,6 +177,8 @@ public final class RaceSeries {
     /** Follows the referee's events for the race of the series under way. */
     private final class Tracker implements RaceListener {
         private String text; // guarded by this
+        /** When the transaction was about to be submitted: an attempt that started before is at an older race. */
+        private java.time.Instant since;
         private Race race;
         private final Set<String> started = new HashSet<>();
         private final Set<String> ended = new HashSet<>();
@@ -170,6 +187,7 @@ public final class RaceSeries {
 
         synchronized void await(String transaction) {
             text = transaction;
+            since = java.time.Instant.now();
             race = null;
             started.clear();
             ended.clear();
@@ -192,20 +210,23 @@ public final class RaceSeries {
         synchronized boolean waitOver() throws InterruptedException {
             while (!over && !stopped) {
                 wait(100);
+                if (!over && !alive.getAsBoolean()) {
+                    stopped = true; // its nodes are gone: this race will never be over
+                }
             }
             return over;
         }
 
         @Override
         public synchronized void started(Attempt a) {
-            if (follows(a.race())) {
+            if (follows(a)) {
                 started.add(a.node());
             }
         }
 
         @Override
         public synchronized void ended(Attempt a) {
-            if (follows(a.race())) {
+            if (follows(a)) {
                 ended.add(a.node());
                 check();
             }
@@ -213,14 +234,23 @@ public final class RaceSeries {
 
         @Override
         public synchronized void won(Race r, Entry entry) {
-            if (follows(r)) {
+            if (race != null && race == r) {
                 check();
             }
         }
 
-        /** True if {@code r} is the race under way (the first race of its text seen since it was submitted). */
-        private boolean follows(Race r) {
+        /**
+         * True if {@code a} is at the race under way: the first race of its text whose attempt, started since the
+         * transaction was submitted, is seen. An attempt that started before is at an older race of the same text
+         * (a series stopped during its race "#1", and a new one with the same prefix started at once: the nodes
+         * are still mining the old "#1", and its end is not the new one's).
+         */
+        private boolean follows(Attempt a) {
+            Race r = a.race();
             if (text == null || !text.equals(r.transaction())) {
+                return false;
+            }
+            if (race == null && a.start() != null && a.start().isBefore(since)) {
                 return false;
             }
             if (race == null) {

@@ -181,7 +181,10 @@ public final class Statistics {
         return ChiSquareTest.withDefaults().test(exp, obs).getPValue();
     }
 
-    /** The Kolmogorov-Smirnov distance between {@code sample} and the exponential distribution of mean 1. */
+    /**
+     * The Kolmogorov-Smirnov distance between {@code sample} and the exponential distribution of mean 1; the
+     * sample has at least two values (Commons Statistics refuses fewer).
+     */
     static double ksDistance(List<Double> sample) {
         ExponentialDistribution exp = ExponentialDistribution.of(1);
         double[] x = sample.stream().mapToDouble(Double::doubleValue).toArray();

@@ -15,9 +15,10 @@ import java.util.List;
  *     took against the work a race needs on average. It averages 1; below 1 the race was lucky
  * @param durationsSeconds per race, oldest first: from its first node's start to the winner's end
  * @param predictedMeanSeconds the mean duration that the measured hash rates predict (256^d over the summed
- *     rates of a race's nodes, averaged over the races), NaN with no races
+ *     mean rates of all the nodes, also those a race was won without, averaged over the races), NaN with no
+ *     races
  * @param ksDistance the Kolmogorov-Smirnov distance between the durations and that exponential distribution,
- *     NaN with no races
+ *     NaN with fewer than two races
  */
 public record Summary(int races, int difficulty, List<NodeStats> nodes, double chiSquareP, double meanLuck,
         List<Double> luck, List<Double> durationsSeconds, double predictedMeanSeconds, double ksDistance) {

@@ -95,4 +95,32 @@ class PowerTest {
         assertTrue(ratio >= 0.4 && ratio <= 0.6, "50% did " + ratio + " of 100%'s hashes (" + halfHashes + " vs "
                 + fullHashes + ")");
     }
+
+    /**
+     * A node at 10% uses at most about a tenth of a core, on any load: it sleeps in proportion to the wall time it
+     * worked, so load only lowers its processor time. Unlike the ratio above this is never skipped, and a node
+     * whose power does not reach its search (mining at 100%) uses what the machine gives a spinning thread: a
+     * whole core when idle, 0.4 of one at a load of 5 on two cores.
+     */
+    @Test
+    void aTenthOfThePowerUsesAtMostAboutATenthOfACore() throws Exception {
+        Network n = start(Settings.defaults().withPorts(List.of(0)).withDifficulty(8).withPower(List.of(10)));
+        Node tenth = n.nodes().get(0);
+        assertTrue(tenth.submit("an unreachable race").startsWith("OK "));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (tenth.attemptHashes() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10); // the warm-up first
+        }
+        Thread.sleep(300);
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        long id = tenth.minerThread().getId();
+        long cpu0 = cpu.getThreadCpuTime(id);
+        assumeTrue(cpu0 >= 0, "no thread CPU time here");
+        long t0 = System.nanoTime();
+        long hashes0 = tenth.hashes();
+        Thread.sleep(2000);
+        double core = (cpu.getThreadCpuTime(id) - cpu0) / (double) (System.nanoTime() - t0);
+        assertTrue(tenth.hashes() > hashes0, "it mined");
+        assertTrue(core <= 0.2, "a node at 10% used " + core + " of a core");
+    }
 }

@@ -8,6 +8,7 @@ import dev.powrace.ledger.Entry;
 import dev.powrace.ledger.Ledger;
 import dev.powrace.pow.EngineFactory;
 import dev.powrace.race.Attempt;
+import dev.powrace.race.Race;
 import dev.powrace.stats.RaceLog;
 import dev.powrace.stats.RaceResult;
 import dev.powrace.testing.Events;
@@ -130,6 +131,59 @@ class RaceSeriesTest {
         Thread.sleep(200);
         assertEquals(List.of("finished 0 stopped"), heard);
         assertTrue(series.stopped());
+    }
+
+    /**
+     * The network is closed during a race that would take hours (the app restarting its nodes, say): its nodes
+     * stop mining, the race can never be won, so the series ends, stopped, rather than waiting for ever.
+     */
+    @Test
+    void endsWhenItsNetworkClosesMidRace() throws Exception {
+        Network n = start(2, 3);
+        RaceSeries series = RaceSeries.start(n, "closing", 1000, 8, listener);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (events.started.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(2, events.started.size(), "both nodes mine the first race");
+        n.close();
+        network = null;
+        assertEquals(0, series.done().get(10, TimeUnit.SECONDS));
+        Thread.sleep(200);
+        assertEquals(List.of("finished 0 stopped"), heard);
+    }
+
+    /**
+     * A series stopped during its first race, and a new one with the same prefix started at once (the app's
+     * "Race ×N", stopped and clicked again): the new series' first race is its own "demo #1", not the old one
+     * that the nodes are still mining, so its first race is over only once its own "demo #1" has a winner.
+     */
+    @Test
+    void aNewSeriesDoesNotTakeAnOldRaceOfTheSameTextForItsOwn() throws Exception {
+        Network n = start(2, 3);
+        RaceSeries first = RaceSeries.start(n, "demo", 5, 3, null);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (events.started.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(2, events.started.size(), "both nodes mine the first series' first race");
+        first.stop();
+        Race old = events.started.get(0).race();
+        org.junit.jupiter.api.Assumptions.assumeTrue(first.done().get(10, TimeUnit.SECONDS) == 0 && !old.decided(),
+                "the first series' first race was won already (a race of a second on average): nothing to test");
+        List<Long> winnersOfDemo1AtFirstDone = new CopyOnWriteArrayList<>();
+        RaceSeries second = RaceSeries.start(n, "demo", 1, 3, new RaceSeries.Listener() {
+            @Override
+            public void raceDone(int done, int total) {
+                if (done == 1) {
+                    winnersOfDemo1AtFirstDone.add(events.started.stream().map(Attempt::race).distinct()
+                            .filter(r -> r.transaction().equals("demo #1") && r.decided()).count());
+                }
+            }
+        });
+        assertEquals(1, second.done().get(120, TimeUnit.SECONDS));
+        assertEquals(List.of(2L), winnersOfDemo1AtFirstDone,
+                "when the second series counted its first race over, both races of \"demo #1\" had a winner");
     }
 
     @Test

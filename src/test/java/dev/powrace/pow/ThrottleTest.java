@@ -103,4 +103,39 @@ class ThrottleTest {
                     + expected);
         }
     }
+
+    /**
+     * The throttle's duty cycle, on any load: a search at 25%, 50% and 75% spends that share of its wall time
+     * scanning (batches of 100 us, timed by the engine itself), over a second each. It sleeps in proportion to
+     * the wall time it worked and pays back oversleeping, so a busy machine (which {@code PowerTest} skips on)
+     * moves this little; the bound is generous all the same.
+     */
+    @Test
+    void aThrottledSearchScansItsShareOfTheTime() {
+        for (int power : new int[] {25, 50, 75}) {
+            long[] inScan = {0};
+            Engine engine = new Engine() {
+                @Override
+                public int scan(long from, int count) {
+                    long t0 = System.nanoTime();
+                    long end = t0 + 100_000;
+                    while (System.nanoTime() < end) {
+                        Thread.onSpinWait();
+                    }
+                    inScan[0] += System.nanoTime() - t0;
+                    return -1;
+                }
+
+                @Override
+                public String name() {
+                    return "timed";
+                }
+            };
+            long t0 = System.nanoTime();
+            long until = t0 + TimeUnit.SECONDS.toNanos(1);
+            new Search("tx", 8, 0, engine).run(() -> System.nanoTime() >= until, n -> {}, power);
+            double share = inScan[0] / (double) (System.nanoTime() - t0);
+            assertTrue(Math.abs(share - power / 100.0) < 0.1, power + "%: scanned " + share + " of the time");
+        }
+    }
 }

@@ -134,6 +134,20 @@ class StatisticsTest {
         assertTrue(Double.isNaN(none.ksDistance()));
     }
 
+    /**
+     * One race (the app's first, or bench-race --races 1) summarizes: the Kolmogorov-Smirnov test of Commons
+     * Statistics needs two values and threw ("Values size 1 < 2"), so its distance is NaN until there are two.
+     */
+    @Test
+    void oneRaceSummarizes() {
+        Summary s = Statistics.summarize(List.of(race(1, 1, 1_000_000, run("Node1", 256, 1_000_000, true))),
+                n -> 100);
+        assertEquals(1, s.races());
+        assertEquals(1.0, s.meanLuck(), EPS);
+        assertTrue(Double.isNaN(s.ksDistance()), "one race: " + s.ksDistance());
+        assertTrue(Double.isNaN(s.chiSquareP()));
+    }
+
     @Test
     void wilsonAtTheEnds() {
         assertEquals(0.0, Statistics.wilson(0, 4)[0], EPS);
