@@ -311,7 +311,7 @@ public final class Dashboard implements RaceListener {
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
-                }, prefix, races, difficulty.get(), listener);
+                }, prefix, races, difficulty.get(), listener, () -> !network.closed());
         series = self[0];
         return true;
     }
