@@ -164,7 +164,7 @@ final class BenchRaceCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            err.println("bench-race: " + settings.ports().size() + " nodes at " + powers(network) + " power, "
+            err.println("bench-race: " + settings.ports().size() + (settings.ports().size() == 1 ? " node at " : " nodes at ") + powers(network) + " power, "
                     + races + (races == 1 ? " race" : " races") + " at difficulty " + difficulty
                     + "; waiting for the warm-up and the engine's calibration");
             err.flush();
