@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# How long the app takes to start: from launching it to its window being visible (mapped on the X server), and
+# How long the app takes to start: from launching it to its window being mapped on the X server (seen by xev), and
 # to all three nodes accepting connections on their ports. Runs the app RUNS times on an X display (Xvfb :98 is
 # started if DISPLAY is unset), each time on three free ports, a fresh temp ledger and fresh temp window
 # preferences, and prints each run's figures and the medians. Ends every process it started.
@@ -12,7 +12,7 @@ runs=${1:-5}
 shift || true
 [ $# -gt 0 ] || set -- java -jar target/powrace.jar
 [ "$1" != java ] || [ -f target/powrace.jar ] || mvn -B -q -DskipTests package
-for tool in xdotool python3; do command -v $tool > /dev/null || { echo "bench/startup.sh needs $tool" >&2; exit 1; }; done
+for tool in xdotool xev python3; do command -v $tool > /dev/null || { echo "bench/startup.sh needs $tool" >&2; exit 1; }; done
 
 xvfb=
 if [ -z "${DISPLAY:-}" ]; then
@@ -57,6 +57,12 @@ for i in $(seq 1 "$runs"); do
   ports=$(free_ports)
   run=$work/run$i
   mkdir -p "$run"
+  # The window counts as shown when the X server maps it: one xev process reports the mapping of top-level
+  # windows as it happens. (Asking with xdotool every 10 ms, as this did first, started a hundred X clients a
+  # second: on two cores that slowed the app it measured by a fifth.)
+  xev -root -event substructure > "$run/xev.txt" 2> /dev/null &
+  xev=$!
+  sleep 0.2
   t0=$(now_ms)
   JAVA_TOOL_OPTIONS="-Djava.util.prefs.userRoot=$run/prefs" "$@" --ports "$ports" --ledger "$run/ledger.json" \
     > "$run/out.txt" 2> "$run/err.txt" &
@@ -67,7 +73,7 @@ for i in $(seq 1 "$runs"); do
     [ $((t - t0)) -lt 30000 ] || { echo "run $i: no window or no nodes after 30 s; see $run/err.txt" >&2; break; }
     kill -0 "$pid" 2> /dev/null || { echo "run $i: the app ended: $(tail -3 "$run/err.txt")" >&2; break; }
     [ -n "$nodes" ] || ! listening "$ports" || nodes=$(( $(now_ms) - t0 ))
-    [ -n "$window" ] || ! xdotool search --onlyvisible --name '^powrace' > /dev/null 2>&1 || { window=$(( $(now_ms) - t0 )); cpu=$(cpu_ms "$pid"); }
+    [ -n "$window" ] || ! grep -q '^MapNotify' "$run/xev.txt" || { window=$(( $(now_ms) - t0 )); cpu=$(cpu_ms "$pid"); }
     sleep 0.01
   done
   # the app's own figure: its JVM's start to the ledger shown (the child's JVM, if it started one)
@@ -77,6 +83,7 @@ for i in $(seq 1 "$runs"); do
   jvms=$(( 1 + $(echo $children | wc -w) ))
   kill -TERM "$pid" 2> /dev/null || true
   wait "$pid" 2> /dev/null || true
+  kill "$xev" 2> /dev/null || true
   pid=
   sleep 0.5
   left=0
