@@ -18,7 +18,7 @@ import javafx.scene.shape.Line;
  */
 final class SharesChart extends Region {
     /** Room right of the scale's end for a bar's figures. */
-    static final double LABEL_ROOM = 200;
+    static final double LABEL_ROOM = 230;
     static final double ROW_HEIGHT = 62;
     static final double AXIS_HEIGHT = 18;
     static final double HASH_BAR = 12;
