@@ -79,4 +79,39 @@ final class Sha256 {
     static int sigma1(int x) {
         return Integer.rotateRight(x, 17) ^ Integer.rotateRight(x, 19) ^ (x >>> 10);
     }
+
+    /**
+     * Writes into {@code tail} (128 bytes) the padded last block or blocks of {@code prefix} followed by a nonce's
+     * decimal {@code digits}: the prefix's bytes after its last whole block, the digits but their last three (left
+     * zero: an engine writes those per nonce), 0x80, zeros, and the message's length in bits.
+     *
+     * @return how many blocks the tail takes, 1 or 2
+     */
+    static int paddedTail(byte[] tail, byte[] prefix, byte[] digits) {
+        int rest = prefix.length % 64;
+        int k = digits.length;
+        java.util.Arrays.fill(tail, (byte) 0);
+        System.arraycopy(prefix, prefix.length - rest, tail, 0, rest);
+        System.arraycopy(digits, 0, tail, rest, k - 3);
+        int end = rest + k;
+        tail[end] = (byte) 0x80;
+        int blocks = end + 9 <= 64 ? 1 : 2;
+        long bits = 8L * (prefix.length + k);
+        for (int b = 0; b < 8; b++) {
+            tail[64 * blocks - 1 - b] = (byte) (bits >>> (8 * b));
+        }
+        return blocks;
+    }
+
+    /** The least number with one digit more than a {@code digits}-digit number, or Long.MAX_VALUE past 18 digits. */
+    static long nextPowerOfTen(int digits) {
+        if (digits >= 19) {
+            return Long.MAX_VALUE;
+        }
+        long p = 1;
+        for (int i = 0; i < digits; i++) {
+            p *= 10;
+        }
+        return p;
+    }
 }

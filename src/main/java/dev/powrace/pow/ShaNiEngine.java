@@ -275,18 +275,10 @@ final class ShaNiEngine implements Engine {
         int k = ascii.length;
         digits = k;
         thousand = n / 1000;
-        nextPowerOfTen = k >= 19 ? Long.MAX_VALUE : pow10(k);
+        nextPowerOfTen = Sha256.nextPowerOfTen(k);
         byte[] tail = tails[0];
-        Arrays.fill(tail, (byte) 0);
-        System.arraycopy(prefix, prefix.length - rest, tail, 0, rest);
-        System.arraycopy(ascii, 0, tail, rest, k - 3); // the last three digits are written per nonce
+        blocks = Sha256.paddedTail(tail, prefix, ascii); // the last three digits are written per nonce
         int end = rest + k;
-        tail[end] = (byte) 0x80;
-        blocks = end + 9 <= 64 ? 1 : 2;
-        long bits = 8L * (prefix.length + k);
-        for (int b = 0; b < 8; b++) {
-            tail[64 * blocks - 1 - b] = (byte) (bits >>> (8 * b));
-        }
         for (int j = 1; j < INTERLEAVE; j++) {
             System.arraycopy(tail, 0, tails[j], 0, 128);
         }
@@ -343,11 +335,4 @@ final class ShaNiEngine implements Engine {
         return out;
     }
 
-    private static long pow10(int k) {
-        long p = 1;
-        for (int i = 0; i < k; i++) {
-            p *= 10;
-        }
-        return p;
-    }
 }

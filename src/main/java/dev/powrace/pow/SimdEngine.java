@@ -116,17 +116,9 @@ final class SimdEngine implements Engine {
         boolean newLength = k != digits;
         digits = k;
         thousand = n / 1000;
-        nextPowerOfTen = k >= 19 ? Long.MAX_VALUE : pow10(k);
-        java.util.Arrays.fill(tail, (byte) 0);
-        System.arraycopy(prefix, prefix.length - rest, tail, 0, rest);
-        System.arraycopy(ascii, 0, tail, rest, k - 3); // the last three digits stay zero: they vary
+        nextPowerOfTen = Sha256.nextPowerOfTen(k);
+        blocks = Sha256.paddedTail(tail, prefix, ascii); // the last three digits stay zero: they vary
         int end = rest + k;
-        tail[end] = (byte) 0x80;
-        blocks = end + 9 <= 64 ? 1 : 2;
-        long bits = 8L * (prefix.length + k);
-        for (int b = 0; b < 8; b++) {
-            tail[64 * blocks - 1 - b] = (byte) (bits >>> (8 * b));
-        }
         for (int b = 0; b < blocks; b++) {
             int[] block = new int[16];
             Sha256.words(tail, 64 * b, block);
@@ -329,11 +321,4 @@ final class SimdEngine implements Engine {
         sum.intoArray(out, i * LANES);
     }
 
-    private static long pow10(int k) {
-        long p = 1;
-        for (int i = 0; i < k; i++) {
-            p *= 10;
-        }
-        return p;
-    }
 }
