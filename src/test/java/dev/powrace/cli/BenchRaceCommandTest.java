@@ -40,6 +40,7 @@ class BenchRaceCommandTest {
         JsonNode nodes = o.get("nodes");
         assertEquals(3, nodes.size());
         int wins = 0;
+        long hashed = 0;
         int[] powers = {100, 50, 25};
         for (int i = 0; i < 3; i++) {
             JsonNode n = nodes.get(i);
@@ -53,10 +54,16 @@ class BenchRaceCommandTest {
                 double share = n.get("win_share").asDouble();
                 double high = n.get("win_share_high").asDouble();
                 assertTrue(0 <= low && low <= share && share <= high && high <= 1, n.toString());
-                assertTrue(n.get("hash_share").asDouble() > 0 && n.get("hash_share").asDouble() <= 1, n.toString());
-                assertTrue(n.get("hashes_per_second").asLong() > 0, n.toString());
+                // at difficulty 1 a throttled node can come late to every race (won before its thread began):
+                // it is in them with no hashes, so its shares and rate may be 0, but never one without the other
+                double hashShare = n.get("hash_share").asDouble();
+                long rate = n.get("hashes_per_second").asLong();
+                assertTrue(hashShare >= 0 && hashShare <= 1 && rate >= 0, n.toString());
+                assertEquals(rate > 0, hashShare > 0, n.toString());
+                hashed += rate;
             }
         }
+        assertTrue(hashed > 0, "some node hashed");
         assertEquals(20, wins, "every race has one winner");
         assertTrue(o.get("mean_luck").isNumber() && o.get("mean_luck").asDouble() > 0, o.toString());
         assertTrue(o.get("chi_square_p").isNull() || o.get("chi_square_p").asDouble() >= 0, o.toString());
