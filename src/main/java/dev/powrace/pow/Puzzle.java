@@ -52,8 +52,14 @@ public final class Puzzle {
         return bytes <= 0 ? 0 : bytes >= 4 ? -1 : -1 << (32 - 8 * bytes);
     }
 
-    /** True if the first {@code difficulty} bytes of the digest are zero. */
+    /**
+     * True if the first {@code difficulty} bytes of the digest are zero. False for a difficulty outside
+     * {@link #MIN_DIFFICULTY} to {@link #MAX_DIFFICULTY}: difficulty 0 would "meet" with no work at all.
+     */
     public static boolean meets(byte[] digest, int difficulty) {
+        if (difficulty < MIN_DIFFICULTY || difficulty > MAX_DIFFICULTY) {
+            return false;
+        }
         for (int i = 0; i < difficulty; i++) {
             if (digest[i] != 0) {
                 return false;
@@ -71,7 +77,10 @@ public final class Puzzle {
         return hex(digest(transaction, nonce));
     }
 
-    /** True if {@code nonce} solves the puzzle for {@code transaction} at {@code difficulty}. */
+    /**
+     * True if {@code nonce} solves the puzzle for {@code transaction} at {@code difficulty}; false for a
+     * difficulty outside 1 to 8.
+     */
     public static boolean isSolution(String transaction, long nonce, int difficulty) {
         return nonce >= 0 && meets(digest(transaction, nonce), difficulty);
     }

@@ -50,6 +50,10 @@ class PuzzleTest {
         assertFalse(Puzzle.meets(d, 3));
         assertTrue(Puzzle.isSolution("Your transaction data", 4117, 2));
         assertFalse(Puzzle.isSolution("Your transaction data", 4118, 2));
+        // 0 and 9 are no difficulty: an all-zero digest meets neither, and no nonce solves them
+        assertFalse(Puzzle.meets(new byte[32], 0));
+        assertFalse(Puzzle.meets(new byte[32], 9));
+        assertFalse(Puzzle.isSolution("Your transaction data", 4117, 0));
     }
 
     @ParameterizedTest
