@@ -2,22 +2,19 @@ package dev.powrace.ledger;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.powrace.pow.Puzzle;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
- * Re-checks every entry of a ledger without changing the file: the hash is sha256(transaction + nonce), it
- * meets the difficulty, and the timestamps are well formed and in order.
+ * Re-checks every entry of a ledger without changing the file, each with {@link Verifier}: the node is a node's
+ * name, the hash is sha256(transaction + nonce), it meets the difficulty, and the timestamps are well formed and
+ * in order.
  */
 public final class Audit {
-    private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
-
     /** One entry that does not hold up. {@code index} counts from 1. */
     public record Problem(long index, String node, String transaction, String reason) {}
 
@@ -65,8 +62,8 @@ public final class Audit {
     }
 
     /** One entry's fields as read; a field of the wrong JSON type reads as null. */
-    private record Raw(String node, String transaction, Long nonce, String hash, Integer difficulty, Double timeTaken,
-            String startTime, String endTime) {}
+    private record Raw(String node, String transaction, Long nonce, String hash, Integer difficulty,
+            java.math.BigDecimal timeTaken, String startTime, String endTime) {}
 
     /** Reads one object's fields, the parser standing on its START_OBJECT. */
     private static Raw read(JsonParser p) throws IOException {
@@ -75,7 +72,7 @@ public final class Audit {
         Long nonce = null;
         String hash = null;
         Integer difficulty = null;
-        Double taken = null;
+        java.math.BigDecimal taken = null;
         String start = null;
         String end = null;
         for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
@@ -90,7 +87,7 @@ public final class Audit {
                 case "difficulty" -> difficulty = v == JsonToken.VALUE_NUMBER_INT
                         && p.getNumberType() == JsonParser.NumberType.INT ? p.getIntValue() : null;
                 case "time_taken" -> taken = v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT
-                        ? p.getDoubleValue() : null;
+                        ? seconds(p.getDoubleValue()) : null;
                 case "start_time" -> start = v == JsonToken.VALUE_STRING ? p.getText() : null;
                 case "end_time" -> end = v == JsonToken.VALUE_STRING ? p.getText() : null;
                 default -> p.skipChildren();
@@ -102,47 +99,18 @@ public final class Audit {
         return new Raw(node, tx, nonce, hash, difficulty, taken, start, end);
     }
 
-    private static final ThreadLocal<java.security.MessageDigest> SHA = ThreadLocal.withInitial(Puzzle::sha256);
+    /**
+     * time_taken read as a double, as audits always have (so -1e-400 is 0 and 1e400 holds up), for the
+     * verifier, which looks at its sign alone: past a double's range it keeps only that sign.
+     */
+    private static java.math.BigDecimal seconds(double d) {
+        return Double.isFinite(d) ? java.math.BigDecimal.valueOf(d) : d < 0 ? java.math.BigDecimal.ONE.negate()
+                : java.math.BigDecimal.ONE;
+    }
 
-    /** What is wrong with one entry, or null if nothing. */
+    /** What is wrong with one entry, or null if nothing: {@link Verifier}'s check. */
     private static String problem(Raw e) {
-        if (e.node() == null || e.node().isEmpty()) {
-            return "node is missing";
-        }
-        if (e.transaction() == null) {
-            return "transaction is missing";
-        }
-        if (e.nonce() == null || e.nonce() < 0) {
-            return "nonce is missing or not a whole number >= 0";
-        }
-        if (e.hash() == null || !HASH.matcher(e.hash()).matches()) {
-            return "hash is not 64 lowercase hex digits";
-        }
-        int d = e.difficulty() == null ? -1 : e.difficulty();
-        if (d < Puzzle.MIN_DIFFICULTY || d > Puzzle.MAX_DIFFICULTY) {
-            return "difficulty is not 1 to 8";
-        }
-        byte[] digest = SHA.get().digest((e.transaction() + e.nonce()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        if (!java.util.Arrays.equals(digest, java.util.HexFormat.of().parseHex(e.hash()))) {
-            return "hash does not match sha256(transaction + nonce)";
-        }
-        if (!Puzzle.meets(digest, d)) {
-            return "hash does not start with " + d + " zero bytes";
-        }
-        if (e.timeTaken() == null || e.timeTaken() < 0) {
-            return "time_taken is missing or negative";
-        }
-        long start = Timestamps.epochMicros(e.startTime());
-        long end = Timestamps.epochMicros(e.endTime());
-        if (start == Long.MIN_VALUE) {
-            return "start_time is not an ISO-8601 time with 6 fractional digits and an offset";
-        }
-        if (end == Long.MIN_VALUE) {
-            return "end_time is not an ISO-8601 time with 6 fractional digits and an offset";
-        }
-        if (end < start) {
-            return "end_time is before start_time";
-        }
-        return null;
+        return Verifier.problem(e.node(), e.transaction(), e.nonce(), e.hash(), e.difficulty(), e.timeTaken(),
+                e.startTime(), e.endTime());
     }
 }

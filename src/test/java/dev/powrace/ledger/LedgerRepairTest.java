@@ -451,7 +451,7 @@ class LedgerRepairTest {
         Path stop = dir.resolve("stop");
         Files.writeString(file, "[]\n");
         List<Process> children = new ArrayList<>();
-        for (String name : List.of("P1", "P2")) {
+        for (String name : List.of("Node1", "Node2")) {
             children.add(new ProcessBuilder(LedgerTest.javaBin(), "-cp", System.getProperty("java.class.path"),
                     Appender.class.getName(), file.toString(), name, stop.toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start());
@@ -474,8 +474,8 @@ class LedgerRepairTest {
                 int copies = i + 1;
                 await("the tear to be repaired", () -> {
                     for (Process p : children) {
-                        assertTrue(p.isAlive(), "a writer stopped: " + Files.readString(dir.resolve("P1.log"))
-                                + Files.readString(dir.resolve("P2.log")));
+                        assertTrue(p.isAlive(), "a writer stopped: " + Files.readString(dir.resolve("Node1.log"))
+                                + Files.readString(dir.resolve("Node2.log")));
                     }
                     return countDamaged(dir) == copies;
                 });
@@ -488,7 +488,7 @@ class LedgerRepairTest {
         for (Process p : children) {
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child finished");
         }
-        for (String name : List.of("P1", "P2")) {
+        for (String name : List.of("Node1", "Node2")) {
             String log = Files.readString(dir.resolve(name + ".log"));
             List<String> lines = log.lines().toList();
             assertTrue(lines.get(lines.size() - 1).startsWith("appended "), log);

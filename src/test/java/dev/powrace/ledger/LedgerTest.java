@@ -60,8 +60,8 @@ class LedgerTest {
     void twoWritersInOneProcessLoseNothing() throws Exception {
         Path file = dir.resolve("ledger.json");
         try (Ledger a = Ledger.open(file); Ledger b = Ledger.open(file)) {
-            Thread ta = new Thread(() -> appendMany(a, "A", 100));
-            Thread tb = new Thread(() -> appendMany(b, "B", 100));
+            Thread ta = new Thread(() -> appendMany(a, "Node1", 100));
+            Thread tb = new Thread(() -> appendMany(b, "Node2", 100));
             ta.start();
             tb.start();
             ta.join();
@@ -79,7 +79,7 @@ class LedgerTest {
         List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         int reads = 0;
         try (Ledger a = Ledger.open(file); Ledger b = Ledger.open(file)) {
-            List<Thread> writers = List.of(new Thread(() -> appendMany(a, "A", 300)), new Thread(() -> appendMany(b, "B", 300)));
+            List<Thread> writers = List.of(new Thread(() -> appendMany(a, "Node1", 300)), new Thread(() -> appendMany(b, "Node2", 300)));
             writers.forEach(t -> {
                 t.setUncaughtExceptionHandler((th, e) -> failures.add(e));
                 t.start();
@@ -116,14 +116,14 @@ class LedgerTest {
         Path file = dir.resolve("ledger.json");
         Files.writeString(file, "[]");
         List<Process> children = new ArrayList<>();
-        for (String name : List.of("P1", "P2")) {
+        for (String name : List.of("Node1", "Node2")) {
             children.add(new ProcessBuilder(javaBin(), "-cp", System.getProperty("java.class.path"),
                     LedgerWriter.class.getName(), file.toString(), name, "60")
                     .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start());
         }
         for (Process p : children) {
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child finished");
-            assertEquals(0, p.exitValue(), Files.readString(dir.resolve("P1.log")) + Files.readString(dir.resolve("P2.log")));
+            assertEquals(0, p.exitValue(), Files.readString(dir.resolve("Node1.log")) + Files.readString(dir.resolve("Node2.log")));
         }
         List<Entry> entries = Ledger.readAll(file);
         Set<String> txs = new HashSet<>();
