@@ -4,6 +4,7 @@ import dev.powrace.ledger.Entry;
 import dev.powrace.ledger.Ledger;
 import dev.powrace.ledger.LedgerException;
 import dev.powrace.ledger.Timestamps;
+import dev.powrace.ledger.Verifier;
 import dev.powrace.pow.EngineFactory;
 import dev.powrace.pow.HashMeter;
 import dev.powrace.pow.Puzzle;
@@ -13,17 +14,14 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -49,8 +47,7 @@ public final class LocalReferee implements Referee {
     private final long joinWindowNanos;
     private final EngineFactory engines;
     private final LongSupplier clock;
-    private final List<RaceListener> listeners = new CopyOnWriteArrayList<>();
-    private final Announcer announcer = new Announcer(listeners);
+    private final Listeners listeners = new Listeners();
     private final ExecutorService recorder = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "powrace-ledger");
         t.setDaemon(true);
@@ -217,17 +214,17 @@ public final class LocalReferee implements Referee {
         dev.powrace.pow.Search.checkPower(power);
         if (race.decided()) {
             Instant now = Instant.now();
-            return end(new Attempt(race, node, Outcome.LATE, now, now, 0, 0, -1, null));
+            return listeners.end(new Attempt(race, node, Outcome.LATE, now, now, 0, 0, -1, null));
         }
         Attempt attempt = Mining.search(race, node, engines, stop, meter, power,
-                event -> publish(l -> l.started(event.get()), race));
+                event -> listeners.publish(l -> l.started(event.get()), race));
         if (attempt.outcome() == Outcome.STOPPED) {
-            return end(attempt);
+            return listeners.end(attempt);
         }
         if (!race.claim(attempt)) { // found one too, a moment after the winner
-            return end(Mining.stopped(attempt));
+            return listeners.end(Mining.stopped(attempt));
         }
-        end(attempt);
+        listeners.end(attempt);
         try {
             recorder.execute(() -> record(attempt));
         } catch (RejectedExecutionException closed) {
@@ -236,17 +233,21 @@ public final class LocalReferee implements Referee {
         return attempt;
     }
 
-    /** On the recorder thread: re-checks the winner, appends it to the ledger (fsynced), then tells. */
+    /**
+     * On the recorder thread: checks the entry with the {@link Verifier} that {@code verify} uses, appends it to
+     * the ledger (fsynced), then tells.
+     */
     private void record(Attempt a) {
         Race race = a.race();
-        if (!a.hash().equals(Puzzle.hash(race.transaction(), a.nonce()))
-                || !Puzzle.isSolution(race.transaction(), a.nonce(), race.difficulty())) {
-            problem("race " + race.id() + ": " + a.node() + "'s nonce " + a.nonce() + " does not verify; not recorded");
-            return;
-        }
         Entry entry = new Entry(a.node(), race.transaction(), a.nonce(), a.hash(), race.difficulty(),
                 Entry.seconds(a.elapsedNanos()), Timestamps.format(a.start()), Timestamps.format(a.end()),
                 a.hashes());
+        String wrong = Verifier.problem(entry);
+        if (wrong != null) {
+            problem("race " + race.id() + ": " + a.node() + "'s nonce " + a.nonce() + " does not verify (" + wrong
+                    + "); not recorded");
+            return;
+        }
         Optional<String> repaired;
         try {
             repaired = ledger.append(entry);
@@ -255,28 +256,18 @@ public final class LocalReferee implements Referee {
             return;
         }
         repaired.ifPresent(note -> problem(ledger.path() + ": " + note));
-        publish(l -> l.won(race, entry), race);
-    }
-
-    private Attempt end(Attempt attempt) {
-        attempt.race().ended(attempt);
-        publish(l -> l.ended(attempt), attempt.race());
-        return attempt;
-    }
-
-    private void publish(Consumer<RaceListener> event, Race race) {
-        announcer.publish(event, race.transaction().length());
+        listeners.publish(l -> l.won(race, entry), race);
     }
 
     /** Tells every listener of a problem, on the event thread. */
     @Override
     public void problem(String message) {
-        announcer.publish(l -> l.problem(message), message.length());
+        listeners.problem(message);
     }
 
     @Override
     public void note(String message) {
-        announcer.publish(l -> l.note(message), message.length());
+        listeners.note(message);
     }
 
     /**
@@ -293,7 +284,7 @@ public final class LocalReferee implements Referee {
                 | RejectedExecutionException e) {
             return false;
         }
-        return announcer.sync(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        return listeners.sync(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -310,6 +301,6 @@ public final class LocalReferee implements Referee {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        announcer.close(2, TimeUnit.SECONDS);
+        listeners.close(2, TimeUnit.SECONDS);
     }
 }

@@ -293,6 +293,22 @@ class RefereeTest {
         assertEquals(0, events.won.size());
     }
 
+    @Test
+    void aWinnerTheVerifierRefusesIsNotRecordedButReported() throws Exception {
+        // Honest engines can't make one; a node name that no node has is the way in from a test.
+        Referee referee = referee(1);
+        Race race = referee.join("mallory\u001b[2J", "gated");
+        Attempt a = referee.run(race, "mallory\u001b[2J", () -> false, new HashMeter());
+        assertEquals(Outcome.FOUND, a.outcome());
+        assertTrue(referee.sync(Duration.ofSeconds(30)));
+        assertEquals(List.of(), Events.entries(ledger.path()));
+        assertEquals(0, events.won.size());
+        assertEquals(1, events.problems.size(), events.problems.toString());
+        assertTrue(events.problems.get(0).startsWith("race " + race.id() + ": mallory\u001b[2J's nonce " + a.nonce()
+                + " does not verify (node is not NodeN or label/NodeN"), events.problems.get(0));
+        assertTrue(events.problems.get(0).endsWith("); not recorded"), events.problems.get(0));
+    }
+
     // ---- nothing slow on a mining thread ----
 
     @Test
