@@ -2,6 +2,7 @@ package dev.powrace.cli;
 
 import dev.powrace.ledger.Audit;
 import dev.powrace.ledger.LedgerException;
+import dev.powrace.ledger.Verifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -57,7 +58,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         report.tornTail().ifPresent(t -> err.println("powrace: " + ledger + ": " + t));
         for (Audit.Problem p : report.problems()) {
-            out.println("entry " + p.index() + " (" + p.node() + ", " + describe(p) + "): " + p.reason());
+            out.println("entry " + p.index() + " (" + node(p) + ", " + describe(p) + "): " + p.reason());
         }
         if (report.valid()) {
             out.println(ledger + ": " + entries(report.entries()) + ", all valid");
@@ -69,6 +70,14 @@ final class VerifyCommand implements Callable<Integer> {
 
     static String entries(long n) {
         return n + (n == 1 ? " entry" : " entries");
+    }
+
+    /**
+     * An entry's node as it reads: a node's name plainly, anything else quoted, since a forged name may hold
+     * a terminal escape ("mallory/Node1\u001b[2J").
+     */
+    static String node(Audit.Problem p) {
+        return p.node() == null || Verifier.isNodeName(p.node()) ? String.valueOf(p.node()) : Quote.of(p.node());
     }
 
     /** An entry's transaction, quoted and cut to 60 characters, for naming it. */

@@ -60,6 +60,18 @@ class CliTest {
     }
 
     @Test
+    void verifyRefusesANameNoNodeHasAndShowsItQuoted() throws Exception {
+        Path ledger = dir.resolve("ledger.json");
+        String forged = GOOD.replace("\"Node1\"", "\"mallory/Node1\\u001b[2J\"");
+        Files.writeString(ledger, "[" + GOOD + "," + forged + "]");
+        Run r = run("verify", "--ledger", ledger.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.out().contains("entry 2 (\"mallory/Node1\\x1b[2J\", \"Your transaction data\"): node is not NodeN "
+                + "or label/NodeN"), r.out());
+        assertTrue(r.out().chars().noneMatch(c -> c == 0x1b), "no escape reaches the terminal: " + r.out());
+    }
+
+    @Test
     void verifyExitsTwoWhenTheFileCantBeRead() throws Exception {
         Run missing = run("verify", "--ledger", dir.resolve("nope.json").toString());
         assertEquals(2, missing.code());
