@@ -31,11 +31,30 @@ final class Clients {
      * @param secret null for none: znodes are created open (ZooKeeper's world:anyone), as before
      */
     static CuratorFrameworkFactory.Builder builder(String connect, String secret) throws ClusterException {
+        return builder(connect, secret, null);
+    }
+
+    /**
+     * As {@link #builder(String, String)}, for a member process: it also authenticates as its own identity, which
+     * the znodes only it may change are given (see {@link Identity}).
+     */
+    static CuratorFrameworkFactory.Builder builder(String connect, String secret, Identity self)
+            throws ClusterException {
         CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder().connectString(connect);
+        List<org.apache.curator.framework.AuthInfo> auth = new java.util.ArrayList<>();
+        if (secret != null) {
+            auth.add(new org.apache.curator.framework.AuthInfo("digest",
+                    (USER + ":" + secret).getBytes(StandardCharsets.UTF_8)));
+        }
+        if (self != null) {
+            auth.add(self.auth());
+        }
+        if (!auth.isEmpty()) {
+            b.authorization(auth);
+        }
         if (secret != null) {
             List<ACL> acl = acl(secret);
-            b.authorization("digest", (USER + ":" + secret).getBytes(StandardCharsets.UTF_8))
-                    .aclProvider(new ACLProvider() {
+            b.aclProvider(new ACLProvider() {
                         @Override
                         public List<ACL> getDefaultAcl() {
                             return acl;

@@ -119,11 +119,11 @@ public final class ClusterView implements AutoCloseable {
                 }
             }
             List<Node> nodes = new ArrayList<>();
-            for (String label : children(ClusterReferee.MEMBERS)) {
-                for (String n : children(ClusterReferee.MEMBERS + "/" + label)) {
+            for (String label : children(Schema.MEMBERS)) {
+                for (String n : children(Schema.MEMBERS + "/" + label)) {
                     byte[] data;
                     try {
-                        data = zk.getData().forPath(ClusterReferee.MEMBERS + "/" + label + "/" + n);
+                        data = zk.getData().forPath(Schema.MEMBERS + "/" + label + "/" + n);
                     } catch (KeeperException.NoNodeException left) {
                         continue; // it left meanwhile
                     }
@@ -154,8 +154,8 @@ public final class ClusterView implements AutoCloseable {
     public int liveNodes() throws ClusterException {
         try {
             int n = 0;
-            for (String label : children(ClusterReferee.MEMBERS)) {
-                n += children(ClusterReferee.MEMBERS + "/" + label).size();
+            for (String label : children(Schema.MEMBERS)) {
+                n += children(Schema.MEMBERS + "/" + label).size();
             }
             return n;
         } catch (Exception e) {
@@ -163,16 +163,22 @@ public final class ClusterView implements AutoCloseable {
         }
     }
 
-    /** The cluster ledger's znodes, in ZooKeeper's order (by sequence number). */
+    /** The cluster ledger's znodes, in ZooKeeper's order (by the zxid that created each). */
     public List<LedgerZnode> ledgerZnodes() throws ClusterException {
         try {
-            List<LedgerZnode> entries = new ArrayList<>();
-            for (String name : ClusterReferee.sorted(children(ClusterReferee.LEDGER))) {
+            List<Schema.Child> read = new ArrayList<>();
+            for (String name : children(Schema.LEDGER)) {
+                Stat stat = new Stat();
                 try {
-                    entries.add(new LedgerZnode(name, zk.getData().forPath(ClusterReferee.LEDGER + "/" + name)));
+                    read.add(new Schema.Child(name, zk.getData().storingStatIn(stat).forPath(Schema.LEDGER + "/" + name),
+                            stat));
                 } catch (KeeperException.NoNodeException gone) {
-                    // entries are never removed by powrace; someone else did: it is not in the ledger any more
+                    // removed meanwhile: it is not in the ledger any more
                 }
+            }
+            List<LedgerZnode> entries = new ArrayList<>();
+            for (Schema.Child c : Schema.byCreation(read)) { // in ZooKeeper's order, not by name
+                entries.add(new LedgerZnode(c.name(), c.data()));
             }
             return entries;
         } catch (ClusterException e) {
@@ -227,7 +233,7 @@ public final class ClusterView implements AutoCloseable {
     public String submit(String text) throws ClusterException {
         try {
             String path = zk.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
-                    .forPath(ClusterReferee.SUBMISSIONS + "/sub-",
+                    .forPath(Schema.SUBMISSIONS + "/sub-",
                             Ledger.JSON.writeValueAsBytes(Ledger.JSON.createObjectNode().put("text", text)));
             return path.substring(path.lastIndexOf('/') + 1);
         } catch (Exception e) {
@@ -243,7 +249,7 @@ public final class ClusterView implements AutoCloseable {
         try {
             Stat stat = new Stat();
             String path = zk.create().storingStatIn(stat).creatingParentsIfNeeded()
-                    .withMode(CreateMode.EPHEMERAL_SEQUENTIAL).forPath(ClusterReferee.ROOT + "/mark-", new byte[0]);
+                    .withMode(CreateMode.EPHEMERAL_SEQUENTIAL).forPath(Schema.ROOT + "/mark-", new byte[0]);
             zk.delete().forPath(path);
             return stat.getCzxid();
         } catch (Exception e) {
@@ -256,7 +262,7 @@ public final class ClusterView implements AutoCloseable {
      * each setting its own scratch znode's data back to back for {@code duration}. The scratch znodes are removed.
      */
     public double writesPerSecond(int threads, Duration duration) throws ClusterException {
-        String base = ClusterReferee.ROOT + "/bench-writes";
+        String base = Schema.ROOT + "/bench-writes";
         java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
         try {
@@ -317,7 +323,7 @@ public final class ClusterView implements AutoCloseable {
     /** A JSON object, or null if the bytes are not one. */
     private static JsonNode readObject(byte[] data) {
         try {
-            JsonNode node = ClusterReferee.JSON.readTree(data);
+            JsonNode node = Schema.JSON.readTree(data);
             return node != null && node.isObject() ? node : null;
         } catch (Exception e) {
             return null;

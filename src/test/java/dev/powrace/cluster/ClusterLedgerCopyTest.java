@@ -69,36 +69,50 @@ class ClusterLedgerCopyTest {
         }
     }
 
-    /** A race whose only node wrote a valid claim and then lost its session before deciding it. */
+    /**
+     * A race whose only node wrote a valid claim, and whose process then died before anyone judged it (between its
+     * two writes): the claim's author can no longer be told from a forger, since its session and join marker are
+     * gone with it. The race is abandoned, not won, and its text races anew: still one entry.
+     */
     @Test
-    void aRaceWithAValidClaimIsWonByItThoughItsNodeLeft() throws Exception {
-        ClusterProcess a = new ClusterProcess(dir, server.getConnectString(), "a", 1, 1, EngineFactory.auto(), processes);
+    void aClaimWhoseProcessLeftBeforeItWasJudgedDoesNotWinAndItsTextRacesAnew() throws Exception {
+        ClusterProcess m = new ClusterProcess(dir, server.getConnectString(), "m", 1, 1, EngineFactory.auto(), processes);
         String text = "claimed then cut off";
-        CuratorFramework zk = a.referee.client();
         String hashed = ClusterReferee.TEXTS + "/"
                 + Puzzle.hex(Puzzle.sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
         String now = Timestamps.format(Instant.now());
-        zk.create().creatingParentsIfNeeded().forPath(hashed, new byte[0]);
-        zk.setData().withVersion(0).forPath(hashed, "1".getBytes(StandardCharsets.US_ASCII));
-        String race = zk.create().forPath(hashed + "/race-0000000001", ("{\"text\":\"" + text
-                + "\",\"difficulty\":1,\"opened_by\":\"m/Node1\",\"opened_at\":\"" + now + "\",\"members\":3}")
-                .getBytes(StandardCharsets.UTF_8));
-        zk.create().forPath(race + "/joined", new byte[0]);
-        zk.create().forPath(race + "/joined/m:Node1", new byte[0]);
-        zk.create().forPath(race + "/claims", new byte[0]);
         long nonce = 0;
         while (!Puzzle.isSolution(text, nonce, 1)) {
             nonce++;
         }
         String claim = "{\"node\":\"m/Node1\",\"nonce\":" + nonce + ",\"hash\":\"" + Puzzle.hash(text, nonce)
                 + "\",\"start_time\":\"" + now + "\",\"end_time\":\"" + now + "\",\"time_taken\":0.001,\"hashes\":5}";
-        zk.create().withMode(CreateMode.PERSISTENT_SEQUENTIAL).forPath(race + "/claims/claim-",
-                claim.getBytes(StandardCharsets.UTF_8));
+        // what m's process wrote before it died: the race, its join, and its claim with its join marker
+        CuratorFramework mine = m.referee.client();
+        mine.create().creatingParentsIfNeeded().forPath(hashed, new byte[0]);
+        mine.setData().withVersion(0).forPath(hashed, "1".getBytes(StandardCharsets.US_ASCII));
+        String race = mine.create().forPath(hashed + "/race-0000000001", ("{\"text\":\"" + text
+                + "\",\"difficulty\":1,\"opened_by\":\"m/Node1\",\"opened_at\":\"" + now + "\"}")
+                .getBytes(StandardCharsets.UTF_8));
+        mine.create().forPath(race + "/joined", new byte[0]);
+        mine.create().withMode(CreateMode.EPHEMERAL).forPath(race + "/joined/m:Node1", new byte[0]);
+        mine.create().forPath(race + "/claims", new byte[0]);
+        mine.transaction().forOperations(
+                mine.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                        .forPath(race + "/claims/claim-", claim.getBytes(StandardCharsets.UTF_8)),
+                mine.transactionOp().setData().withVersion(0).forPath(race + "/joined/m:Node1",
+                        claim.getBytes(StandardCharsets.UTF_8)));
+        m.close(); // its session ends, and its label and join marker with it
+        ClusterProcess a = new ClusterProcess(dir, server.getConnectString(), "a", 1, 1, EngineFactory.auto(), processes);
+        CuratorFramework zk = a.referee.client();
         assertTrue(Client.send("127.0.0.1", a.ports().get(0), text).startsWith("OK a/Node1 "));
         Events.await("an entry", () -> a.ledger.size() == 1);
-        assertEquals("claim-0000000000", new String(zk.getData().forPath(race + "/decided"), StandardCharsets.UTF_8));
-        assertEquals("m/Node1", Events.entries(a.ledger.path()).get(0).node(), "the first valid claim wins");
-        assertTrue(a.events.problems.stream().noneMatch(m -> m.contains("abandoned")), a.events.problems.toString());
+        assertEquals(ClusterReferee.ABANDONED, new String(zk.getData().forPath(race + "/decided"), StandardCharsets.UTF_8));
+        assertEquals("a/Node1", Events.entries(a.ledger.path()).get(0).node(), "a new race, won by a");
+        Events.await("the report", () -> a.events.problems.stream().anyMatch(p -> p.contains("claim-0000000000 by m/Node1")
+                && p.contains("not in the race")));
+        a.referee.sync(Duration.ofSeconds(10));
+        assertEquals(1, a.ledger.size(), "one entry");
     }
 
     /** An entry in the cluster ledger that does not verify (forged), then a real race, then a restart. */

@@ -195,10 +195,10 @@ class ClusterRefereeTest {
         }
         Entry entry = Events.entries(a.ledger.path()).get(0);
         assertTrue(entry.node().equals("a/Node1") || entry.node().equals("b/Node1"), entry.node());
-        for (ClusterProcess p : List.of(a, b)) { // every process judges, so every process reports it
-            Events.await(p.label + " reporting the forged claim", () -> p.events.problems.stream()
-                    .anyMatch(m -> m.contains("claim-0000000000 by mallory/Node1 does not verify")));
-        }
+        // the race nobody joined is abandoned by whoever looks first, reporting its claim (a live race's forged
+        // claims are reported by every process in it: ClusterForgeryTest)
+        Events.await("a report of the forged claim", () -> Stream.of(a, b).anyMatch(p -> p.events.problems.stream()
+                .anyMatch(m -> m.contains("claim-0000000000 by mallory/Node1 does not verify"))));
         assertArrayEquals(a.file(), b.file());
     }
 
@@ -446,7 +446,7 @@ class ClusterRefereeTest {
         send(text, a, 0);
         Events.await("a's entry", () -> a.ledger.size() == 1);
         Events.await("the report", () -> a.events.problems.stream().anyMatch(m -> m.startsWith("race " + left
-                + " is abandoned with no winner: every node that joined it (b/Node1) has left the cluster")));
+                + " is abandoned with no winner: every node that joined it has left the cluster")));
         assertTrue(a.events.ended.get(0).race().id() != left, "a new race");
         assertTrue(a.events.ended.get(0).won());
         // the old race says so, so it can't be won any more

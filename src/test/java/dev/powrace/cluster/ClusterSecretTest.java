@@ -102,16 +102,34 @@ class ClusterSecretTest {
         Events.await("the submission's entry in both files", () -> a.ledger.size() == 2 && b.ledger.size() == 2);
 
         // Every znode powrace made, from /powrace down (the parents made by creatingParentsIfNeeded, the race, its
-        // claims and the ledger entry written in a transaction included), has the secret's ACL and no other.
+        // claims and the ledger entry written in a transaction included), is closed to all but the secret's holders:
+        // the secret's ACL; or a process's own (all to its identity, READ to the secret); or, for the labels' folder,
+        // READ and CREATE to the secret alone.
         CuratorFramework owner = client(SECRET);
         List<String> znodes = tree(owner, "/powrace");
         assertTrue(znodes.contains("/powrace/ledger") && znodes.size() > 10, znodes.toString());
         assertTrue(znodes.stream().anyMatch(z -> z.startsWith("/powrace/ledger/entry-")), znodes.toString());
         assertTrue(znodes.stream().anyMatch(z -> z.startsWith("/powrace/submissions/sub-")), znodes.toString());
         List<ACL> expected = Clients.acl(SECRET);
+        int own = 0;
         for (String z : znodes) {
-            assertEquals(expected, owner.getACL().forPath(z), z);
+            List<ACL> acl = owner.getACL().forPath(z);
+            if (z.equals("/powrace/labels")) { // (a digest's hash shows only to whoever may administer the znode)
+                assertEquals(1, acl.size(), z + ": " + acl);
+                assertEquals(org.apache.zookeeper.ZooDefs.Perms.READ | org.apache.zookeeper.ZooDefs.Perms.CREATE,
+                        acl.get(0).getPerms(), z + ": " + acl);
+                assertTrue(acl.get(0).getId().getId().startsWith(Clients.USER + ":"), z + ": " + acl);
+            } else if (Identity.own(acl)) { // (a digest's hash shows only to whoever may administer the znode)
+                own++;
+                assertTrue(acl.stream().anyMatch(x -> x.getPerms() == org.apache.zookeeper.ZooDefs.Perms.READ
+                        && x.getId().getScheme().equals("digest") && x.getId().getId().startsWith(Clients.USER + ":")),
+                        z + ": " + acl);
+            } else {
+                assertEquals(expected, acl, z);
+            }
         }
+        // the labels, the members' folders and members, the join markers and the claims are the processes' own
+        assertTrue(own >= 8, own + " own znodes in " + znodes);
 
         // Without the secret, or with another, nothing can be read or added.
         for (CuratorFramework stranger : List.of(client(null), client("wrong"))) {

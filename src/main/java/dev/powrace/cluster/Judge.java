@@ -1,0 +1,310 @@
+package dev.powrace.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.powrace.ledger.Entry;
+import dev.powrace.ledger.Ledger;
+import dev.powrace.ledger.Timestamps;
+import dev.powrace.ledger.Verifier;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * Judges races by one rule, the same in every process: the winner is the first claim in ZooKeeper's order (the
+ * zxid that created it) that holds up; see {@link #problem}. A decision that names anything else is reported,
+ * moved aside to {@code forged-<zxid>} and replaced by the right one in the same transaction, so the race is
+ * still decided correctly. The decision and its ledger entry are written in one transaction: their czxids match,
+ * which is how the ledger copy knows an entry is a race's decision.
+ */
+final class Judge {
+    /** How long a decision is checked claim by claim; one older has been checked by every process in its race. */
+    static final long STRICT_MILLIS = 5_000;
+
+    /** What a race's decision does to this process: stop its nodes, tell its winner, copy the ledger. */
+    interface Decided {
+        void decided(ClusterRace r, String winner, JsonNode claim);
+    }
+
+    private final Session s;
+    private final Decided decided;
+    /** Told of each decision this process writes: it removes the race once it is history. */
+    private final java.util.function.Consumer<ClusterRace> wrote;
+    /** The races this process has seen, by their znode path. */
+    final Map<String, ClusterRace> races = new ConcurrentHashMap<>();
+
+    Judge(Session s, Decided decided, java.util.function.Consumer<ClusterRace> wrote) {
+        this.s = s;
+        this.decided = decided;
+        this.wrote = wrote;
+    }
+
+    /** The race at a path, read once, checked and kept; null if it is gone or does not hold up (reported). */
+    ClusterRace race(String path) throws Exception {
+        ClusterRace known = races.get(path);
+        if (known != null) {
+            return known;
+        }
+        Stat stat = new Stat();
+        byte[] data;
+        try {
+            data = s.zk.getData().storingStatIn(stat).forPath(path);
+        } catch (KeeperException.NoNodeException gone) {
+            return null;
+        }
+        String[] why = new String[1];
+        ClusterRace r = ClusterRace.parse(path, data, stat, why);
+        if (r == null) {
+            s.reportOnce(path + "@" + stat.getCzxid(), "cluster: " + Schema.name(path.substring(Schema.TEXTS.length() + 1))
+                    + " " + why[0] + "; it is not a race, and no node joins it");
+            return null;
+        }
+        return races.computeIfAbsent(path, p -> r);
+    }
+
+    /**
+     * On the cluster thread: reads the race's decision and claims (watching both), checks the decision, decides the
+     * race if it is undecided and a claim holds up, and tells this process once it is decided.
+     */
+    void judge(ClusterRace r) {
+        if (s.closed || r.decision.isDone()) {
+            return;
+        }
+        try {
+            if (r.watcher == null) { // one watcher per race: ZooKeeper keeps one registration per path for it
+                r.watcher = s.rearm(() -> judge(r));
+            }
+            String winner = settle(r, true);
+            if (winner == null) {
+                return; // the watches set above bring us back
+            }
+            decided.decided(r, winner, winner.equals(Schema.ABANDONED) ? null : json(r.claims.get(winner)));
+        } catch (KeeperException.NoNodeException removed) {
+            if (!raceExists(r)) {
+                r.race.abandon(); // removed as history, decided while this process was cut off
+                decided.decided(r, Schema.ABANDONED, null);
+                s.problem("race " + r.race.id() + " was decided while this process was cut off, and is history now; "
+                        + "its nodes here stop (the ledger has its winner, if any)");
+            }
+        } catch (Exception e) {
+            if (!s.closed) {
+                s.problem("cluster: race " + r.race.id() + " could not be judged: " + Schema.shown(e.getMessage()));
+            }
+        }
+    }
+
+    private boolean raceExists(ClusterRace r) {
+        try {
+            return s.zk.checkExists().usingWatcher(r.watcher).forPath(r.path) != null;
+        } catch (Exception e) {
+            return true;
+        }
+    }
+
+    /**
+     * The race's decision, made right if it is not: its winning claim's name, {@link Schema#ABANDONED}, or null
+     * while undecided (watches set if {@code watch}).
+     */
+    String settle(ClusterRace r, boolean watch) throws Exception {
+        for (int round = 0; round < 5; round++) {
+            Stat stat = new Stat();
+            String decision = null;
+            try {
+                decision = new String(watch ? s.zk.getData().storingStatIn(stat).usingWatcher(r.watcher)
+                        .forPath(r.decided()) : s.zk.getData().storingStatIn(stat).forPath(r.decided()),
+                        StandardCharsets.UTF_8);
+            } catch (KeeperException.NoNodeException undecided) {
+                if (watch && s.zk.checkExists().usingWatcher(r.watcher).forPath(r.decided()) != null) {
+                    continue; // decided between the two reads
+                }
+            }
+            if (decision != null && s.zkNow() - stat.getCtime() > STRICT_MILLIS) {
+                readClaims(r, false);
+                return decision; // checked by every process in the race when it was new
+            }
+            Schema.Child first = firstValid(r, watch);
+            String right = first != null ? first.name() : null;
+            if (right == null && decision == null && over(r)) {
+                right = Schema.ABANDONED;
+            }
+            if (decision != null && (decision.equals(right) || decision.equals(Schema.ABANDONED) && right == null
+                    && over(r))) {
+                return decision;
+            }
+            if (decision != null) {
+                s.reportOnce(r.decided() + "@" + stat.getCzxid(), "race " + r.race.id() + ": its decision "
+                        + Schema.shown(decision) + " is forged (the first claim that holds up is "
+                        + (right == null ? "none yet" : right) + "); it is set aside as forged-" + stat.getCzxid());
+            }
+            if (right == null && decision == null) {
+                return null;
+            }
+            if (write(r, right, decision == null ? null : stat, decision)) {
+                return right;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Writes the decision (and, for a winner, its ledger entry) in one transaction; moves a forged decision aside
+     * in the same one. False if the race changed meanwhile: look again.
+     */
+    private boolean write(ClusterRace r, String winner, Stat forged, String forgedData) throws Exception {
+        List<CuratorOp> ops = new ArrayList<>();
+        if (forged != null) {
+            ops.add(s.zk.transactionOp().create().forPath(r.path + "/forged-" + forged.getCzxid(),
+                    forgedData.getBytes(StandardCharsets.UTF_8)));
+            ops.add(s.zk.transactionOp().delete().withVersion(forged.getVersion()).forPath(r.decided()));
+        }
+        if (winner == null) { // a forged decision in a race no claim has won yet: set aside, and wait
+            ops.add(s.zk.transactionOp().check().forPath(r.claims()));
+        } else {
+            ops.add(s.zk.transactionOp().create().forPath(r.decided(), winner.getBytes(StandardCharsets.UTF_8)));
+            if (!winner.equals(Schema.ABANDONED)) {
+                Entry e = entry(r, r.claims.get(winner));
+                ops.add(s.zk.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                        .forPath(Schema.LEDGER + "/entry-", Ledger.JSON.writeValueAsBytes(e)));
+            } else {
+                s.problem("race " + r.race.id() + " is abandoned with no winner: every node that joined it has left "
+                        + "the cluster; its text races anew");
+            }
+        }
+        try {
+            s.zk.transaction().forOperations(ops);
+            if (winner != null) {
+                wrote.accept(r);
+            }
+            return winner != null;
+        } catch (KeeperException.NodeExistsException | KeeperException.BadVersionException
+                | KeeperException.NoNodeException changed) {
+            return false;
+        }
+    }
+
+    /** The first claim in ZooKeeper's order that holds up, or null (claims that don't are reported once). */
+    private Schema.Child firstValid(ClusterRace r, boolean watch) throws Exception {
+        for (Schema.Child c : readClaims(r, watch)) {
+            String why = problem(r, c);
+            if (why == null) {
+                return c;
+            }
+            JsonNode json = json(c);
+            s.reportOnce(r.claims() + "/" + c.name() + "@" + c.stat().getCzxid(), "race " + r.race.id() + ": "
+                    + Schema.name(c.name()) + (json != null ? " by " + Schema.node(json.path("node").asText("?")) : "")
+                    + " " + why + "; it never wins");
+        }
+        return null;
+    }
+
+    /** The race's claims in ZooKeeper's order, each read once. */
+    List<Schema.Child> readClaims(ClusterRace r, boolean watch) throws Exception {
+        List<String> names = watch ? s.zk.getChildren().usingWatcher(r.watcher).forPath(r.claims())
+                : s.zk.getChildren().forPath(r.claims());
+        List<Schema.Child> claims = new ArrayList<>();
+        for (String name : names) {
+            Schema.Child c = r.claims.get(name);
+            if (c == null) {
+                Stat stat = new Stat();
+                try {
+                    c = new Schema.Child(name, s.zk.getData().storingStatIn(stat).forPath(r.claims() + "/" + name), stat);
+                } catch (KeeperException.NoNodeException gone) {
+                    continue;
+                }
+                r.claims.put(name, c);
+            }
+            claims.add(c);
+        }
+        return Schema.byCreation(claims);
+    }
+
+    /**
+     * Why a claim does not hold up, or null if it does: a JSON object of at most 4 KiB in the documented shape, by
+     * a node named label/NodeN whose nonce solves the race at its difficulty, written in one transaction with that
+     * node's join marker, which only the process holding the label could write.
+     */
+    String problem(ClusterRace r, Schema.Child c) throws Exception {
+        if (!Schema.CLAIM.matcher(c.name()).matches()) {
+            return "is not a claim's name";
+        }
+        JsonNode json = json(c);
+        if (json == null) {
+            return Schema.notObject(Schema.MAX_CLAIM_BYTES);
+        }
+        Entry e = entry(r, c);
+        if (e == null) {
+            return "is not a claim (node, nonce, hash, start_time, end_time, time_taken, hashes)";
+        }
+        String why = Verifier.problem(e);
+        if (why != null) {
+            return "does not verify: " + why;
+        }
+        if (e.node().indexOf('/') < 0) {
+            return "names no label";
+        }
+        String label = e.node().substring(0, e.node().indexOf('/'));
+        Stat marker = new Stat();
+        byte[] markerData;
+        try {
+            markerData = s.zk.getData().storingStatIn(marker).forPath(r.joined() + "/" + Schema.marker(e.node()));
+        } catch (KeeperException.NoNodeException never) {
+            return "names a node that is not in the race";
+        }
+        if (marker.getMzxid() != c.stat().getCzxid() || !java.util.Arrays.equals(markerData, c.data())) {
+            return "was not written with its node's join marker";
+        }
+        long holder = s.holder(label);
+        if (holder == 0 || marker.getEphemeralOwner() != holder) {
+            return "was not written by the process that holds the label " + Schema.shown(label);
+        }
+        return null;
+    }
+
+    /**
+     * A race is over with no winner once nobody is left in it: no join marker is held by the session that holds its
+     * node's label (a process that leaves takes its markers with it).
+     */
+    boolean over(ClusterRace r) throws Exception {
+        List<String> joined;
+        try {
+            joined = s.zk.getChildren().forPath(r.joined());
+        } catch (KeeperException.NoNodeException none) {
+            return false;
+        }
+        for (String m : joined) {
+            java.util.regex.Matcher name = Schema.MARKER.matcher(m);
+            Stat stat = name.matches() ? s.zk.checkExists().forPath(r.joined() + "/" + m) : null;
+            if (stat != null && stat.getEphemeralOwner() != 0 && stat.getEphemeralOwner() == s.holder(name.group(1))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A claim's JSON, or null if it is not a bounded JSON object. */
+    static JsonNode json(Schema.Child c) {
+        return c == null ? null : Schema.object(c.data(), Schema.MAX_CLAIM_BYTES);
+    }
+
+    /** The ledger entry a claim makes for its race, or null if a field is missing or of the wrong type. */
+    static Entry entry(ClusterRace r, Schema.Child c) {
+        JsonNode j = json(c);
+        if (j == null || !j.path("node").isTextual() || !j.path("nonce").canConvertToLong()
+                || !j.path("nonce").isIntegralNumber() || !j.path("hash").isTextual() || !j.path("time_taken").isNumber()
+                || !j.path("start_time").isTextual() || !j.path("end_time").isTextual()
+                || !j.path("hashes").isIntegralNumber() || !j.path("hashes").canConvertToLong()
+                || Timestamps.parse(j.path("start_time").asText()).isEmpty()) {
+            return null;
+        }
+        BigDecimal taken = j.path("time_taken").decimalValue();
+        return new Entry(j.path("node").asText(), r.race.transaction(), j.path("nonce").asLong(),
+                j.path("hash").asText(), r.race.difficulty(), taken, j.path("start_time").asText(),
+                j.path("end_time").asText(), j.path("hashes").asLong());
+    }
+}

@@ -1,0 +1,325 @@
+package dev.powrace.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.powrace.ledger.Entry;
+import dev.powrace.ledger.Ledger;
+import dev.powrace.ledger.LedgerException;
+import dev.powrace.ledger.Verifier;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.curator.framework.api.CuratorWatcher;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * The ledger copy: the cluster's ledger entries that hold up, in ZooKeeper's order (the zxid that created each),
+ * appended to this process's ledger file. An entry holds up if it verifies on its own and, while its race is still
+ * in ZooKeeper, it is that race's decision (written in the same transaction: the same czxid). A young entry that is
+ * no race's decision is a forgery: reported and removed, so that a process that starts later never copies it. The
+ * copy resumes after the zxid of the last entry it copied, never at a position in a list.
+ */
+final class Mirror {
+    /** How young an entry must be for its race to still be in ZooKeeper (a decided race stays 20 s at least). */
+    static final long YOUNG_MILLIS = 15_000;
+    /**
+     * How old a decision must be before a process that was not in its race copies its entry: time enough for the
+     * processes in the race, which check it claim by claim as it appears, to set a forged one aside.
+     */
+    static final long SETTLE_MILLIS = 1_000;
+    /** Not yet: look again once the entry is {@link #SETTLE_MILLIS} old. */
+    private static final Entry LATER = new Entry("", "", 0, "", 0, java.math.BigDecimal.ZERO, "", "", 0);
+
+    private final Session s;
+    private final Ledger ledger;
+    private final Judge judge;
+    private final CuratorWatcher watcher;
+    private final FileLock owner;
+    /** Entries copied lately, for telling a win only once its entry is in the file. */
+    private final Set<String> recent = ConcurrentHashMap.newKeySet();
+    // On the cluster thread only:
+    private long copied = -1; // the zxid of the last entry copied (or matched at start)
+    private final Map<String, Long> known = new HashMap<>(); // entry znodes already looked at, with their zxids
+
+    Mirror(Session s, Ledger ledger, Judge judge, FileLock owner) {
+        this.s = s;
+        this.ledger = ledger;
+        this.judge = judge;
+        this.owner = owner;
+        this.watcher = s.rearm(this::watch);
+    }
+
+    /**
+     * Takes the ledger file as this process's copy of the cluster's ledger: two processes copying into one file
+     * would append every entry twice. The lock is on a file beside it, "&lt;ledger&gt;.lock", held until close.
+     */
+    static FileLock own(Ledger ledger) throws ClusterException {
+        Path lock = ledger.path().resolveSibling(ledger.path().getFileName() + ".lock");
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock held = channel.tryLock();
+            if (held != null) {
+                return held;
+            }
+        } catch (OverlappingFileLockException inThisJvm) {
+            // held by another referee of this JVM
+        } catch (IOException e) {
+            throw new ClusterException("can't lock " + lock + " to keep " + ledger.path() + " as this process's copy "
+                    + "of the cluster's ledger: " + e.getMessage());
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // it was only opened
+        }
+        throw new ClusterException(ledger.path() + " is already the cluster ledger's copy of another powrace "
+                + "process; give each process its own --ledger");
+    }
+
+    /**
+     * At start: the ledger file must be a copy of the cluster's ledger up to some entry, less entries that have been
+     * removed from the cluster since they were copied (reported, and kept). Copying resumes after it.
+     */
+    void catchUp() throws Exception {
+        List<Entry> file = Ledger.readAll(ledger.path());
+        List<Schema.Child> cluster = new ArrayList<>();
+        List<Entry> entries = new ArrayList<>();
+        for (Schema.Child c : fresh(s.zk.getChildren().forPath(Schema.LEDGER))) {
+            Entry e = accepted(c);
+            if (e == LATER) {
+                Thread.sleep(Math.max(1, c.stat().getCtime() + SETTLE_MILLIS - s.zkNow()));
+                e = accepted(c);
+            }
+            if (e != null && e != LATER) {
+                cluster.add(c);
+                entries.add(e);
+            }
+        }
+        int matched = 0;
+        List<Integer> removed = new ArrayList<>();
+        for (int j = 0; j < file.size(); j++) {
+            if (matched < entries.size() && entries.get(matched).equals(file.get(j))) {
+                matched++;
+            } else {
+                removed.add(j + 1);
+            }
+        }
+        if (!file.isEmpty() && matched == 0) {
+            throw new ClusterException(ledger.path() + (cluster.isEmpty() ? " has " + file.size() + " entries, of "
+                    + "which the cluster's ledger has 0" : " is not a copy of this cluster's ledger: its entry 1 "
+                    + "differs from the cluster's (" + cluster.get(0).name() + ")") + "; give another --ledger");
+        }
+        if (!removed.isEmpty()) {
+            s.problem(ledger.path() + ": " + removed.size() + " of its entries (" + brief(removed) + ") are no longer "
+                    + "in the cluster's ledger (removed there); they are kept here");
+        }
+        copied = matched == 0 ? -1 : cluster.get(matched - 1).stat().getCzxid();
+        for (int i = matched; i < cluster.size(); i++) {
+            if (!append(cluster.get(i), entries.get(i))) {
+                return;
+            }
+        }
+    }
+
+    private static String brief(List<Integer> numbers) {
+        List<String> shown = numbers.stream().limit(5).map(n -> "entry " + n).toList();
+        return String.join(", ", shown) + (numbers.size() > 5 ? ", ..." : "");
+    }
+
+    /** On the cluster thread: copies what is new, and watches for more. */
+    void watch() throws Exception {
+        List<String> names = s.zk.getChildren().usingWatcher(watcher).forPath(Schema.LEDGER);
+        copy(names);
+    }
+
+    /** On the cluster thread: copies what is new, without a watch (after a race this process decided). */
+    void copy() throws Exception {
+        copy(s.zk.getChildren().forPath(Schema.LEDGER));
+    }
+
+    private void copy(List<String> names) throws Exception {
+        List<Schema.Child> fresh = fresh(names);
+        for (int i = 0; i < fresh.size(); i++) {
+            Schema.Child c = fresh.get(i);
+            if (c.stat().getCzxid() <= copied) {
+                s.reportOnce(Schema.LEDGER + "/" + c.name() + "@" + c.stat().getCzxid(), "cluster: ledger "
+                        + Schema.name(c.name()) + " is older than an entry already copied; not copied");
+                continue;
+            }
+            Entry e = accepted(c);
+            if (e == LATER) { // this and what follows, in order, once it has settled
+                fresh.subList(i, fresh.size()).forEach(later -> known.remove(later.name()));
+                s.later(Math.max(1, c.stat().getCtime() + SETTLE_MILLIS - s.zkNow()), this::copy);
+                return;
+            }
+            if (e == null) {
+                copied = c.stat().getCzxid();
+            } else if (!append(c, e)) {
+                return;
+            }
+        }
+    }
+
+    /** Appends one entry (fsynced by the ledger); false if the file refused it (it is tried again later). */
+    private boolean append(Schema.Child c, Entry e) {
+        try {
+            ledger.append(e).ifPresent(note -> s.problem(ledger.path() + ": " + note));
+            copied = c.stat().getCzxid();
+            recent.add(key(e));
+            if (recent.size() > 4096) {
+                recent.clear();
+                recent.add(key(e));
+            }
+            return true;
+        } catch (LedgerException ex) {
+            known.remove(c.name()); // try again at the next change
+            s.problem("cluster: " + c.name() + " is not copied: " + ex.getMessage());
+            return false;
+        }
+    }
+
+    /** The entry znodes not looked at yet, read, in ZooKeeper's order. */
+    private List<Schema.Child> fresh(List<String> names) throws Exception {
+        known.keySet().retainAll(new java.util.HashSet<>(names));
+        List<Schema.Child> fresh = new ArrayList<>();
+        for (String name : names) {
+            if (known.containsKey(name)) {
+                continue;
+            }
+            Stat stat = new Stat();
+            try {
+                byte[] data = s.zk.getData().storingStatIn(stat).forPath(Schema.LEDGER + "/" + name);
+                fresh.add(new Schema.Child(name, data, stat));
+                known.put(name, stat.getCzxid());
+            } catch (KeeperException.NoNodeException gone) {
+                // removed meanwhile
+            }
+        }
+        return Schema.byCreation(fresh);
+    }
+
+    /** True if the entry was copied lately: its win may be told. */
+    boolean has(Entry e) {
+        return recent.contains(key(e));
+    }
+
+    private static String key(Entry e) {
+        return e.node() + "\n" + e.nonce() + "\n" + e.transaction();
+    }
+
+    /** A ledger znode as an entry that may be copied, or null (reported once; a young forgery is removed). */
+    Entry accepted(Schema.Child c) throws Exception {
+        String where = Schema.LEDGER + "/" + c.name() + "@" + c.stat().getCzxid();
+        if (!Schema.ENTRY.matcher(c.name()).matches()) {
+            s.reportOnce(where, "cluster: ledger " + Schema.name(c.name()) + " is not an entry's name; not copied");
+            return null;
+        }
+        Entry e = entry(Schema.object(c.data(), Schema.MAX_RECORD_BYTES));
+        if (e == null) {
+            s.reportOnce(where, "cluster: ledger " + c.name() + " is not a ledger entry; not copied");
+            return null;
+        }
+        String why = Verifier.problem(e);
+        if (why != null) {
+            s.reportOnce(where, "cluster: ledger " + c.name() + " by " + Schema.shown(e.node()) + " does not verify ("
+                    + why + "); not copied");
+            return null;
+        }
+        ClusterRace race = raceDecidedAt(e.transaction(), c.stat().getCzxid());
+        long age = s.zkNow() - c.stat().getCtime();
+        Entry decided = race == null ? null : decision(race, c.stat().getCzxid(), age);
+        if (decided == LATER) {
+            return LATER;
+        }
+        if (race == null ? age >= YOUNG_MILLIS : e.equals(decided)) {
+            return e;
+        }
+        s.reportOnce(where, "cluster: ledger " + c.name() + " by " + Schema.shown(e.node()) + " is no race's decision; "
+                + "not copied, and removed");
+        try {
+            s.zk.delete().withVersion(c.stat().getVersion()).forPath(Schema.LEDGER + "/" + c.name());
+        } catch (KeeperException.NoNodeException | KeeperException.BadVersionException | KeeperException.NoAuthException e2) {
+            // removed by another process, or not ours to remove
+        }
+        return null;
+    }
+
+    /** The race of a text whose decision was written at this zxid, or null. */
+    private ClusterRace raceDecidedAt(String transaction, long zxid) throws Exception {
+        String text = Schema.textPath(transaction);
+        List<String> races;
+        try {
+            races = s.zk.getChildren().forPath(text);
+        } catch (KeeperException.NoNodeException none) {
+            return null;
+        }
+        for (String name : races) {
+            Stat decided = Schema.RACE.matcher(name).matches()
+                    ? s.zk.checkExists().forPath(text + "/" + name + "/decided") : null;
+            if (decided != null && decided.getCzxid() == zxid) {
+                return judge.race(text + "/" + name);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The entry of the race's decision, if that decision (written at this zxid) holds up; else null. A process in the
+     * race has checked the decision claim by claim; one that was not trusts a decision once it has stood for
+     * {@link #SETTLE_MILLIS}, and says {@link #LATER} before.
+     */
+    private Entry decision(ClusterRace r, long zxid, long age) throws Exception {
+        String winner;
+        if (r.local) {
+            winner = r.decision.isDone() ? r.decision.getNow(null) : judge.settle(r, false);
+        } else if (age < SETTLE_MILLIS) {
+            return LATER;
+        } else {
+            try {
+                winner = new String(s.zk.getData().forPath(r.decided()), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (KeeperException.NoNodeException gone) {
+                return null;
+            }
+        }
+        Stat decided = s.zk.checkExists().forPath(r.decided());
+        if (winner == null || winner.equals(Schema.ABANDONED) || decided == null || decided.getCzxid() != zxid) {
+            return null;
+        }
+        if (!r.claims.containsKey(winner)) {
+            judge.readClaims(r, false);
+        }
+        return Judge.entry(r, r.claims.get(winner));
+    }
+
+    /** An entry's fields, each of its JSON type, or null. */
+    static Entry entry(JsonNode j) {
+        if (j == null || !j.path("node").isTextual() || !j.path("transaction").isTextual()
+                || !j.path("nonce").isIntegralNumber() || !j.path("nonce").canConvertToLong()
+                || !j.path("hash").isTextual() || !j.path("difficulty").isInt() || !j.path("time_taken").isNumber()
+                || !j.path("start_time").isTextual() || !j.path("end_time").isTextual()
+                || !j.path("hashes").isIntegralNumber() || !j.path("hashes").canConvertToLong()) {
+            return null;
+        }
+        return new Entry(j.path("node").asText(), j.path("transaction").asText(), j.path("nonce").asLong(),
+                j.path("hash").asText(), j.path("difficulty").asInt(), j.path("time_taken").decimalValue(),
+                j.path("start_time").asText(), j.path("end_time").asText(), j.path("hashes").asLong());
+    }
+
+    void close() {
+        try {
+            owner.channel().close(); // releases the lock
+        } catch (IOException ignored) {
+            // the process is ending
+        }
+    }
+}

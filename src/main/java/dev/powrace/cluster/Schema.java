@@ -1,0 +1,110 @@
+package dev.powrace.cluster;
+
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.powrace.ledger.Ledger;
+import dev.powrace.ledger.Quote;
+import dev.powrace.pow.Puzzle;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * The cluster's znodes: their paths, the names the schema allows, and how their data is read. Nothing read from
+ * ZooKeeper is trusted for being there: a name outside these patterns is a stray, and data is parsed with bounds on
+ * its size and depth. See docs/cluster.md for the schema.
+ */
+final class Schema {
+    static final String ROOT = "/powrace";
+    static final String LABELS = ROOT + "/labels";
+    static final String MEMBERS = ROOT + "/members";
+    static final String TEXTS = ROOT + "/texts";
+    static final String LEDGER = ROOT + "/ledger";
+    static final String SUBMISSIONS = ROOT + "/submissions";
+    /** The content of a race's "decided" znode when every node that joined it left before anyone won. */
+    static final String ABANDONED = "abandoned";
+
+    static final Pattern TEXT_HASH = Pattern.compile("[0-9a-f]{64}");
+    static final Pattern RACE = Pattern.compile("race-[0-9]{10}");
+    static final Pattern CLAIM = Pattern.compile("claim-[0-9]{10}");
+    static final Pattern ENTRY = Pattern.compile("entry-[0-9]{10}");
+    static final Pattern SUBMISSION = Pattern.compile("sub-[0-9]{10}");
+    /** A node's name as one znode name: "a/Node1" is "a:Node1". */
+    static final Pattern MARKER = Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]{0,62}):(Node[1-9][0-9]{0,3})");
+
+    /** A transaction's bound, as a node's line (64 KiB), and room for the rest of a race, entry or submission. */
+    static final int MAX_TEXT_BYTES = 65_536;
+    static final int MAX_RECORD_BYTES = MAX_TEXT_BYTES * 6 + 1024; // a text escaped as JSON can grow sixfold
+    static final int MAX_CLAIM_BYTES = 4096;
+    static final int MAX_MEMBER_BYTES = 4096;
+
+    /** Numbers with fractions as BigDecimal (a claim's time_taken keeps its nine decimals); JSON nested 8 deep at most. */
+    static final ObjectMapper JSON = Ledger.JSON.copy().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    static {
+        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).build());
+    }
+
+    private Schema() {}
+
+    /** The folder of a text's races: its SHA-256 in hex. */
+    static String textPath(String text) {
+        return TEXTS + "/" + Puzzle.hex(Puzzle.sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** "a/Node1" as a znode name, "a:Node1". */
+    static String marker(String node) {
+        return node.replace('/', ':');
+    }
+
+    /** A JSON object of at most {@code max} bytes, or null if the data is anything else. */
+    static JsonNode object(byte[] data, int max) {
+        if (data == null || data.length == 0 || data.length > max) {
+            return null;
+        }
+        try {
+            JsonNode json = JSON.readTree(data);
+            return json != null && json.isObject() ? json : null;
+        } catch (Exception malformed) { // not JSON, nested too deep, a number out of range
+            return null;
+        }
+    }
+
+    /** What a JSON object or a reason is, for a report: "not a JSON object of at most N bytes". */
+    static String notObject(int max) {
+        return "is not a JSON object of at most " + max + " bytes";
+    }
+
+    /** Text from the cluster as a report may show it: quoted and escaped, and cut at 80 characters. */
+    static String shown(String s) {
+        if (s == null) {
+            return "(none)";
+        }
+        return Quote.of(s.length() > 80 ? s.substring(0, 80) + "…" : s);
+    }
+
+    /** A node's name as a report shows it: as it is if it is a node's name, else quoted. */
+    static String node(String node) {
+        return dev.powrace.ledger.Verifier.isNodeName(node) ? node : shown(node);
+    }
+
+    /** A znode's name as a report shows it: as it is if it is plain, else quoted. */
+    static String name(String znode) {
+        return znode.matches("[A-Za-z0-9._:-]{1,80}") ? znode : shown(znode);
+    }
+
+    /** A child read with its stat. */
+    record Child(String name, byte[] data, Stat stat) {}
+
+    /** Children in ZooKeeper's order: by the zxid that created them, never by their names. */
+    static List<Child> byCreation(List<Child> children) {
+        List<Child> list = new ArrayList<>(children);
+        list.sort(Comparator.comparingLong(c -> c.stat().getCzxid()));
+        return list;
+    }
+}
