@@ -121,7 +121,11 @@ final class Claims {
      * A claim that can't be written for want of a connection waits for the connection to come back.
      */
     private void claim(Claim claim) {
-        if (claim.written.isDone() || claim.race.decision.isDone()) {
+        if (claim.race.decision.isDone()) {
+            claim.written.complete(""); // decided meanwhile: nothing to claim, and its miner sees the decision
+            return;
+        }
+        if (claim.written.isDone()) {
             return;
         }
         ClusterRace r = claim.race;
