@@ -207,8 +207,10 @@ final class ClusterCommands {
 
     static int verify(String connect, String secret, PrintWriter out, PrintWriter err) {
         ClusterView.Export export;
+        ClusterView.Forgeries forgeries;
         try (ClusterView view = ClusterView.connect(connect, secret, CONNECT_TIMEOUT)) {
             export = view.export();
+            forgeries = view.forgeries();
         } catch (ClusterException e) {
             err.println("powrace: " + e.getMessage());
             return 2;
@@ -239,16 +241,20 @@ final class ClusterCommands {
             out.println(z + ": not a JSON object");
         }
         for (Audit.Problem p : report.problems()) {
-            out.println(export.znodes().get((int) p.index() - 1) + " (entry " + p.index() + ", " + p.node() + ", "
-                    + VerifyCommand.describe(p) + "): " + p.reason());
+            out.println(export.znodes().get((int) p.index() - 1) + " (entry " + p.index() + ", "
+                    + VerifyCommand.node(p) + ", " + VerifyCommand.describe(p) + "): " + p.reason());
         }
+        forgeries.entries().forEach(out::println);
+        forgeries.decisions().forEach(out::println);
         long total = report.entries() + export.unreadable().size();
-        int bad = report.problems().size() + export.unreadable().size();
+        int bad = report.problems().size() + export.unreadable().size() + forgeries.entries().size();
+        String decisions = forgeries.decisions().isEmpty() ? "" : "; " + forgeries.decisions().size() + " forged "
+                + (forgeries.decisions().size() == 1 ? "decision" : "decisions") + " set aside by the cluster";
         if (bad == 0) {
-            out.println(name + ": " + VerifyCommand.entries(total) + ", all valid");
-            return 0;
+            out.println(name + ": " + VerifyCommand.entries(total) + ", all valid" + decisions);
+            return decisions.isEmpty() ? 0 : 1;
         }
-        out.println(name + ": " + bad + " of " + VerifyCommand.entries(total) + " invalid");
+        out.println(name + ": " + bad + " of " + VerifyCommand.entries(total) + " invalid" + decisions);
         return 1;
     }
 }

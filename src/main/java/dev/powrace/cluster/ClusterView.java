@@ -188,6 +188,65 @@ public final class ClusterView implements AutoCloseable {
         }
     }
 
+    /**
+     * What the processes of the cluster found forged and what they will not copy, as lines for {@code verify --cluster}:
+     * decisions set aside as forged ({@code forged-<zxid>} beside a race's decision), and ledger entries that are
+     * no race's decision while their race is still in ZooKeeper (a live process removes those; this names them when
+     * none is running). Names and text are escaped.
+     */
+    public record Forgeries(List<String> decisions, List<String> entries) {}
+
+    public Forgeries forgeries() throws ClusterException {
+        try {
+            List<String> lines = new ArrayList<>();
+            List<String> entries = new ArrayList<>();
+            java.util.Set<Long> decisions = new java.util.HashSet<>();
+            java.util.Set<String> textsWithRaces = new java.util.HashSet<>();
+            for (String text : children(Schema.TEXTS)) {
+                for (String race : children(Schema.TEXTS + "/" + text)) {
+                    String path = Schema.TEXTS + "/" + text + "/" + race;
+                    textsWithRaces.add(text);
+                    for (String child : children(path)) {
+                        if (child.equals("decided")) {
+                            Stat stat = zk.checkExists().forPath(path + "/decided");
+                            if (stat != null) {
+                                decisions.add(stat.getCzxid());
+                            }
+                        } else if (child.startsWith("forged-")) {
+                            byte[] data = zk.getData().forPath(path + "/" + child);
+                            lines.add(Schema.name(text.substring(0, Math.min(12, text.length())) + "…/" + race + "/"
+                                    + child) + ": a forged decision (" + Schema.shown(new String(data,
+                                    StandardCharsets.UTF_8)) + "), set aside by the cluster");
+                        }
+                    }
+                }
+            }
+            long now = zxidStat().getCtime();
+            for (String name : children(Schema.LEDGER)) {
+                Stat stat = new Stat();
+                byte[] data;
+                try {
+                    data = zk.getData().storingStatIn(stat).forPath(Schema.LEDGER + "/" + name);
+                } catch (KeeperException.NoNodeException gone) {
+                    continue;
+                }
+                JsonNode json = readObject(data);
+                dev.powrace.ledger.Entry e = Mirror.entry(json);
+                if (e == null || dev.powrace.ledger.Verifier.problem(e) != null || decisions.contains(stat.getCzxid())
+                        || now - stat.getCtime() >= Mirror.YOUNG_MILLIS) {
+                    continue; // malformed (named by the audit), a race's decision, or history
+                }
+                String text = Schema.textPath(json.path("transaction").asText()).substring(Schema.TEXTS.length() + 1);
+                entries.add(Schema.name(name) + " (" + Schema.node(json.path("node").asText("?")) + ", "
+                        + Schema.shown(json.path("transaction").asText()) + "): is no race's decision"
+                        + (textsWithRaces.contains(text) ? "" : " (no race of its text is in the cluster)"));
+            }
+            return new Forgeries(lines, entries);
+        } catch (Exception e) {
+            throw unavailable(e);
+        }
+    }
+
     /** The cluster ledger as ledger.json's bytes. */
     public Export export() throws ClusterException {
         return export(ledgerZnodes());
@@ -247,14 +306,19 @@ public final class ClusterView implements AutoCloseable {
      */
     public long zxidMark() throws ClusterException {
         try {
-            Stat stat = new Stat();
-            String path = zk.create().storingStatIn(stat).creatingParentsIfNeeded()
-                    .withMode(CreateMode.EPHEMERAL_SEQUENTIAL).forPath(Schema.ROOT + "/mark-", new byte[0]);
-            zk.delete().forPath(path);
-            return stat.getCzxid();
+            return zxidStat().getCzxid();
         } catch (Exception e) {
             throw unavailable(e);
         }
+    }
+
+    /** A scratch znode's stat: ZooKeeper's transaction id and clock now. */
+    private Stat zxidStat() throws Exception {
+        Stat stat = new Stat();
+        String path = zk.create().storingStatIn(stat).creatingParentsIfNeeded()
+                .withMode(CreateMode.EPHEMERAL_SEQUENTIAL).forPath(Schema.ROOT + "/mark-", new byte[0]);
+        zk.delete().forPath(path);
+        return stat;
     }
 
     /**

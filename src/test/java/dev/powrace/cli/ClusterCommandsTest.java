@@ -221,6 +221,54 @@ class ClusterCommandsTest {
         assertTrue(fileVerify.out().contains("entry 2 (mallory/Node1, \"good\"): hash does not match"), fileVerify.out());
     }
 
+    /**
+     * Mallory decides a race before anyone has found a nonce, and writes, in the same transaction, a ledger entry at
+     * difficulty 0 (no work at all): the processes set the decision aside and race the text, the copies hold the
+     * genuine winner alone, and verify --cluster names both forgeries.
+     */
+    @Test
+    void verifyTheClusterNamesAForgedDecisionAndAForgedEntryThatChangedNoCopy() throws Exception {
+        ClusterProcess a = process("a", 1);
+        ClusterProcess b = process("b", 1);
+        String text = "decided by mallory";
+        String folder = "/powrace/texts/" + dev.powrace.pow.Puzzle.hex(dev.powrace.pow.Puzzle.sha256()
+                .digest(text.getBytes(StandardCharsets.UTF_8)));
+        String now = dev.powrace.ledger.Timestamps.format(java.time.Instant.now());
+        Entry free = new Entry("mallory/Node1", text, 7, dev.powrace.pow.Puzzle.hash(text, 7), 0,
+                Entry.seconds(1), now, now, 1);
+        String entry;
+        try (CuratorFramework zk = CuratorFrameworkFactory.newClient(zk(), new RetryOneTime(100))) {
+            zk.start();
+            zk.create().forPath(folder, "1".getBytes(StandardCharsets.US_ASCII));
+            String race = zk.create().forPath(folder + "/race-0000000001", ("{\"text\":\"" + text
+                    + "\",\"difficulty\":1,\"opened_by\":\"mallory/Node1\",\"opened_at\":\"" + now + "\"}")
+                    .getBytes(StandardCharsets.UTF_8));
+            zk.create().forPath(race + "/joined", new byte[0]);
+            zk.create().forPath(race + "/claims", new byte[0]);
+            entry = zk.transaction().forOperations(
+                    zk.transactionOp().create().forPath(race + "/decided", "claim-0000000007".getBytes(StandardCharsets.UTF_8)),
+                    zk.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                            .forPath("/powrace/ledger/entry-", Ledger.JSON.writeValueAsBytes(free)))
+                    .get(1).getResultPath();
+        }
+        race(text, 1, a, b);
+        assertTrue(a.referee.sync(java.time.Duration.ofSeconds(10)) && b.referee.sync(java.time.Duration.ofSeconds(10)));
+        assertEquals(1, a.ledger.size());
+        assertArrayEquals(a.file(), b.file());
+        String winner = Events.entries(a.ledger.path()).get(0).node();
+        assertTrue(winner.equals("a/Node1") || winner.equals("b/Node1"), winner);
+
+        CliTest.Run verify = run("verify", "--cluster", zk());
+        assertEquals(1, verify.code(), verify.out() + verify.err());
+        String name = entry.substring(entry.lastIndexOf('/') + 1);
+        assertTrue(verify.out().contains(name + " (entry 1, mallory/Node1, \"decided by mallory\"): difficulty is not 1 to 8"),
+                verify.out());
+        assertTrue(verify.out().lines().anyMatch(l -> l.contains("/race-0000000001/forged-")
+                && l.contains("a forged decision (\"claim-0000000007\")")), verify.out());
+        assertTrue(verify.out().contains(": 1 of 2 entries invalid; 1 forged decision set aside by the cluster"),
+                verify.out());
+    }
+
     @Test
     void anUnreachableClusterIsOneLineAndExitTwo() throws Exception {
         int port;
