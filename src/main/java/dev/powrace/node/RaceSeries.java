@@ -169,8 +169,8 @@ public final class RaceSeries {
         } finally {
             referee.removeListener(tracker);
             boolean wasStopped = stopped || finished < races;
+            listener.finished(finished, wasStopped); // told before done() completes: whoever waits on it has heard
             done.complete(finished);
-            listener.finished(finished, wasStopped);
         }
     }
 
