@@ -171,7 +171,7 @@ public final class ClusterReferee implements Referee, Peers {
 
     /** The folders every process needs; the labels' folder lets anyone add a label and nobody remove one. */
     private static void folders(CuratorFramework zk, Identity self) throws Exception {
-        for (String path : List.of(ROOT, LABELS, MEMBERS, TEXTS, LEDGER, SUBMISSIONS)) {
+        for (String path : List.of(ROOT, LABELS, MEMBERS, TEXTS, LEDGER, SUBMISSIONS, Schema.FORGED)) {
             try {
                 if (path.equals(LABELS)) {
                     zk.create().withACL(self.labelsFolder()).forPath(path, new byte[0]);

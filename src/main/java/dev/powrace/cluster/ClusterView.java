@@ -214,12 +214,19 @@ public final class ClusterView implements AutoCloseable {
                             }
                         } else if (child.startsWith("forged-")) {
                             byte[] data = zk.getData().forPath(path + "/" + child);
-                            lines.add(Schema.name(text.substring(0, Math.min(12, text.length())) + "…/" + race + "/"
-                                    + child) + ": a forged decision (" + Schema.shown(new String(data,
+                            lines.add(race(text + "/" + race) + "/" + Schema.name(child) + ": a forged decision ("
+                                    + Schema.shown(new String(data,
                                     StandardCharsets.UTF_8)) + "), set aside by the cluster");
                         }
                     }
                 }
+            }
+            for (String forged : children(Schema.FORGED)) { // set aside, of races that are history now
+                JsonNode record = readObject(zk.getData().forPath(Schema.FORGED + "/" + forged));
+                String race = record == null ? "?" : record.path("race").asText("?");
+                lines.add(race(race) + "/" + Schema.name(forged) + ": a forged decision ("
+                        + Schema.shown(record == null ? "?" : record.path("decision").asText("?"))
+                        + "), set aside by the cluster");
             }
             long now = zxidStat().getCtime();
             for (String name : children(Schema.LEDGER)) {
@@ -245,6 +252,14 @@ public final class ClusterView implements AutoCloseable {
         } catch (Exception e) {
             throw unavailable(e);
         }
+    }
+
+    /** A race's path under /powrace/texts as a report shows it: its text's hash cut to 12 digits, then its name. */
+    private static String race(String path) {
+        int slash = path.indexOf('/');
+        String text = slash < 0 ? path : path.substring(0, slash);
+        return Schema.name(text.substring(0, Math.min(12, text.length()))) + "…/"
+                + (slash < 0 ? "?" : Schema.name(path.substring(slash + 1)));
     }
 
     /** The cluster ledger as ledger.json's bytes. */

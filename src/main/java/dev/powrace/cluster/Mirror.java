@@ -231,7 +231,7 @@ final class Mirror {
         }
         String why = Verifier.problem(e);
         if (why != null) {
-            s.reportOnce(where, "cluster: ledger " + c.name() + " by " + Schema.shown(e.node()) + " does not verify ("
+            s.reportOnce(where, "cluster: ledger " + c.name() + " by " + Schema.node(e.node()) + " does not verify ("
                     + why + "); not copied");
             return null;
         }
@@ -244,7 +244,7 @@ final class Mirror {
         if (race == null ? age >= YOUNG_MILLIS : e.equals(decided)) {
             return e;
         }
-        s.reportOnce(where, "cluster: ledger " + c.name() + " by " + Schema.shown(e.node()) + " is no race's decision; "
+        s.reportOnce(where, "cluster: ledger " + c.name() + " by " + Schema.node(e.node()) + " is no race's decision; "
                 + "not copied, and removed");
         try {
             s.zk.delete().withVersion(c.stat().getVersion()).forPath(Schema.LEDGER + "/" + c.name());

@@ -62,6 +62,13 @@ final class Reaper {
             List<CuratorOp> deletes = new ArrayList<>();
             try {
                 for (String child : s.zk.getChildren().forPath(path)) {
+                    if (child.startsWith("forged-")) { // kept for verify --cluster, as {race, decision}
+                        byte[] data = s.zk.getData().forPath(path + "/" + child);
+                        deletes.add(s.zk.transactionOp().create().forPath(Schema.FORGED + "/" + child,
+                                dev.powrace.ledger.Ledger.JSON.writeValueAsBytes(dev.powrace.ledger.Ledger.JSON
+                                        .createObjectNode().put("race", path.substring(Schema.TEXTS.length() + 1))
+                                        .put("decision", new String(data, java.nio.charset.StandardCharsets.UTF_8)))));
+                    }
                     for (String grandchild : s.zk.getChildren().forPath(path + "/" + child)) {
                         deletes.add(s.zk.transactionOp().delete().forPath(path + "/" + child + "/" + grandchild));
                     }
@@ -70,7 +77,8 @@ final class Reaper {
                 deletes.add(s.zk.transactionOp().delete().forPath(path));
                 s.zk.transaction().forOperations(deletes);
                 break;
-            } catch (KeeperException.NoNodeException | KeeperException.NotEmptyException changed) {
+            } catch (KeeperException.NoNodeException | KeeperException.NotEmptyException
+                    | KeeperException.NodeExistsException changed) {
                 if (s.zk.checkExists().forPath(path) == null) {
                     break; // another process removed it
                 }

@@ -26,6 +26,8 @@ final class Schema {
     static final String TEXTS = ROOT + "/texts";
     static final String LEDGER = ROOT + "/ledger";
     static final String SUBMISSIONS = ROOT + "/submissions";
+    /** The forged decisions the judges set aside, kept when their races become history (for verify --cluster). */
+    static final String FORGED = ROOT + "/forged";
     /** The content of a race's "decided" znode when every node that joined it left before anyone won. */
     static final String ABANDONED = "abandoned";
 
