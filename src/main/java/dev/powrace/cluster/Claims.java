@@ -140,11 +140,16 @@ final class Claims {
                 throw new KeeperException.ConnectionLossException();
             }
             String path;
-            try {
+            org.apache.zookeeper.data.Stat held = s.zk.checkExists().forPath(marker);
+            if (held == null) {
+                throw new KeeperException.NoNodeException(marker);
+            }
+            try { // at the version read: a claim written twice (a retry after a lost reply) fails the second time
                 path = s.zk.transaction().forOperations(
                         s.zk.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL).withACL(s.self.own())
                                 .forPath(r.claims() + "/claim-", json),
-                        s.zk.transactionOp().setData().withVersion(0).forPath(marker, json)).get(0).getResultPath();
+                        s.zk.transactionOp().setData().withVersion(held.getVersion()).forPath(marker, json))
+                        .get(0).getResultPath();
             } catch (KeeperException.BadVersionException retried) {
                 path = written(r, json); // a try whose reply was lost went through
                 if (path == null) {

@@ -19,6 +19,8 @@ final class ClusterRace {
     /** A node of this process joined it. */
     volatile boolean local;
     volatile boolean watched;
+    /** This process opened it: it alone may remove the race's join markers and claims, so it removes the race. */
+    volatile boolean opened;
     /** This process's nodes in it. */
     final java.util.Set<String> nodes = java.util.concurrent.ConcurrentHashMap.newKeySet();
     // On the cluster thread only:

@@ -73,7 +73,7 @@ public final class ClusterReferee implements Referee, Peers {
         this.ledger = ledger;
         this.difficulty = difficulty;
         this.engines = engines;
-        this.judge = new Judge(s, this::decided, this::forgetLater);
+        this.judge = new Judge(s, this::decided);
         this.joiner = new Joiner(s, judge, joinWindowMillis);
         this.feed = new Feed(s, joiner, joinWindowMillis, () -> members);
         this.mirror = new Mirror(s, ledger, judge, owner);
@@ -345,6 +345,9 @@ public final class ClusterReferee implements Referee, Peers {
             r.race.abandon(); // this process's nodes in it stop within a batch
             r.decision.complete(winner);
             claims.settled(r);
+            if (r.opened) {
+                reaper.forgetLater(r);
+            }
             if (r.local && winner.equals(ABANDONED)) {
                 problem("race " + r.race.id() + " was abandoned: every node that joined it had left the cluster; "
                         + "its nodes here stop");
@@ -354,6 +357,9 @@ public final class ClusterReferee implements Referee, Peers {
         claims.decided(r, winner, claim); // the losers here stop within a batch
         r.decision.complete(winner);
         claims.settled(r);
+        if (r.opened) {
+            reaper.forgetLater(r);
+        }
         try {
             mirror.copy();
         } catch (Exception e) {
@@ -361,15 +367,11 @@ public final class ClusterReferee implements Referee, Peers {
         }
         if (r.local) {
             Entry e = Judge.entry(r, r.claims.get(winner));
-            if (e != null && mirror.has(e)) {
-                s.events.publish(l -> l.won(r.race, e), r.race);
+            if (e != null) {
+                mirror.whenCopied(e, () -> s.events.publish(l -> l.won(r.race, e), r.race));
             }
         }
         r.claims.clear();
-    }
-
-    private void forgetLater(ClusterRace r) {
-        reaper.forgetLater(r);
     }
 
     // ---- the connection ----

@@ -80,6 +80,9 @@ final class Feed {
                         .forPath(Schema.SUBMISSIONS + "/" + name), stat));
             } catch (KeeperException.NoNodeException gone) {
                 known.remove(name);
+            } catch (KeeperException unreadable) { // an ACL without READ, say: a stray
+                s.reportOnce(Schema.SUBMISSIONS + "/" + name, "cluster: submission " + Schema.name(name)
+                        + " can't be read (" + unreadable.code() + "); skipped");
             }
         }
         for (Schema.Child sub : Schema.byCreation(fresh)) {

@@ -57,6 +57,16 @@ final class Identity {
         return java.util.Arrays.asList(new ACL(Perms.ALL, new Id("digest", id)), new ACL(Perms.READ, shared));
     }
 
+    /**
+     * The ACL of a race's {@code joined} and {@code claims} folders: anyone of the cluster may add a child, only the
+     * process that opened the race may remove one (ZooKeeper gives the right to delete a znode to whoever may delete
+     * in its folder): so nobody can take another node's join marker or claim out of a race.
+     */
+    List<ACL> raceFolder() {
+        return java.util.Arrays.asList(new ACL(Perms.ALL, new Id("digest", id)),
+                new ACL(Perms.READ | Perms.CREATE, shared));
+    }
+
     /** The ACL of /powrace/labels: anyone of the cluster may add a label, nobody may change or remove one. */
     List<ACL> labelsFolder() {
         return java.util.Arrays.asList(new ACL(Perms.READ | Perms.CREATE, shared));

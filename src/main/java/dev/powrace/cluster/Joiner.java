@@ -78,8 +78,8 @@ final class Joiner {
                     try {
                         s.zk.create().withMode(CreateMode.EPHEMERAL).withACL(s.self.own()).forPath(r.joined() + "/" + marker, token);
                     } catch (KeeperException.NodeExistsException already) {
-                        if (!mine(r.joined() + "/" + marker, token)) {
-                            continue; // this node's earlier copy is in it
+                        if (!mine(r, marker, token)) {
+                            continue; // this node's earlier copy is in it, or someone else's marker squats its name
                         }
                     } catch (KeeperException.NoNodeException removed) {
                         continue; // removed meanwhile as history, or not a race's layout
@@ -94,6 +94,7 @@ final class Joiner {
                 String opened = open(text, counter, node, marker, transaction, difficulty, token);
                 ClusterRace r = opened == null ? null : judge.race(opened);
                 if (r != null) {
+                    r.opened = true;
                     return joined(r, node);
                 }
             }
@@ -143,10 +144,10 @@ final class Joiner {
                     s.zk.transactionOp().setData().withVersion(counter.getVersion())
                             .forPath(text, Integer.toString(next).getBytes(StandardCharsets.US_ASCII)),
                     s.zk.transactionOp().create().forPath(path, Ledger.JSON.writeValueAsBytes(json)),
-                    s.zk.transactionOp().create().forPath(path + "/joined", new byte[0]),
+                    s.zk.transactionOp().create().withACL(s.self.raceFolder()).forPath(path + "/joined", new byte[0]),
                     s.zk.transactionOp().create().withMode(CreateMode.EPHEMERAL).withACL(s.self.own())
                             .forPath(path + "/joined/" + marker, token),
-                    s.zk.transactionOp().create().forPath(path + "/claims", new byte[0]));
+                    s.zk.transactionOp().create().withACL(s.self.raceFolder()).forPath(path + "/claims", new byte[0]));
             return path;
         } catch (KeeperException.BadVersionException raced) {
             return null; // another process opened one from the same view, or our own write went through: look again
@@ -162,14 +163,40 @@ final class Joiner {
         }
     }
 
-    /** True if the marker holds this join's token: an earlier try of this very join went through. */
-    private boolean mine(String marker, byte[] token) throws Exception {
+    /**
+     * True if the node's marker, which exists, is this very join's: it holds this join's token (an earlier try of
+     * this join went through), or it is this session's and the node had left the race (it is taken back). A marker
+     * of another session in its place is reported once: someone else made it, and this copy goes to another race.
+     */
+    private boolean mine(ClusterRace r, String marker, byte[] token) throws Exception {
+        Stat stat = new Stat();
+        byte[] data;
         try {
-            return java.util.Arrays.equals(s.zk.getData().forPath(marker), token);
+            data = s.zk.getData().storingStatIn(stat).forPath(r.joined() + "/" + marker);
         } catch (KeeperException.NoNodeException gone) {
             return false;
         }
+        if (java.util.Arrays.equals(data, token)) {
+            return true;
+        }
+        if (stat.getEphemeralOwner() != s.zk.getZookeeperClient().getZooKeeper().getSessionId()) {
+            s.reportOnce(r.joined() + "/" + marker + "@" + stat.getCzxid(), "race " + r.race.id() + ": the join "
+                    + "marker " + Schema.name(marker) + " is not this process's; its node joins another race");
+            return false;
+        }
+        if (java.util.Arrays.equals(data, LEFT)) {
+            try {
+                s.zk.setData().withVersion(stat.getVersion()).forPath(r.joined() + "/" + marker, token);
+                return true;
+            } catch (KeeperException.BadVersionException changed) {
+                return false;
+            }
+        }
+        return false;
     }
+
+    /** A join marker's data once its node has left the race (its queue was full); it may come back. */
+    private static final byte[] LEFT = "left".getBytes(StandardCharsets.US_ASCII);
 
     private Race joined(ClusterRace r, String node) {
         if (judge.races.size() > 4096) { // forget races that are decided and closed to joins; ZooKeeper still has them
@@ -231,8 +258,8 @@ final class Joiner {
         for (ClusterRace r : judge.races.values()) {
             if (r.race == race) {
                 r.nodes.remove(node);
-                try {
-                    s.zk.delete().forPath(r.joined() + "/" + Schema.marker(node));
+                try { // (nobody but the race's opener may remove a marker: the node marks it left)
+                    s.zk.setData().forPath(r.joined() + "/" + Schema.marker(node), LEFT);
                 } catch (Exception e) {
                     s.problem("cluster: " + node + " could not leave race " + race.id() + ": "
                             + Schema.shown(String.valueOf(e.getMessage())));

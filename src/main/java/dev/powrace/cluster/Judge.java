@@ -34,15 +34,12 @@ final class Judge {
 
     private final Session s;
     private final Decided decided;
-    /** Told of each decision this process writes: it removes the race once it is history. */
-    private final java.util.function.Consumer<ClusterRace> wrote;
     /** The races this process has seen, by their znode path. */
     final Map<String, ClusterRace> races = new ConcurrentHashMap<>();
 
-    Judge(Session s, Decided decided, java.util.function.Consumer<ClusterRace> wrote) {
+    Judge(Session s, Decided decided) {
         this.s = s;
         this.decided = decided;
-        this.wrote = wrote;
     }
 
     /** The race at a path, read once, checked and kept; null if it is gone or does not hold up (reported). */
@@ -56,6 +53,10 @@ final class Judge {
         try {
             data = s.zk.getData().storingStatIn(stat).forPath(path);
         } catch (KeeperException.NoNodeException gone) {
+            return null;
+        } catch (KeeperException unreadable) {
+            s.reportOnce(path, "cluster: " + Schema.name(path.substring(Schema.TEXTS.length() + 1)) + " can't be read ("
+                    + unreadable.code() + "); it is not a race, and no node joins it");
             return null;
         }
         String[] why = new String[1];
@@ -124,9 +125,8 @@ final class Judge {
                     continue; // decided between the two reads
                 }
             }
-            if (decision != null && s.zkNow() - stat.getCtime() > STRICT_MILLIS) {
-                readClaims(r, false);
-                return decision; // checked by every process in the race when it was new
+            if (decision != null && s.zkNow() - stat.getCtime() > STRICT_MILLIS && stands(r, decision)) {
+                return decision; // checked claim by claim by every process in the race when it was new
             }
             Schema.Child first = firstValid(r, watch);
             String right = first != null ? first.name() : null;
@@ -140,7 +140,7 @@ final class Judge {
             if (decision != null) {
                 s.reportOnce(r.decided() + "@" + stat.getCzxid(), "race " + r.race.id() + ": its decision "
                         + Schema.shown(decision) + " is forged (the first claim that holds up is "
-                        + (right == null ? "none yet" : right) + "); it is set aside as forged-" + stat.getCzxid());
+                        + (right == null ? "none yet" : right) + "); it is set aside");
             }
             if (right == null && decision == null) {
                 return null;
@@ -149,7 +149,23 @@ final class Judge {
                 return right;
             }
         }
+        if (watch) {
+            s.later(500, () -> judge(r)); // someone keeps changing the race under us: look again soon
+        }
         return null;
+    }
+
+    /**
+     * An old decision stands as it is if it is {@link Schema#ABANDONED} with nobody left in the race, or names a
+     * claim that is there and verifies (who wrote it was checked when it was new, and its process may be gone).
+     */
+    private boolean stands(ClusterRace r, String decision) throws Exception {
+        if (decision.equals(Schema.ABANDONED)) {
+            return over(r) && firstValid(r, false) == null;
+        }
+        readClaims(r, false);
+        Entry e = entry(r, r.claims.get(decision));
+        return e != null && Verifier.problem(e) == null;
     }
 
     /**
@@ -158,9 +174,9 @@ final class Judge {
      */
     private boolean write(ClusterRace r, String winner, Stat forged, String forgedData) throws Exception {
         List<CuratorOp> ops = new ArrayList<>();
-        if (forged != null) {
-            ops.add(s.zk.transactionOp().create().forPath(r.path + "/forged-" + forged.getCzxid(),
-                    forgedData.getBytes(StandardCharsets.UTF_8)));
+        if (forged != null) { // set aside under a name nobody can take first
+            ops.add(s.zk.transactionOp().create().forPath(r.path + "/forged-" + forged.getCzxid() + "-"
+                    + java.util.UUID.randomUUID().toString().substring(0, 8), forgedData.getBytes(StandardCharsets.UTF_8)));
             ops.add(s.zk.transactionOp().delete().withVersion(forged.getVersion()).forPath(r.decided()));
         }
         if (winner == null) { // a forged decision in a race no claim has won yet: set aside, and wait
@@ -169,8 +185,8 @@ final class Judge {
             ops.add(s.zk.transactionOp().create().forPath(r.decided(), winner.getBytes(StandardCharsets.UTF_8)));
             if (!winner.equals(Schema.ABANDONED)) {
                 Entry e = entry(r, r.claims.get(winner));
-                ops.add(s.zk.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
-                        .forPath(Schema.LEDGER + "/entry-", Ledger.JSON.writeValueAsBytes(e)));
+                ops.add(s.zk.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL).withACL(s.self.own())
+                        .forPath(Schema.LEDGER + "/entry-", Ledger.JSON.writeValueAsBytes(e))); // nobody can pin it
             } else {
                 s.problem("race " + r.race.id() + " is abandoned with no winner: every node that joined it has left "
                         + "the cluster; its text races anew");
@@ -178,9 +194,6 @@ final class Judge {
         }
         try {
             s.zk.transaction().forOperations(ops);
-            if (winner != null) {
-                wrote.accept(r);
-            }
             return winner != null;
         } catch (KeeperException.NodeExistsException | KeeperException.BadVersionException
                 | KeeperException.NoNodeException changed) {
@@ -215,6 +228,10 @@ final class Judge {
                 try {
                     c = new Schema.Child(name, s.zk.getData().storingStatIn(stat).forPath(r.claims() + "/" + name), stat);
                 } catch (KeeperException.NoNodeException gone) {
+                    continue;
+                } catch (KeeperException unreadable) { // an ACL without READ, say: a stray
+                    s.reportOnce(r.claims() + "/" + name, "race " + r.race.id() + ": " + Schema.name(name)
+                            + " can't be read (" + unreadable.code() + "); it never wins");
                     continue;
                 }
                 r.claims.put(name, c);
@@ -255,6 +272,8 @@ final class Judge {
             markerData = s.zk.getData().storingStatIn(marker).forPath(r.joined() + "/" + Schema.marker(e.node()));
         } catch (KeeperException.NoNodeException never) {
             return "names a node that is not in the race";
+        } catch (KeeperException.NoAuthException unreadable) {
+            return "names a join marker that can't be read";
         }
         if (marker.getMzxid() != c.stat().getCzxid() || !java.util.Arrays.equals(markerData, c.data())) {
             return "was not written with its node's join marker";

@@ -96,10 +96,11 @@ final class Mirror {
         List<Entry> entries = new ArrayList<>();
         for (Schema.Child c : fresh(s.zk.getChildren().forPath(Schema.LEDGER))) {
             Entry e = accepted(c);
-            if (e == LATER) {
-                Thread.sleep(Math.max(1, c.stat().getCtime() + SETTLE_MILLIS - s.zkNow()));
+            for (int wait = 0; e == LATER && wait < 3; wait++) { // at start, before any node: wait for it to settle
+                Thread.sleep(Math.min(SETTLE_MILLIS, Math.max(1, c.stat().getCtime() + SETTLE_MILLIS - s.zkNow())));
                 e = accepted(c);
             }
+            known.put(c.name(), c.stat().getCzxid());
             if (e != null && e != LATER) {
                 cluster.add(c);
                 entries.add(e);
@@ -152,18 +153,19 @@ final class Mirror {
         for (int i = 0; i < fresh.size(); i++) {
             Schema.Child c = fresh.get(i);
             if (c.stat().getCzxid() <= copied) {
+                known.put(c.name(), c.stat().getCzxid());
                 s.reportOnce(Schema.LEDGER + "/" + c.name() + "@" + c.stat().getCzxid(), "cluster: ledger "
                         + Schema.name(c.name()) + " is older than an entry already copied; not copied");
                 continue;
             }
             Entry e = accepted(c);
             if (e == LATER) { // this and what follows, in order, once it has settled
-                fresh.subList(i, fresh.size()).forEach(later -> known.remove(later.name()));
                 s.later(Math.max(1, c.stat().getCtime() + SETTLE_MILLIS - s.zkNow()), this::copy);
                 return;
             }
             if (e == null) {
                 copied = c.stat().getCzxid();
+                known.put(c.name(), c.stat().getCzxid());
             } else if (!append(c, e)) {
                 return;
             }
@@ -175,14 +177,18 @@ final class Mirror {
         try {
             ledger.append(e).ifPresent(note -> s.problem(ledger.path() + ": " + note));
             copied = c.stat().getCzxid();
+            known.put(c.name(), c.stat().getCzxid());
             recent.add(key(e));
             if (recent.size() > 4096) {
                 recent.clear();
                 recent.add(key(e));
             }
+            Runnable then = awaited.remove(key(e));
+            if (then != null) {
+                then.run();
+            }
             return true;
-        } catch (LedgerException ex) {
-            known.remove(c.name()); // try again at the next change
+        } catch (LedgerException ex) { // tried again at the next change
             s.problem("cluster: " + c.name() + " is not copied: " + ex.getMessage());
             return false;
         }
@@ -200,17 +206,33 @@ final class Mirror {
             try {
                 byte[] data = s.zk.getData().storingStatIn(stat).forPath(Schema.LEDGER + "/" + name);
                 fresh.add(new Schema.Child(name, data, stat));
-                known.put(name, stat.getCzxid());
             } catch (KeeperException.NoNodeException gone) {
                 // removed meanwhile
+            } catch (KeeperException unreadable) { // an ACL without READ, say: a stray
+                known.put(name, -1L);
+                s.reportOnce(Schema.LEDGER + "/" + name, "cluster: ledger " + Schema.name(name) + " can't be read ("
+                        + unreadable.code() + "); not copied");
             }
         }
         return Schema.byCreation(fresh);
     }
 
-    /** True if the entry was copied lately: its win may be told. */
-    boolean has(Entry e) {
-        return recent.contains(key(e));
+    /** Entries of this process's wins not copied yet, with what to do once they are. */
+    private final Map<String, Runnable> awaited = new ConcurrentHashMap<>();
+
+    /** Runs {@code then} once the entry is in the ledger file: now if it is (a win is told after its entry). */
+    void whenCopied(Entry e, Runnable then) {
+        if (recent.contains(key(e))) {
+            then.run();
+        } else {
+            awaited.put(key(e), then);
+            if (recent.contains(key(e)) && awaited.remove(key(e)) != null) {
+                then.run();
+            }
+            if (awaited.size() > 4096) {
+                awaited.clear(); // never copied (decided and then set aside): forgotten
+            }
+        }
     }
 
     private static String key(Entry e) {
@@ -248,8 +270,8 @@ final class Mirror {
                 + "not copied, and removed");
         try {
             s.zk.delete().withVersion(c.stat().getVersion()).forPath(Schema.LEDGER + "/" + c.name());
-        } catch (KeeperException.NoNodeException | KeeperException.BadVersionException | KeeperException.NoAuthException e2) {
-            // removed by another process, or not ours to remove
+        } catch (KeeperException removedOrPinned) {
+            // removed by another process meanwhile, or pinned by a child of its own (it is still never copied here)
         }
         return null;
     }

@@ -189,7 +189,7 @@ final class PeerRates {
             List<String> nodes;
             try {
                 nodes = s.zk.getChildren().usingWatcher(peersWatcher).forPath(Schema.MEMBERS + "/" + l);
-            } catch (KeeperException.NoNodeException gone) {
+            } catch (KeeperException.NoNodeException | KeeperException.NoAuthException goneOrStray) {
                 continue;
             }
             for (String n : nodes) {
@@ -204,6 +204,8 @@ final class PeerRates {
                     data = s.zk.getData().usingWatcher(peersWatcher).forPath(Schema.MEMBERS + "/" + l + "/" + n);
                 } catch (KeeperException.NoNodeException gone) {
                     continue;
+                } catch (KeeperException.NoAuthException unreadable) {
+                    data = new byte[0]; // shown as "?"
                 }
                 String name = n.replace(':', '/');
                 boolean local = l.equals(s.label);

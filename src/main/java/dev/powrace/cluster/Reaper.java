@@ -77,6 +77,8 @@ final class Reaper {
                 deletes.add(s.zk.transactionOp().delete().forPath(path));
                 s.zk.transaction().forOperations(deletes);
                 break;
+            } catch (KeeperException.NoAuthException notOurs) {
+                break; // only the race's opener may remove its markers and claims: it does, or it died (it stays)
             } catch (KeeperException.NoNodeException | KeeperException.NotEmptyException
                     | KeeperException.NodeExistsException changed) {
                 if (s.zk.checkExists().forPath(path) == null) {
@@ -136,10 +138,11 @@ final class Reaper {
         if (decided != null && decided.getCtime() > s.zkNow() - KEEP_AFTER_DECISION.toMillis()) {
             return; // decided just now: let every process read it first
         }
-        if (decided != null) {
+        String settled = judge.over(r) || decided != null ? judge.settle(r, false) : null; // judged first
+        if (settled != null && decided != null) {
             forget(path);
-        } else if (judge.over(r) && judge.settle(r, false) != null) {
-            forgetLater(r); // every node left: judged first (a claim that holds up wins it), and kept a while
+        } else if (settled != null) {
+            forgetLater(r); // decided now (a claim that holds up wins it): kept a while for every process to read
         }
     }
 
