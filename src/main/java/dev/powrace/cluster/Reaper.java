@@ -130,8 +130,10 @@ final class Reaper {
         }
         if (decided != null) {
             forget(path);
-        } else if (judge.over(r) && judge.settle(r, false) != null) {
-            forgetLater(r); // every node left: judged first (a claim that holds up wins it), and kept a while
+        } else if (judge.settle(r, false) != null) {
+            // judged first: a claim that holds up wins it, even one by a live process that has not decided it yet
+            // (else it would stay undecided); with none, it is abandoned once every node left. Kept a while.
+            forgetLater(r);
         }
     }
 
