@@ -445,7 +445,8 @@ class ClusterFaultTest {
      * one's undecided race is abandoned, and a new race afterwards gives identical files.
      *
      * <p>Red with: Reaper.sweep removing every old undecided race ({@code else forget(path)}): the race with the
-     * live claim was dropped, and its winner never reached the ledger.
+     * live claim was dropped, and its winner never reached the ledger. It was red before that too, against the
+     * sweep as it was (it judged an old race only once every node had left it): the race stayed undecided.
      */
     @Test
     void processesStartingAtOnceBesideDeadProcessesLeftoversAllStartAndLoseNoValidClaim() throws Exception {
