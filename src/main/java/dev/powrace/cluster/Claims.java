@@ -34,8 +34,11 @@ import org.apache.zookeeper.KeeperException;
  * is back, even if its miner has stopped waiting: the race is then still decided.
  */
 final class Claims {
-    /** How long a node that found a nonce waits for the cluster's decision before it stops waiting. */
-    static final Duration DECISION_WAIT = Duration.ofSeconds(30);
+    /**
+     * How long a node that found a nonce waits for the cluster's decision before it stops waiting: 30 s. Not final
+     * only so that a test can shorten it (package-private); nothing else changes it.
+     */
+    static volatile Duration decisionWait = Duration.ofSeconds(30);
 
     private final Session s;
     private final Judge judge;
@@ -89,15 +92,16 @@ final class Claims {
         } catch (RejectedExecutionException shuttingDown) {
             claim.written.completeExceptionally(shuttingDown);
         }
+        Duration wait = decisionWait;
         try {
-            claim.written.get(DECISION_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            claim.race.decision.get(DECISION_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            claim.written.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            claim.race.decision.get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
             s.problem("race " + race.id() + ": " + node + "'s nonce " + attempt.nonce() + " was not judged by the "
                     + "cluster" + (e.getCause() != null ? ": " + Schema.shown(String.valueOf(e.getCause().getMessage()))
-                    : " within " + DECISION_WAIT.toSeconds() + " s; it is claimed when the cluster is back"));
+                    : " within " + wait.toSeconds() + " s; it is claimed when the cluster is back"));
         }
         if (!claim.ended.compareAndSet(false, true)) {
             // The race's winner is this very attempt: the cluster thread told its end already, so that the end

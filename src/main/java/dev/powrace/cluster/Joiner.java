@@ -30,6 +30,27 @@ final class Joiner {
     /** The ZooKeeper time after which a submission fed on this thread may no longer open a race (see Feed). */
     private final ThreadLocal<Long> deadline = new ThreadLocal<>();
 
+    /** A test seam: how an open's or a join's write reaches ZooKeeper. */
+    interface Wire {
+        void send(Session.Action write) throws Exception;
+    }
+
+    /**
+     * For tests only, null (off) by default: when set, every open's and join's write goes through it, so that a test
+     * can play a flaky connection, e.g. send a write that went through once more (what Curator's retry does after
+     * a lost reply, failing with NodeExists or BadVersion), or fail it with a connection loss before it is sent.
+     */
+    static volatile Wire wire;
+
+    private static void send(Session.Action write) throws Exception {
+        Wire w = wire;
+        if (w == null) {
+            write.run();
+        } else {
+            w.send(write);
+        }
+    }
+
     Joiner(Session s, Judge judge, long joinWindowMillis) {
         this.s = s;
         this.judge = judge;
@@ -76,7 +97,8 @@ final class Joiner {
                         continue;
                     }
                     try {
-                        s.zk.create().withMode(CreateMode.EPHEMERAL).withACL(s.self.own()).forPath(r.joined() + "/" + marker, token);
+                        send(() -> s.zk.create().withMode(CreateMode.EPHEMERAL).withACL(s.self.own())
+                                .forPath(r.joined() + "/" + marker, token));
                     } catch (KeeperException.NodeExistsException already) {
                         if (!mine(r, marker, token)) {
                             continue; // this node's earlier copy is in it, or someone else's marker squats its name
@@ -140,14 +162,14 @@ final class Joiner {
         int next = counter.getVersion() + 1;
         String path = text + String.format(java.util.Locale.ROOT, "/race-%010d", next);
         try {
-            s.zk.transaction().forOperations(
+            send(() -> s.zk.transaction().forOperations(
                     s.zk.transactionOp().setData().withVersion(counter.getVersion())
                             .forPath(text, Integer.toString(next).getBytes(StandardCharsets.US_ASCII)),
                     s.zk.transactionOp().create().forPath(path, Ledger.JSON.writeValueAsBytes(json)),
                     s.zk.transactionOp().create().withACL(s.self.raceFolder()).forPath(path + "/joined", new byte[0]),
                     s.zk.transactionOp().create().withMode(CreateMode.EPHEMERAL).withACL(s.self.own())
                             .forPath(path + "/joined/" + marker, token),
-                    s.zk.transactionOp().create().withACL(s.self.raceFolder()).forPath(path + "/claims", new byte[0]));
+                    s.zk.transactionOp().create().withACL(s.self.raceFolder()).forPath(path + "/claims", new byte[0])));
             return path;
         } catch (KeeperException.BadVersionException raced) {
             return null; // another process opened one from the same view, or our own write went through: look again

@@ -138,11 +138,13 @@ final class Reaper {
         if (decided != null && decided.getCtime() > s.zkNow() - KEEP_AFTER_DECISION.toMillis()) {
             return; // decided just now: let every process read it first
         }
-        String settled = judge.over(r) || decided != null ? judge.settle(r, false) : null; // judged first
+        // judged first: a claim that holds up wins it, even one by a live process that has not decided it yet (else
+        // it would stay undecided); with none, it is abandoned once every node left
+        String settled = judge.settle(r, false);
         if (settled != null && decided != null) {
             forget(path);
         } else if (settled != null) {
-            forgetLater(r); // decided now (a claim that holds up wins it): kept a while for every process to read
+            forgetLater(r); // decided now: kept a while for every process to read
         }
     }
 
