@@ -119,6 +119,13 @@ class ClusterSecretTest {
                 assertEquals(org.apache.zookeeper.ZooDefs.Perms.READ | org.apache.zookeeper.ZooDefs.Perms.CREATE,
                         acl.get(0).getPerms(), z + ": " + acl);
                 assertTrue(acl.get(0).getId().getId().startsWith(Clients.USER + ":"), z + ": " + acl);
+            } else if (z.endsWith("/joined") || z.endsWith("/claims")) { // a race's folders: its opener's, and
+                assertEquals(2, acl.size(), z + ": " + acl);             // READ and CREATE for the secret
+                assertTrue(acl.stream().anyMatch(x -> x.getPerms() == (org.apache.zookeeper.ZooDefs.Perms.READ
+                        | org.apache.zookeeper.ZooDefs.Perms.CREATE) && x.getId().getId().startsWith(Clients.USER + ":")),
+                        z + ": " + acl);
+                assertTrue(acl.stream().anyMatch(x -> x.getPerms() == org.apache.zookeeper.ZooDefs.Perms.ALL
+                        && !x.getId().getId().startsWith(Clients.USER + ":")), z + ": " + acl);
             } else if (Identity.own(acl)) { // (a digest's hash shows only to whoever may administer the znode)
                 own++;
                 assertTrue(acl.stream().anyMatch(x -> x.getPerms() == org.apache.zookeeper.ZooDefs.Perms.READ
