@@ -207,7 +207,7 @@ final class ClusterCommands {
 
     static int verify(String connect, String secret, PrintWriter out, PrintWriter err) {
         ClusterView.Export export;
-        ClusterView.Forgeries forgeries;
+        dev.powrace.cluster.Forgeries forgeries;
         try (ClusterView view = ClusterView.connect(connect, secret, CONNECT_TIMEOUT)) {
             export = view.export();
             forgeries = view.forgeries();

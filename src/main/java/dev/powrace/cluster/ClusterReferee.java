@@ -15,8 +15,6 @@ import dev.powrace.race.Referee;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,11 +23,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 
 /**
@@ -121,7 +117,7 @@ public final class ClusterReferee implements Referee, Peers {
                         + connectTimeout.toSeconds() + " s");
             }
             Clients.checkRoot(zk, connect, secret); // before anything is created
-            folders(zk, self);
+            Schema.folders(zk, self);
             byte[] token = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
             long before = System.currentTimeMillis();
             Stat stat = new Stat();
@@ -133,13 +129,15 @@ public final class ClusterReferee implements Referee, Peers {
                         + "; give this process another with --label");
             }
             long after = System.currentTimeMillis();
-            membersFolder(zk, label, self);
+            Schema.membersFolder(zk, label, self);
             owner = Mirror.own(ledger);
             Session s = new Session(zk, label, connect, self, new Listeners(), token,
                     stat.getCtime() - (before + after) / 2, (after - before + 1) / 2 + 1);
             referee = new ClusterReferee(s, ledger, difficulty, joinWindow.toMillis(), engines, owner);
             ClusterReferee r = referee;
-            zk.getConnectionStateListenable().addListener((client, state) -> r.connectionChanged(state));
+            Reconnection reconnection = new Reconnection(s, r.members(), r.rates, r.joiner, r.mirror, r.feed, r.judge,
+                    r.claims);
+            zk.getConnectionStateListenable().addListener((client, state) -> reconnection.changed(state));
             s.submit(() -> {
                 r.mirror.catchUp();
                 r.mirror.watch();
@@ -167,50 +165,6 @@ public final class ClusterReferee implements Referee, Peers {
             }
             throw new ClusterException("can't join the cluster at " + connect + ": " + cause);
         }
-    }
-
-    /** The folders every process needs; the labels' folder lets anyone add a label and nobody remove one. */
-    private static void folders(CuratorFramework zk, Identity self) throws Exception {
-        for (String path : List.of(ROOT, LABELS, MEMBERS, TEXTS, LEDGER, SUBMISSIONS, Schema.FORGED)) {
-            try {
-                if (path.equals(LABELS)) {
-                    zk.create().withACL(self.labelsFolder()).forPath(path, new byte[0]);
-                } else {
-                    zk.create().forPath(path, new byte[0]);
-                }
-            } catch (KeeperException.NodeExistsException fine) {
-                // another process made it
-            }
-        }
-    }
-
-    /**
-     * This process's folder of member znodes, which only it may write in. One left by an earlier process of the
-     * same label (empty, since that process is gone: its label was free) is made again for this one.
-     */
-    private static void membersFolder(CuratorFramework zk, String label, Identity self) throws Exception {
-        String folder = MEMBERS + "/" + label;
-        for (int attempt = 0; attempt < 3; attempt++) {
-            try {
-                zk.create().withACL(self.own()).forPath(folder, new byte[0]);
-                return;
-            } catch (KeeperException.NodeExistsException exists) {
-                Stat stat = new Stat();
-                List<ACL> acl = zk.getACL().storingStatIn(stat).forPath(folder);
-                if (acl.stream().anyMatch(a -> a.getId().getId().equals(self.id))) {
-                    return; // (ZooKeeper shows a digest's hash only to whoever may administer the znode: us)
-                }
-                try {
-                    zk.delete().forPath(folder);
-                } catch (KeeperException.NoNodeException gone) {
-                    // look again
-                } catch (KeeperException.NotEmptyException stillThere) {
-                    Thread.sleep(500); // the old session's members: the server drops them with its label
-                }
-            }
-        }
-        throw new ClusterException("the members of label '" + label + "' are still listed by a process that left; "
-                + "try again in a few seconds");
     }
 
     private static void close(CuratorFramework zk, ClusterReferee referee, java.nio.channels.FileLock owner) {
@@ -282,6 +236,10 @@ public final class ClusterReferee implements Referee, Peers {
         }
         s.execute(feed::watch);
         rates.start();
+    }
+
+    private java.util.function.Supplier<List<Member>> members() {
+        return () -> members;
     }
 
     @Override
@@ -374,60 +332,6 @@ public final class ClusterReferee implements Referee, Peers {
         r.claims.clear();
     }
 
-    // ---- the connection ----
-
-    /**
-     * On Curator's event thread. SUSPENDED or LOST: new transactions are refused at once ("ERR cluster
-     * unavailable") and everyone is told. RECONNECTED: told too, and everything is read again on the cluster
-     * thread: the ledger, the submissions, the open races, and this process's label and members, created
-     * again if a new session lost them.
-     */
-    private void connectionChanged(ConnectionState state) {
-        if (s.closed) {
-            return;
-        }
-        switch (state) {
-            case SUSPENDED, LOST -> {
-                if (s.connected) {
-                    s.connected = false;
-                    problem("cluster unavailable: lost the connection to ZooKeeper at " + s.connect
-                            + "; new transactions are refused until it is back");
-                }
-            }
-            case RECONNECTED, CONNECTED -> {
-                if (!s.connected) {
-                    s.connected = true;
-                    problem("cluster: connected to ZooKeeper at " + s.connect + " again");
-                    s.execute(this::resume);
-                }
-            }
-            default -> { }
-        }
-    }
-
-    /** On the cluster thread, after a reconnection: re-registers what a new session lost and re-reads. */
-    private void resume() throws Exception {
-        if (!s.ensureEphemeral(LABELS + "/" + s.label, s.token, s.self.own(), true)) {
-            s.evicted = true;
-            problem("cluster unavailable: the label '" + s.label + "' was taken by another process while this one was "
-                    + "cut off; its nodes refuse transactions: stop this process and start it with another --label");
-        } else {
-            for (Member m : members) {
-                s.ensureEphemeral(MEMBERS + "/" + s.label + "/" + Schema.marker(m.name()), rates.memberJson(m),
-                        s.self.own(), false);
-            }
-        }
-        joiner.rejoin();
-        mirror.watch();
-        feed.watch();
-        for (ClusterRace r : judge.races.values()) {
-            if (r.local && !r.decision.isDone()) {
-                judge.judge(r);
-            }
-        }
-        claims.sendUnsent();
-    }
-
     // ---- plumbing ----
 
     @Override
@@ -461,24 +365,6 @@ public final class ClusterReferee implements Referee, Peers {
         s.events.close(2, TimeUnit.SECONDS);
         s.zk.close(); // the session ends: this process's label and members vanish at once
         mirror.close();
-    }
-
-    /** Sequential children by the 10-digit sequence number at the end of their names (for tests and views). */
-    static List<String> sorted(List<String> children) {
-        List<String> list = new ArrayList<>(children);
-        list.sort(Comparator.comparingLong(ClusterReferee::sequence));
-        return list;
-    }
-
-    static long sequence(String name) {
-        if (name.length() < 10) {
-            return Long.MAX_VALUE;
-        }
-        try {
-            return Long.parseLong(name.substring(name.length() - 10));
-        } catch (NumberFormatException e) {
-            return Long.MAX_VALUE;
-        }
     }
 
     /** For tests and commands: the client. */

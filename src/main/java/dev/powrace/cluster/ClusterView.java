@@ -188,78 +188,13 @@ public final class ClusterView implements AutoCloseable {
         }
     }
 
-    /**
-     * What the processes of the cluster found forged and what they will not copy, as lines for {@code verify --cluster}:
-     * decisions set aside as forged ({@code forged-<zxid>} beside a race's decision), and ledger entries that are
-     * no race's decision while their race is still in ZooKeeper (a live process removes those; this names them when
-     * none is running). Names and text are escaped.
-     */
-    public record Forgeries(List<String> decisions, List<String> entries) {}
-
+    /** What verify --cluster names beyond the audit of the entries: see {@link Forgeries#find}. */
     public Forgeries forgeries() throws ClusterException {
         try {
-            List<String> lines = new ArrayList<>();
-            List<String> entries = new ArrayList<>();
-            java.util.Set<Long> decisions = new java.util.HashSet<>();
-            java.util.Set<String> textsWithRaces = new java.util.HashSet<>();
-            for (String text : children(Schema.TEXTS)) {
-                for (String race : children(Schema.TEXTS + "/" + text)) {
-                    String path = Schema.TEXTS + "/" + text + "/" + race;
-                    textsWithRaces.add(text);
-                    for (String child : children(path)) {
-                        if (child.equals("decided")) {
-                            Stat stat = zk.checkExists().forPath(path + "/decided");
-                            if (stat != null) {
-                                decisions.add(stat.getCzxid());
-                            }
-                        } else if (child.startsWith("forged-")) {
-                            byte[] data = zk.getData().forPath(path + "/" + child);
-                            lines.add(race(text + "/" + race) + "/" + Schema.name(child) + ": a forged decision ("
-                                    + Schema.shown(new String(data,
-                                    StandardCharsets.UTF_8)) + "), set aside by the cluster");
-                        }
-                    }
-                }
-            }
-            for (String forged : children(Schema.FORGED)) { // set aside, of races that are history now
-                JsonNode record = readObject(zk.getData().forPath(Schema.FORGED + "/" + forged));
-                String race = record == null ? "?" : record.path("race").asText("?");
-                lines.add(race(race) + "/" + Schema.name(forged) + ": a forged decision ("
-                        + Schema.shown(record == null ? "?" : record.path("decision").asText("?"))
-                        + "), set aside by the cluster");
-            }
-            long now = zxidStat().getCtime();
-            for (String name : children(Schema.LEDGER)) {
-                Stat stat = new Stat();
-                byte[] data;
-                try {
-                    data = zk.getData().storingStatIn(stat).forPath(Schema.LEDGER + "/" + name);
-                } catch (KeeperException.NoNodeException gone) {
-                    continue;
-                }
-                JsonNode json = readObject(data);
-                dev.powrace.ledger.Entry e = Mirror.entry(json);
-                if (e == null || dev.powrace.ledger.Verifier.problem(e) != null || decisions.contains(stat.getCzxid())
-                        || now - stat.getCtime() >= Mirror.YOUNG_MILLIS) {
-                    continue; // malformed (named by the audit), a race's decision, or history
-                }
-                String text = Schema.textPath(json.path("transaction").asText()).substring(Schema.TEXTS.length() + 1);
-                entries.add(Schema.name(name) + " (" + Schema.node(json.path("node").asText("?")) + ", "
-                        + Schema.shown(json.path("transaction").asText()) + "): is no race's decision"
-                        + (textsWithRaces.contains(text) ? "" : " (no race of its text is in the cluster)"));
-            }
-            return new Forgeries(lines, entries);
+            return Forgeries.find(zk, zxidStat().getCtime());
         } catch (Exception e) {
             throw unavailable(e);
         }
-    }
-
-    /** A race's path under /powrace/texts as a report shows it: its text's hash cut to 12 digits, then its name. */
-    private static String race(String path) {
-        int slash = path.indexOf('/');
-        String text = slash < 0 ? path : path.substring(0, slash);
-        return Schema.name(text.substring(0, Math.min(12, text.length()))) + "…/"
-                + (slash < 0 ? "?" : Schema.name(path.substring(slash + 1)));
     }
 
     /** The cluster ledger as ledger.json's bytes. */

@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 
 /**
@@ -100,6 +103,24 @@ final class Schema {
         return znode.matches("[A-Za-z0-9._:-]{1,80}") ? znode : shown(znode);
     }
 
+    /** Sequential children by the 10-digit sequence number at the end of their names (for tests; the code orders by zxid). */
+    static List<String> sorted(List<String> children) {
+        List<String> list = new ArrayList<>(children);
+        list.sort(Comparator.comparingLong(Schema::sequence));
+        return list;
+    }
+
+    static long sequence(String name) {
+        if (name.length() < 10) {
+            return Long.MAX_VALUE;
+        }
+        try {
+            return Long.parseLong(name.substring(name.length() - 10));
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /** A child read with its stat. */
     record Child(String name, byte[] data, Stat stat) {}
 
@@ -108,5 +129,49 @@ final class Schema {
         List<Child> list = new ArrayList<>(children);
         list.sort(Comparator.comparingLong(c -> c.stat().getCzxid()));
         return list;
+    }
+
+    /** The folders every process needs; the labels' folder lets anyone add a label and nobody remove one. */
+    static void folders(CuratorFramework zk, Identity self) throws Exception {
+        for (String path : List.of(ROOT, LABELS, MEMBERS, TEXTS, LEDGER, SUBMISSIONS, FORGED)) {
+            try {
+                if (path.equals(LABELS)) {
+                    zk.create().withACL(self.labelsFolder()).forPath(path, new byte[0]);
+                } else {
+                    zk.create().forPath(path, new byte[0]);
+                }
+            } catch (KeeperException.NodeExistsException fine) {
+                // another process made it
+            }
+        }
+    }
+
+    /**
+     * This process's folder of member znodes, which only it may write in. One left by an earlier process of the
+     * same label (empty, since that process is gone: its label was free) is made again for this one.
+     */
+    static void membersFolder(CuratorFramework zk, String label, Identity self) throws Exception {
+        String folder = MEMBERS + "/" + label;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                zk.create().withACL(self.own()).forPath(folder, new byte[0]);
+                return;
+            } catch (KeeperException.NodeExistsException exists) {
+                Stat stat = new Stat();
+                List<ACL> acl = zk.getACL().storingStatIn(stat).forPath(folder);
+                if (acl.stream().anyMatch(a -> a.getId().getId().equals(self.id))) {
+                    return; // (ZooKeeper shows a digest's hash only to whoever may administer the znode: us)
+                }
+                try {
+                    zk.delete().forPath(folder);
+                } catch (KeeperException.NoNodeException gone) {
+                    // look again
+                } catch (KeeperException.NotEmptyException stillThere) {
+                    Thread.sleep(500); // the old session's members: the server drops them with its label
+                }
+            }
+        }
+        throw new ClusterException("the members of label '" + label + "' are still listed by a process that left; "
+                + "try again in a few seconds");
     }
 }

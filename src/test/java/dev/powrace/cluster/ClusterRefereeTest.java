@@ -454,7 +454,7 @@ class ClusterRefereeTest {
         String hashed = ClusterReferee.TEXTS + "/"
                 + Puzzle.hex(Puzzle.sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
         List<String> decisions = new ArrayList<>();
-        for (String race : ClusterReferee.sorted(zk.getChildren().forPath(hashed))) {
+        for (String race : Schema.sorted(zk.getChildren().forPath(hashed))) {
             decisions.add(new String(zk.getData().forPath(hashed + "/" + race + "/decided"), StandardCharsets.UTF_8));
         }
         assertEquals(2, decisions.size(), decisions.toString());
