@@ -251,6 +251,11 @@ final class Mirror {
             s.reportOnce(where, "cluster: ledger " + c.name() + " is not a ledger entry; not copied");
             return null;
         }
+        if (c.stat().getNumChildren() > 0) { // an entry is written with the decider's own ACL: nobody adds to it
+            s.reportOnce(where, "cluster: ledger " + c.name() + " by " + Schema.node(e.node()) + " has children of its "
+                    + "own (someone pinned it there); not copied");
+            return null;
+        }
         String why = Verifier.problem(e);
         if (why != null) {
             s.reportOnce(where, "cluster: ledger " + c.name() + " by " + Schema.node(e.node()) + " does not verify ("
@@ -296,23 +301,15 @@ final class Mirror {
     }
 
     /**
-     * The entry of the race's decision, if that decision (written at this zxid) holds up; else null. A process in the
-     * race has checked the decision claim by claim; one that was not trusts a decision once it has stood for
-     * {@link #SETTLE_MILLIS}, and says {@link #LATER} before.
+     * The entry of the race's decision, if that decision (written at this zxid) holds up by the judge's rule; else
+     * null. A process that was not in the race looks once the decision has stood for {@link #SETTLE_MILLIS}
+     * (the processes in it have set a forged one aside by then), and says {@link #LATER} before.
      */
     private Entry decision(ClusterRace r, long zxid, long age) throws Exception {
-        String winner;
-        if (r.local) {
-            winner = r.decision.isDone() ? r.decision.getNow(null) : judge.settle(r, false);
-        } else if (age < SETTLE_MILLIS) {
+        if (!r.local && age < SETTLE_MILLIS) {
             return LATER;
-        } else {
-            try {
-                winner = new String(s.zk.getData().forPath(r.decided()), java.nio.charset.StandardCharsets.UTF_8);
-            } catch (KeeperException.NoNodeException gone) {
-                return null;
-            }
         }
+        String winner = r.decision.isDone() ? r.decision.getNow(null) : judge.settle(r, false);
         Stat decided = s.zk.checkExists().forPath(r.decided());
         if (winner == null || winner.equals(Schema.ABANDONED) || decided == null || decided.getCzxid() != zxid) {
             return null;
