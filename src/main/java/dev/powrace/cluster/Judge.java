@@ -204,10 +204,14 @@ final class Judge {
     /** The first claim in ZooKeeper's order that holds up, or null (claims that don't are reported once). */
     private Schema.Child firstValid(ClusterRace r, boolean watch) throws Exception {
         for (Schema.Child c : readClaims(r, watch)) {
+            if (r.refused.contains(c.name())) {
+                continue; // each is checked once: a flood of forgeries costs its reads once
+            }
             String why = problem(r, c);
             if (why == null) {
                 return c;
             }
+            r.refused.add(c.name());
             JsonNode json = json(c);
             s.reportOnce(r.claims() + "/" + c.name() + "@" + c.stat().getCzxid(), "race " + r.race.id() + ": "
                     + Schema.name(c.name()) + (json != null ? " by " + Schema.node(json.path("node").asText("?")) : "")
