@@ -120,6 +120,10 @@ final class Judge {
                 decision = new String(watch ? s.zk.getData().storingStatIn(stat).usingWatcher(r.watcher)
                         .forPath(r.decided()) : s.zk.getData().storingStatIn(stat).forPath(r.decided()),
                         StandardCharsets.UTF_8);
+            } catch (KeeperException.NoAuthException unreadable) {
+                s.reportOnce(r.decided() + "@unreadable", "race " + r.race.id() + ": its decision can't be read "
+                        + "(someone closed it); the race waits");
+                return null;
             } catch (KeeperException.NoNodeException undecided) {
                 if (watch && s.zk.checkExists().usingWatcher(r.watcher).forPath(r.decided()) != null) {
                     continue; // decided between the two reads
@@ -157,15 +161,28 @@ final class Judge {
 
     /**
      * An old decision stands as it is if it is {@link Schema#ABANDONED} with nobody left in the race, or names a
-     * claim that is there and verifies (who wrote it was checked when it was new, and its process may be gone).
+     * claim that is there and verifies on its own: who wrote it was checked by the processes in the race when it was
+     * new, and its process may be gone since, so that can't be checked again (see README, "Who can cheat").
      */
     private boolean stands(ClusterRace r, String decision) throws Exception {
         if (decision.equals(Schema.ABANDONED)) {
-            return over(r) && firstValid(r, false) == null;
+            return over(r);
         }
         readClaims(r, false);
-        Entry e = entry(r, r.claims.get(decision));
+        Schema.Child c = r.claims.get(decision);
+        Entry e = c != null && Schema.CLAIM.matcher(c.name()).matches() ? entry(r, c) : null;
         return e != null && Verifier.problem(e) == null;
+    }
+
+    /** For a process not in the race: its decision if it stands (see {@link #stands}), else null. */
+    String standing(ClusterRace r) throws Exception {
+        String decision;
+        try {
+            decision = new String(s.zk.getData().forPath(r.decided()), StandardCharsets.UTF_8);
+        } catch (KeeperException.NoNodeException undecided) {
+            return null;
+        }
+        return stands(r, decision) ? decision : null;
     }
 
     /**
@@ -197,6 +214,10 @@ final class Judge {
             return winner != null;
         } catch (KeeperException.NodeExistsException | KeeperException.BadVersionException
                 | KeeperException.NoNodeException changed) {
+            return false;
+        } catch (KeeperException.NotEmptyException | KeeperException.NoAuthException pinned) {
+            s.reportOnce(r.decided() + "@pinned", "race " + r.race.id() + ": its forged decision can't be set aside ("
+                    + pinned.code() + "); the race waits");
             return false;
         }
     }

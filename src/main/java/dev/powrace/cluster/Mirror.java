@@ -36,6 +36,8 @@ final class Mirror {
      * processes in the race, which check it claim by claim as it appears, to set a forged one aside.
      */
     static final long SETTLE_MILLIS = 1_000;
+    /** A race that can't be looked at: its entry is never copied. */
+    private static final ClusterRace UNREADABLE = new ClusterRace("", null, 0);
     /** Not yet: look again once the entry is {@link #SETTLE_MILLIS} old. */
     private static final Entry LATER = new Entry("", "", 0, "", 0, java.math.BigDecimal.ZERO, "", "", 0);
 
@@ -263,6 +265,9 @@ final class Mirror {
             return null;
         }
         ClusterRace race = raceDecidedAt(e.transaction(), c.stat().getCzxid());
+        if (race == UNREADABLE) {
+            return null;
+        }
         long age = s.zkNow() - c.stat().getCtime();
         Entry decided = race == null ? null : decision(race, c.stat().getCzxid(), age);
         if (decided == LATER) {
@@ -289,6 +294,10 @@ final class Mirror {
             races = s.zk.getChildren().forPath(text);
         } catch (KeeperException.NoNodeException none) {
             return null;
+        } catch (KeeperException unreadable) { // a text's folder someone closed: no race of it can be read
+            s.reportOnce(text, "cluster: " + Schema.name(text.substring(Schema.TEXTS.length() + 1)) + " can't be read ("
+                    + unreadable.code() + "); entries of its text are not copied");
+            return UNREADABLE;
         }
         for (String name : races) {
             Stat decided = Schema.RACE.matcher(name).matches()
@@ -309,7 +318,15 @@ final class Mirror {
         if (!r.local && age < SETTLE_MILLIS) {
             return LATER;
         }
-        String winner = r.decision.isDone() ? r.decision.getNow(null) : judge.settle(r, false);
+        String winner;
+        if (r.local || age >= Judge.STRICT_MILLIS) {
+            winner = r.decision.isDone() ? r.decision.getNow(null) : judge.settle(r, false);
+        } else {
+            // Not in the race: a decision that has stood for 1 s was checked claim by claim by the processes in it
+            // (a forged one is set aside within milliseconds); judging it again here could not tell a winner whose
+            // process has just left from a forger. It must still name the first claim that verifies.
+            winner = judge.standing(r);
+        }
         Stat decided = s.zk.checkExists().forPath(r.decided());
         if (winner == null || winner.equals(Schema.ABANDONED) || decided == null || decided.getCzxid() != zxid) {
             return null;

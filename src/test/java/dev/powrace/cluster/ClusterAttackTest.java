@@ -136,46 +136,4 @@ class ClusterAttackTest {
         assertEquals(List.of("after the junk", "and another"),
                 Events.entries(a.ledger.path()).stream().map(Entry::transaction).toList(), "no forgery copied");
     }
-
-    /**
-     * A forger who does the work invents a whole race in one transaction (its text, a claim by a node of no process,
-     * the decision and the entry): no process is in it, and none copies the entry.
-     */
-    @Test
-    void aRaceInventedWholeWithRealWorkIsNeverCopied() throws Exception {
-        ClusterProcess a = process("a", EngineFactory.digest());
-        String text = "mallory pays herself";
-        long nonce = 0;
-        while (!Puzzle.isSolution(text, nonce, 2)) {
-            nonce++;
-        }
-        String now = Timestamps.format(Instant.now());
-        String race = folder(text) + "/race-0000000001";
-        String claim = "{\"node\":\"mallory/Node1\",\"nonce\":" + nonce + ",\"hash\":\"" + Puzzle.hash(text, nonce)
-                + "\",\"start_time\":\"" + now + "\",\"end_time\":\"" + now + "\",\"time_taken\":1.0,\"hashes\":9}";
-        Entry entry = new Entry("mallory/Node1", text, nonce, Puzzle.hash(text, nonce), 2, new java.math.BigDecimal("1.0"),
-                now, now, 9);
-        byte[] race1 = ("{\"text\":\"" + text + "\",\"difficulty\":2,\"opened_by\":\"mallory/Node1\",\"opened_at\":\""
-                + now + "\"}").getBytes(StandardCharsets.UTF_8);
-        String written = mallory.transaction().forOperations(
-                mallory.transactionOp().create().forPath(folder(text), "1".getBytes(StandardCharsets.US_ASCII)),
-                mallory.transactionOp().create().forPath(race, race1),
-                mallory.transactionOp().create().forPath(race + "/joined", new byte[0]),
-                mallory.transactionOp().create().forPath(race + "/claims", new byte[0]),
-                mallory.transactionOp().create().forPath(race + "/claims/claim-0000000000",
-                        claim.getBytes(StandardCharsets.UTF_8)),
-                mallory.transactionOp().create().forPath(race + "/decided",
-                        "claim-0000000000".getBytes(StandardCharsets.UTF_8)),
-                mallory.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
-                        .forPath(ClusterReferee.LEDGER + "/entry-", Ledger.JSON.writeValueAsBytes(entry)))
-                .get(6).getResultPath();
-        String name = written.substring(written.lastIndexOf('/') + 1);
-        Events.await("the report", () -> a.events.problems.stream().anyMatch(m -> m.contains(name)
-                && m.contains("is no race's decision")));
-        assertTrue(Client.send("127.0.0.1", a.ports().get(0), "a real race").startsWith("OK "));
-        Events.await("a's entry", () -> a.ledger.size() == 1);
-        assertTrue(a.referee.sync(Duration.ofSeconds(10)));
-        assertEquals(List.of("a real race"), Events.entries(a.ledger.path()).stream().map(Entry::transaction).toList());
-        assertEquals(null, mallory.checkExists().forPath(written), "the forged entry is removed");
-    }
 }
