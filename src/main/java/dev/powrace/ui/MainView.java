@@ -90,6 +90,7 @@ final class MainView {
         difficulty.setId("difficultySpinner");
         difficulty.setPrefWidth(70);
         difficulty.setEditable(true);
+        difficulty.getValueFactory().setConverter(NodeCard.lenient(difficulty)); // typed junk keeps the value
         difficulty.setTooltip(new Tooltip("Leading zero bytes the hash needs; applies to the next race. "
                 + "Each step is 256 times more work."));
         difficulty.valueProperty().addListener((obs, old, d) -> dashboard.difficultyProperty().set(d));

@@ -113,7 +113,10 @@ final class NodeCard extends VBox {
         return s;
     }
 
-    /** Reads "50" or "50 %"; anything else leaves the spinner's value as it was (a spinner commits on focus loss). */
+    /**
+     * Reads "50" or "50 %"; anything else (nothing, "2x") leaves the spinner's value as it was, and its field shows
+     * that value again (a spinner commits on Enter and on focus loss).
+     */
     static javafx.util.StringConverter<Integer> lenient(Spinner<Integer> s) {
         return new javafx.util.StringConverter<>() {
             @Override
@@ -124,9 +127,11 @@ final class NodeCard extends VBox {
             @Override
             public Integer fromString(String text) {
                 try {
-                    return Integer.parseInt(text.trim().replace("%", "").trim());
+                    return Integer.parseInt(text == null ? "" : text.trim().replace("%", "").trim());
                 } catch (NumberFormatException e) {
-                    return s.getValue();
+                    Integer kept = s.getValue();
+                    javafx.application.Platform.runLater(() -> s.getEditor().setText(toString(s.getValue())));
+                    return kept;
                 }
             }
         };

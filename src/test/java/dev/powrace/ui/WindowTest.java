@@ -226,4 +226,41 @@ class WindowTest {
             assertTrue(reopened != null);
         }
     }
+
+    /**
+     * Whatever is typed into a spinner (nothing and Tab, "2x" and Enter) leaves it usable, showing the value it kept
+     * (issue 19: the difficulty spinner threw a NullPointerException, then a NumberFormatException, and its arrows
+     * threw from then on).
+     */
+    @Test
+    void whateverIsTypedIntoASpinnerLeavesItUsableShowingTheValueItKept(FxRobot robot) throws Exception {
+        for (String id : List.of("#difficultySpinner", "#seriesCount")) {
+            javafx.scene.control.Spinner<Integer> s = robot.lookup(id).query();
+            int before = fx(s::getValue);
+            for (String typed : List.of("", "2x")) {
+                robot.doubleClickOn(s.getEditor());
+                fx(() -> {
+                    s.getEditor().selectAll();
+                    return null;
+                });
+                robot.type(KeyCode.BACK_SPACE);
+                if (!typed.isEmpty()) {
+                    robot.write(typed);
+                }
+                robot.type(typed.isEmpty() ? KeyCode.TAB : KeyCode.ENTER);
+                WaitForAsyncUtils.waitForFxEvents();
+                assertEquals(before, fx(s::getValue), id + " after '" + typed + "'");
+                assertEquals(String.valueOf(before), fx(() -> s.getEditor().getText()), id + " shows the value kept");
+            }
+            fx(() -> {
+                s.increment();
+                return null;
+            });
+            assertTrue(fx(s::getValue) > before, id + "'s arrows still work");
+            fx(() -> {
+                s.decrement();
+                return null;
+            });
+        }
+    }
 }
