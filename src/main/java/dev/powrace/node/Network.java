@@ -40,6 +40,7 @@ public final class Network implements Closeable {
      * Binds every node's port, then starts them all. If any port is taken, none is kept.
      *
      * @throws PortInUseException naming the first port that is taken
+     * @throws IOException in one line, if a port can't be taken for another reason ({@link BindFailure})
      */
     public static Network start(Settings settings, Ledger ledger, EngineFactory engines, RaceListener... listeners)
             throws IOException {

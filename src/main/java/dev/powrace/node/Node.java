@@ -56,7 +56,10 @@ public final class Node implements Closeable {
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
     }
 
-    /** Takes the port; throws {@link PortInUseException} if it is taken. */
+    /**
+     * Takes the port; throws {@link PortInUseException} if it is taken, else an IOException saying in one line why
+     * it can't ({@link BindFailure}: an address not of this machine, a port below 1024 without privileges).
+     */
     public void bind() throws IOException {
         selector = Selector.open();
         server = ServerSocketChannel.open();
@@ -65,7 +68,7 @@ public final class Node implements Closeable {
             server.bind(address, 512);
         } catch (BindException e) {
             close();
-            throw new PortInUseException(address.getHostString(), address.getPort());
+            throw BindFailure.explain(e, address.getHostString(), address.getPort());
         } catch (IOException e) {
             close();
             throw e;

@@ -98,6 +98,16 @@ class CliTest {
     }
 
     @Test
+    void serveSaysABindAddressIsNotThisMachines() {
+        Run r = run("serve", "--bind", "203.0.113.7", "--ports", "0", "--ledger", dir.resolve("l.json").toString());
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("203.0.113.7 is not an address of this machine"), r.err());
+        assertFalse(r.err().contains("in use"), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
     void serveRefusesACorruptLedgerAndLeavesItAlone() throws Exception {
         Path ledger = dir.resolve("ledger.json");
         Files.writeString(ledger, "[{\"node\":\"Node1\"}, oops]");

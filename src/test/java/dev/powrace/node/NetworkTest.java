@@ -364,6 +364,58 @@ class NetworkTest {
         }
     }
 
+    /** A --bind address that is not this machine's is not a port in use (issue 19). */
+    @Test
+    void anAddressNotOfThisMachineIsSaidSo() throws Exception {
+        // TEST-NET-3 (RFC 5737): documentation only, never an address of this machine
+        Ledger l = Ledger.open(dir.resolve("l.json"));
+        try {
+            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                    () -> Network.start(Settings.defaults().withBind("203.0.113.7").withPorts(List.of(0)), l,
+                            EngineFactory.digest()));
+            assertTrue(!(e instanceof PortInUseException), e.toString());
+            assertTrue(e.getMessage().contains("203.0.113.7 is not an address of this machine"), e.getMessage());
+            assertTrue(e.getMessage().contains("--bind"), e.getMessage());
+            assertTrue(!e.getMessage().contains("in use") && !e.getMessage().contains("\n"), e.getMessage());
+        } finally {
+            l.close();
+        }
+    }
+
+    /** Each reason a bind fails gets its own one-line advice (a low port binds as root: the messages are built here). */
+    @Test
+    void eachBindFailureGetsItsOwnAdvice() {
+        IOException inUse = BindFailure.explain(new java.net.BindException("Address already in use"), "127.0.0.1", 5000);
+        assertTrue(inUse instanceof PortInUseException, inUse.toString());
+        assertTrue(inUse.getMessage().contains("port 5000 on 127.0.0.1 is already in use"), inUse.getMessage());
+
+        IOException low = BindFailure.explain(new java.net.BindException("Permission denied"), "0.0.0.0", 80);
+        assertTrue(!(low instanceof PortInUseException), low.toString());
+        assertTrue(low.getMessage().contains("port 80") && low.getMessage().contains("below 1024"), low.getMessage());
+        assertTrue(low.getMessage().contains("1024 or above") && low.getMessage().contains("--ports"), low.getMessage());
+
+        IOException notLocal = BindFailure.explain(new java.net.BindException("Cannot assign requested address"),
+                "10.9.8.7", 5000);
+        assertTrue(!(notLocal instanceof PortInUseException), notLocal.toString());
+        assertTrue(notLocal.getMessage().contains("10.9.8.7 is not an address of this machine"), notLocal.getMessage());
+        // macOS and Windows say it their way
+        assertTrue(BindFailure.explain(new java.net.BindException("Can't assign requested address"), "10.9.8.7", 5000)
+                .getMessage().contains("not an address of this machine"));
+        assertTrue(BindFailure.explain(new java.net.BindException("Address already in use: bind"), "127.0.0.1", 5000)
+                instanceof PortInUseException);
+
+        // denied at 1024 or above is no matter of privileged ports; an unknown reason is given as it is
+        IOException denied = BindFailure.explain(new java.net.BindException("Permission denied"), "127.0.0.1", 5000);
+        assertTrue(!denied.getMessage().contains("below 1024") && denied.getMessage().contains("permission denied"),
+                denied.getMessage());
+        IOException other = BindFailure.explain(new java.net.BindException("Something odd"), "127.0.0.1", 5000);
+        assertTrue(!(other instanceof PortInUseException) && other.getMessage().contains("Something odd"),
+                other.getMessage());
+        for (IOException e : List.of(inUse, low, notLocal, denied, other)) {
+            assertTrue(!e.getMessage().contains("\n"), e.getMessage());
+        }
+    }
+
     @Test
     void settingsRefuseBadPorts() {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
