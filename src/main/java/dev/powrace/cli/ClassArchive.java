@@ -34,9 +34,6 @@ final class ClassArchive {
     static final Duration UNUSED = Duration.ofDays(14);
     /** Temporary files older than this are left over from a run that was killed: deleted. */
     private static final Duration STALE = Duration.ofHours(1);
-    /** Commands: with any of these, the run is not the desktop app, and gets no archive. */
-    private static final Set<String> COMMANDS = Set.of("serve", "send", "verify", "nodes", "export", "bench",
-            "bench-ledger", "bench-cluster", "help", "-h", "--help", "-V", "--version");
     /** Exit codes of a run that ended normally: closed, or stopped by SIGINT or SIGTERM. */
     private static final Set<Integer> NORMAL_EXIT = Set.of(0, 130, 143);
     /**
@@ -72,10 +69,8 @@ final class ClassArchive {
         if (env.apply("POWRACE_NO_CDS") != null) {
             return Optional.empty();
         }
-        for (String a : args) {
-            if (COMMANDS.contains(a)) {
-                return Optional.empty();
-            }
+        if (!Arguments.runApp(args)) { // a command (bench-race too), or help: not the desktop app
+            return Optional.empty();
         }
         for (String o : jvmOptions) {
             if (o.startsWith("-Xshare") || o.contains("SharedArchiveFile") || o.contains("ArchiveClassesAtExit")) {

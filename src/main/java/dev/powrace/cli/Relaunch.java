@@ -27,8 +27,8 @@ final class Relaunch {
     private Relaunch() {}
 
     /** Commands that never mine, and so start faster without the detour. */
-    private static final java.util.Set<String> NO_MINING = java.util.Set.of("verify", "send", "nodes", "export", "help", "bench-ledger",
-            "-h", "--help", "-V", "--version");
+    private static final java.util.Set<String> NO_MINING = java.util.Set.of("verify", "send", "nodes", "export", "help",
+            "bench-ledger");
 
     /** True if this process should hand over to a child that has the module: it is about to mine without it. */
     static boolean needed(String[] args) {
@@ -36,12 +36,17 @@ final class Relaunch {
                 || System.getenv("POWRACE_NO_RELAUNCH") != null) {
             return false;
         }
-        for (String a : args) {
-            if (NO_MINING.contains(a)) {
-                return false;
-            }
-        }
-        return true;
+        return mines(args);
+    }
+
+    /**
+     * True if powrace run with {@code args} mines: the app, or a command but those that never do, unless it only
+     * shows help. The command is the one picocli runs ({@link Arguments#command}), not any argument that names one:
+     * {@code serve --label send} mines.
+     */
+    static boolean mines(String[] args) {
+        String command = Arguments.command(args);
+        return !Arguments.asksForHelp(args) && (command == null || !NO_MINING.contains(command));
     }
 
     /** True in the child that {@link #run} started. */

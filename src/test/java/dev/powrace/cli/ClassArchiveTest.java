@@ -173,6 +173,17 @@ class ClassArchiveTest {
         assertTrue(Files.exists(recent));
     }
 
+    /** Every command is not the app, bench-race too; an option's value that names a command is not one (issue 19). */
+    @Test
+    void onlyTheAppGetsAnArchive() {
+        for (String[] args : List.of(new String[] {"bench-race"}, new String[] {"--ports", "0", "bench-race", "--races", "5"},
+                new String[] {"serve", "--label", "x"}, new String[] {"bench-cluster"}, new String[] {"--help"},
+                new String[] {"help"})) {
+            assertTrue(forApp(args, List.of()).isEmpty(), String.join(" ", args));
+        }
+        assertTrue(forApp(new String[] {"--ledger", "l.json", "--cluster", "h:2181"}, List.of()).isPresent());
+    }
+
     @Test
     void thisJvmHasTheVectorModuleSoItIsNotStartedAgain() {
         // The tests run with --add-modules jdk.incubator.vector, as the app image's launcher starts powrace.

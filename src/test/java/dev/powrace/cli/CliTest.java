@@ -206,4 +206,45 @@ class CliTest {
             assertTrue(err.toString().startsWith("powrace: "), err.toString());
         }
     }
+
+    /** Arguments' lists are Main's subcommands and the options of Main that take a value, as picocli models them. */
+    @Test
+    void theArgumentsListsAreMainsCommandsAndOptions() {
+        assertEquals(Main.subcommandNames(), Arguments.COMMANDS);
+        java.util.Set<String> withValue = new java.util.HashSet<>();
+        java.util.Set<String> flags = new java.util.HashSet<>();
+        for (picocli.CommandLine.Model.OptionSpec o : Main.commandLine().getCommandSpec().options()) {
+            if (o.arity().max() > 0) {
+                assertEquals(1, o.arity().min(), o.longestName());
+                assertEquals(1, o.arity().max(), o.longestName());
+                withValue.addAll(List.of(o.names()));
+            } else {
+                flags.addAll(List.of(o.names()));
+            }
+        }
+        assertEquals(withValue, Arguments.WITH_VALUE);
+        assertEquals(flags, Arguments.HELP);
+    }
+
+    /** Arguments.command names the subcommand that picocli runs, and null where it runs the app. */
+    @Test
+    void theCommandIsTheOnePicocliRuns() {
+        for (String[] args : List.of(new String[] {}, new String[] {"--ports", "0,0", "--difficulty", "2"},
+                new String[] {"serve", "--cluster", "h:2181", "--label", "send"},
+                new String[] {"--ledger", "verify.json", "--label", "x", "--cluster", "h:1", "serve", "--ledger", "nodes"},
+                new String[] {"--ports", "0", "bench-race", "--ledger", "export"}, new String[] {"--power", "50", "bench"},
+                new String[] {"--cluster-secret", "s", "--cluster-secret-file", "f", "--host-cluster", "0", "--bind",
+                        "0.0.0.0", "--join-window", "1", "--ports=0", "bench-cluster"},
+                new String[] {"send", "serve"}, new String[] {"help", "serve"},
+                new String[] {"--cluster", "h:1", "--label", "x"})) {
+            picocli.CommandLine.ParseResult parsed = Main.commandLine().parseArgs(args);
+            String expected = parsed.subcommand() == null ? null : parsed.subcommand().commandSpec().name();
+            assertEquals(expected, Arguments.command(args), String.join(" ", args));
+        }
+        // picocli never takes a command's name as a value of Main's options: not the app (a mistake)
+        assertEquals("send", Arguments.command(new String[] {"--label", "send"}));
+        assertEquals(2, run("--label", "send").code());
+        assertEquals("serv", Arguments.command(new String[] {"--ports", "0", "serv"}));
+        assertEquals(null, Arguments.command(new String[] {"--label"}));
+    }
 }
