@@ -55,7 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
  * genuine processes race. Whatever it writes, a genuine claim wins, every ledger file stays the same copy, each
  * forgery is reported (a problem naming its znode), nothing stalls, and no report carries a raw control character.
  *
- * <p>The genuine processes mine with a {@link Gate}: nothing is found until the test opens it, so a race stays live
+ * <p>The genuine processes mine with a {@link ClusterRefereeTest.Gated}: nothing is found until the test opens it, so a race stays live
  * while the forger writes. The forger's own valid nonces come from {@link #FORGER_NONCES} on, far from the random
  * 62-bit starts of the genuine miners, so a forged nonce is never a genuine one.
  *
@@ -102,7 +102,7 @@ class ClusterForgeryTest {
 
     @Test
     void forgedClaimsOfEveryKindNeverWinAndAreEachReported() throws Exception {
-        Gate gate = new Gate();
+        ClusterRefereeTest.Gated gate = new ClusterRefereeTest.Gated();
         ClusterProcess a = process("a", 1, DIFFICULTY, gate);
         ClusterProcess b = process("b", 1, DIFFICULTY, gate);
         String text = "a live race under attack";
@@ -211,7 +211,7 @@ class ClusterForgeryTest {
 
     @Test
     void forgedDecisionsChangeNothingInAnyCopy() throws Exception {
-        Gate gate = new Gate();
+        ClusterRefereeTest.Gated gate = new ClusterRefereeTest.Gated();
         ClusterProcess a = process("a", 1, DIFFICULTY, gate);
         ClusterProcess b = process("b", 2, DIFFICULTY, gate);
         Set<Long> forgedNonces = new HashSet<>();
@@ -632,39 +632,6 @@ class ClusterForgeryTest {
 
     // ---- the forger ----
 
-    /** Finds nothing until it is opened, then searches for real. */
-    static final class Gate implements EngineFactory {
-        volatile boolean open;
-
-        @Override
-        public Engine create(String transaction, int difficulty) {
-            Engine real = EngineFactory.digest().create(transaction, difficulty);
-            return new Engine() {
-                @Override
-                public int scan(long from, int count) {
-                    if (open) {
-                        return real.scan(from, count);
-                    }
-                    try {
-                        Thread.sleep(1);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return -1;
-                }
-
-                @Override
-                public String name() {
-                    return "gated";
-                }
-            };
-        }
-
-        @Override
-        public String name() {
-            return "gated";
-        }
-    }
 
     /** The forger's valid nonces for a text, from {@link #FORGER_NONCES} up. */
     static final class Nonces {
