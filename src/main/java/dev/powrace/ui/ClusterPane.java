@@ -3,6 +3,9 @@ package dev.powrace.ui;
 import java.util.ArrayList;
 import java.util.List;
 import javafx.beans.binding.Bindings;
+import javafx.beans.binding.StringBinding;
+import javafx.beans.property.StringProperty;
+import javafx.beans.value.ObservableValue;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -12,11 +15,14 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import javafx.util.Subscription;
 
 /**
  * Every node of the cluster as one compact row each, grouped by label under a header, the lines flowing down
  * one column and on into the next, so that 30 nodes stay readable at 1280x800. Nodes appear and disappear as
- * the {@link ClusterModel} says; a row's figures are bound to its model.
+ * the {@link ClusterModel} says; a row's figures are bound to its model. The rows are built anew whenever nodes
+ * come or go or the columns change, while the models live on: what a row ties to its model (bindings, listeners)
+ * is undone when the rows are rebuilt, so that old rows are not kept alive, nor updated, by the models.
  */
 final class ClusterPane extends HBox {
     /** A column's width: a row's fixed parts and a rate bar. */
@@ -27,6 +33,8 @@ final class ClusterPane extends HBox {
     private final ClusterModel model;
     private final ListChangeListener<Object> relayout = c -> layoutLines();
     private int columns = 1;
+    /** Undoes what the rows on show tied to the models. */
+    private Subscription rowTies = Subscription.EMPTY;
 
     ClusterPane(ClusterModel model) {
         this.model = model;
@@ -57,6 +65,8 @@ final class ClusterPane extends HBox {
      * split, else an even split, a group carried on under its header repeated.
      */
     private void layoutLines() {
+        rowTies.unsubscribe();
+        List<Subscription> ties = new ArrayList<>();
         List<Integer> sizes = model.groups().stream().map(g -> g.rows().size() + 1).toList();
         int lines = sizes.stream().mapToInt(Integer::intValue).sum();
         int even = Math.max(4, (lines + columns - 1) / columns);
@@ -77,10 +87,11 @@ final class ClusterPane extends HBox {
                     col = column(cols);
                     col.getChildren().add(header(g, true));
                 }
-                col.getChildren().add(row(r));
+                col.getChildren().add(row(r, ties));
             }
         }
         getChildren().setAll(cols);
+        rowTies = Subscription.combine(ties.toArray(Subscription[]::new));
     }
 
     /** The tallest column when whole groups, in order, fill at most {@code columns} columns as evenly as can be. */
@@ -124,7 +135,8 @@ final class ClusterPane extends HBox {
         return title;
     }
 
-    private static Node row(ClusterModel.Row r) {
+    /** A row bound to {@code r}; what undoes each tie to {@code r} (and to its local model) goes into {@code ties}. */
+    private static Node row(ClusterModel.Row r, List<Subscription> ties) {
         String n = r.name();
         Label name = cell(new Label(n), "row-name", 72);
         name.setTooltip(new Tooltip(n + (r.local() ? " (this window)" : "") + " on " + r.addressProperty().get()));
@@ -132,18 +144,18 @@ final class ClusterPane extends HBox {
         // of this window's nodes: it is in the name's tooltip).
         Node engineOrPower;
         if (r.local()) {
-            javafx.scene.control.Spinner<Integer> power = NodeCard.powerSpinner(r.localModel());
+            javafx.scene.control.Spinner<Integer> power = NodeCard.powerSpinner(r.localModel(), ties::add);
             power.setId("power-" + n);
             power.getStyleClass().add("row-power");
             power.setPrefWidth(ENGINE_WIDTH);
             power.setMinWidth(ENGINE_WIDTH);
             power.setMaxWidth(ENGINE_WIDTH);
             engineOrPower = power;
-            r.engineProperty().addListener((obs, old, e) -> name.getTooltip().setText(n + " (this window, engine " + e
-                    + ", power in %) on " + r.addressProperty().get()));
+            ties.add(r.engineProperty().subscribe((old, e) -> name.getTooltip().setText(n + " (this window, engine " + e
+                    + ", power in %) on " + r.addressProperty().get())));
         } else {
             Label engine = cell(new Label(), "row-engine", ENGINE_WIDTH);
-            engine.textProperty().bind(r.engineProperty());
+            bind(engine.textProperty(), r.engineProperty(), ties);
             engineOrPower = engine;
         }
         ProgressBar bar = new ProgressBar(0);
@@ -152,49 +164,63 @@ final class ClusterPane extends HBox {
         bar.setPrefWidth(90);
         bar.setMinWidth(60);
         bar.progressProperty().bind(r.rateShareProperty());
-        styleWhile(bar, r.settledProperty(), "settled");
+        ties.add(bar.progressProperty()::unbind);
+        styleWhile(bar, r.settledProperty(), "settled", ties);
         HBox.setHgrow(bar, Priority.ALWAYS);
         bar.setMaxWidth(Double.MAX_VALUE);
         Label rate = cell(new Label(), "row-rate", 70);
-        rate.textProperty().bind(r.rateTextProperty());
+        bind(rate.textProperty(), r.rateTextProperty(), ties);
         Label start = cell(new Label(), "row-time", 86);
-        start.textProperty().bind(r.startTextProperty());
+        bind(start.textProperty(), r.startTextProperty(), ties);
         start.setTooltip(new Tooltip("the latest attempt's start, minutes:seconds to the microsecond"));
         Label end = cell(new Label(), "row-time", 86);
-        end.textProperty().bind(r.endTextProperty());
+        bind(end.textProperty(), r.endTextProperty(), ties);
         end.setTooltip(new Tooltip("the latest attempt's end, minutes:seconds to the microsecond"));
         Label state = cell(new Label(), "state-badge", 54);
         state.setId("rowState-" + n);
         state.setAlignment(Pos.CENTER);
-        state.textProperty().bind(Bindings.createStringBinding(() -> r.stateProperty().get().label(), r.stateProperty()));
+        bind(state.textProperty(), Bindings.createStringBinding(() -> r.stateProperty().get().label(),
+                r.stateProperty()), ties);
         state.getStyleClass().add(r.stateProperty().get().styleClass());
-        r.stateProperty().addListener((obs, old, s) -> {
+        ties.add(r.stateProperty().subscribe((old, s) -> {
             state.getStyleClass().remove(old.styleClass());
             state.getStyleClass().add(s.styleClass());
-        });
+        }));
         Label wins = cell(new Label(), "row-wins", 30);
-        wins.textProperty().bind(Bindings.createStringBinding(() -> "" + r.winsProperty().get(), r.winsProperty()));
+        bind(wins.textProperty(), Bindings.createStringBinding(() -> "" + r.winsProperty().get(), r.winsProperty()),
+                ties);
         wins.setTooltip(new Tooltip("races won"));
         HBox row = new HBox(5, name, engineOrPower, bar, rate, start, end, state, wins);
         row.setId("row-" + n);
         row.setAlignment(Pos.CENTER_LEFT);
         row.getStyleClass().addAll("cluster-row", r.local() ? "local" : "remote");
-        styleWhile(row, r.winnerProperty(), "winner");
+        styleWhile(row, r.winnerProperty(), "winner", ties);
         return row;
     }
 
-    /** Gives {@code node} the style class while {@code on} is true. */
-    private static void styleWhile(Node node, javafx.beans.value.ObservableValue<Boolean> on, String styleClass) {
+    /** Binds {@code target} to {@code source} until the ties are undone (a binding made here is disposed then). */
+    private static void bind(StringProperty target, ObservableValue<String> source, List<Subscription> ties) {
+        target.bind(source);
+        ties.add(() -> {
+            target.unbind();
+            if (source instanceof StringBinding b) {
+                b.dispose();
+            }
+        });
+    }
+
+    /** Gives {@code node} the style class while {@code on} is true (until the ties are undone). */
+    private static void styleWhile(Node node, ObservableValue<Boolean> on, String styleClass, List<Subscription> ties) {
         if (on.getValue()) {
             node.getStyleClass().add(styleClass);
         }
-        on.addListener((obs, was, is) -> {
+        ties.add(on.subscribe((was, is) -> {
             if (is) {
                 node.getStyleClass().add(styleClass);
             } else {
                 node.getStyleClass().remove(styleClass);
             }
-        });
+        }));
     }
 
     private static Label cell(Label l, String styleClass, double width) {

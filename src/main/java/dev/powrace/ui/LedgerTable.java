@@ -31,8 +31,10 @@ import javafx.scene.input.KeyCombination;
 /**
  * Every ledger entry. Virtualized, so 100 000 rows scroll smoothly. The table shows a sorted view of the
  * ledger ({@link SortedList}): sorting by a column never reorders the ledger itself, and {@code #} is always
- * the entry's position in the ledger. A new winner is scrolled into view wherever the sort puts it (at the
- * end when unsorted). At 1280 px every column fits: the hash is shortened in the middle, but Ctrl+C (or the
+ * the entry's position in the ledger. The table follows the newest entry while it is in view: a new winner is
+ * then scrolled into view wherever the sort puts it (at the end when unsorted). Scrolled away from it, or with an
+ * older row picked and on screen, the table stays where it is, the same row on top, so older rows can be read
+ * during a series. At 1280 px every column fits: the hash is shortened in the middle, but Ctrl+C (or the
  * context menu) copies the selected row's full hash, and hovering shows it.
  */
 final class LedgerTable extends TableView<Entry> {
@@ -47,6 +49,12 @@ final class LedgerTable extends TableView<Entry> {
     private final TableColumn<Entry, String> transaction;
     private final TableColumn<Entry, String> hash;
     private ScrollBar verticalBar;
+    /** The newest entry, to be scrolled into view once the table has taken it in; null if none is due. */
+    private Entry toReveal;
+    /** The entry on top, to be kept there once the table has taken new ones in; null if none is due. */
+    private Entry toKeep;
+    /** How far (px) {@link #toKeep}'s row is scrolled above the top. */
+    private double keptOffset;
 
     LedgerTable(ObservableList<Entry> ledger, Consumer<Entry> onPick) {
         this.ledger = ledger;
@@ -110,10 +118,9 @@ final class LedgerTable extends TableView<Entry> {
             }
         });
         ledger.addListener((ListChangeListener<Entry>) c -> {
-            Entry newest = appended(c);
-            if (newest != null) {
-                // Once the table has taken the change in.
-                Platform.runLater(() -> reveal(newest));
+            int from = appendedFrom(c);
+            if (from >= 0) {
+                appended(from == 0 ? null : ledger.get(from - 1), ledger.get(ledger.size() - 1));
             }
         });
 
@@ -157,6 +164,77 @@ final class LedgerTable extends TableView<Entry> {
         return i == null ? null : i + 1;
     }
 
+    /**
+     * Entries were appended to the ledger, {@code newest} the last of them, {@code before} the newest until then
+     * (null if there was none). The table's cells are still those of before the change: they tell what was in view.
+     */
+    private void appended(Entry before, Entry newest) {
+        if (toReveal != null) { // still following: the newest until now is not shown yet
+            toReveal = newest;
+            return;
+        }
+        VirtualFlow<?> flow = lookup(".virtual-flow") instanceof VirtualFlow<?> f ? f : null;
+        if (flow == null || flow.getFirstVisibleCell() == null || following(flow, before)) {
+            toReveal = newest;
+            Platform.runLater(() -> { // once the table has taken the change in
+                Entry e = toReveal;
+                toReveal = null;
+                reveal(e);
+            });
+        } else if (toKeep == null) {
+            toKeep = (Entry) flow.getFirstVisibleCell().getItem();
+            keptOffset = -flow.getFirstVisibleCell().getLayoutY();
+            Platform.runLater(() -> {
+                Entry e = toKeep;
+                toKeep = null;
+                keepOnTop(e, keptOffset);
+            });
+        }
+    }
+
+    /**
+     * True if the table follows the newest entry: {@code before}, the newest until now, is in view, and no other row
+     * is picked and in view (someone is reading it).
+     */
+    private boolean following(VirtualFlow<?> flow, Entry before) {
+        if (before == null) {
+            return true;
+        }
+        Entry picked = getSelectionModel().getSelectedItem();
+        boolean beforeShown = false;
+        int first = flow.getFirstVisibleCell().getIndex();
+        int last = flow.getLastVisibleCell().getIndex();
+        for (int i = first; i <= last; i++) {
+            javafx.scene.control.IndexedCell<?> cell = flow.getVisibleCell(i);
+            Object item = cell == null ? null : cell.getItem();
+            if (item == null) {
+                continue;
+            }
+            if (item == before) {
+                beforeShown = true;
+            } else if (item == picked) {
+                return false;
+            }
+        }
+        return beforeShown;
+    }
+
+    /** Scrolls, if need be, so that {@code e}'s row is on top again, {@code offset} px of it above the top. */
+    private void keepOnTop(Entry e, double offset) {
+        Integer i = e == null ? null : positions.get(e);
+        if (i == null || i >= ledger.size() || ledger.get(i) != e
+                || !(lookup(".virtual-flow") instanceof VirtualFlow<?> flow)) {
+            return;
+        }
+        int row = view.getViewIndex(i);
+        layout();
+        if (row < 0 || flow.getFirstVisibleCell() == null || flow.getFirstVisibleCell().getIndex() == row) {
+            return;
+        }
+        flow.scrollToTop(row);
+        flow.scrollPixels(offset);
+    }
+
     /** Scrolls the table, as little as needed, to show {@code e}. */
     private void reveal(Entry e) {
         Integer i = positions.get(e);
@@ -175,17 +253,17 @@ final class LedgerTable extends TableView<Entry> {
         }
     }
 
-    /** The entry a change appended at the end of the ledger, if that is all it did. */
-    private Entry appended(ListChangeListener.Change<? extends Entry> c) {
+    /** Where a change appended entries at the end of the ledger, -1 if it did not. */
+    private int appendedFrom(ListChangeListener.Change<? extends Entry> c) {
         c.reset();
-        Entry last = null;
+        int from = -1;
         while (c.next()) {
             if (c.wasAdded() && !c.wasRemoved() && c.getTo() == ledger.size()) {
-                last = ledger.get(ledger.size() - 1);
+                from = c.getFrom();
             }
         }
         c.reset();
-        return last;
+        return from;
     }
 
     private void updatePositions(ListChangeListener.Change<? extends Entry> c) {

@@ -96,6 +96,14 @@ final class NodeCard extends VBox {
      * Enter or when the field loses focus) or stepped with the arrows.
      */
     static Spinner<Integer> powerSpinner(NodeModel m) {
+        return powerSpinner(m, tie -> {});
+    }
+
+    /**
+     * As {@link #powerSpinner(NodeModel)}, for a spinner that may go while {@code m} stays: {@code ties} is given
+     * what undoes the spinner's listener on {@code m}.
+     */
+    static Spinner<Integer> powerSpinner(NodeModel m, java.util.function.Consumer<javafx.util.Subscription> ties) {
         Spinner<Integer> s = new Spinner<>(1, 100, m.powerProperty().get(), 5);
         s.setEditable(true);
         s.getStyleClass().add("power-spinner");
@@ -108,7 +116,7 @@ final class NodeCard extends VBox {
                 m.setPower(v);
             }
         });
-        m.powerProperty().addListener((obs, old, v) -> s.getValueFactory().setValue(v.intValue()));
+        ties.accept(m.powerProperty().subscribe((old, v) -> s.getValueFactory().setValue(v.intValue())));
         s.getValueFactory().setConverter(lenient(s));
         return s;
     }

@@ -173,26 +173,77 @@ class LedgerTableTest {
         assertEquals(List.of("1", "2", "3", "4"), shownColumn(robot, "column-index"));
     }
 
+    /** The index of the table's first row on screen. */
+    int firstShown(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitForFxEvents();
+        return fx(() -> ((VirtualFlow<?>) table(robot).lookup(".virtual-flow")).getFirstVisibleCell().getIndex());
+    }
+
     @Test
-    void aNewWinnerIsScrolledIntoViewSortedOrNot(FxRobot robot) throws Exception {
+    void aNewWinnerIsScrolledIntoViewSortedOrNotWhileTheNewestIsInView(FxRobot robot) throws Exception {
         List<Entry> old = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             old.add(entry(i));
         }
         robot.interact(() -> window.dashboard().load(old));
-        robot.interact(() -> table(robot).scrollTo(0));
-        assertFalse(onScreen(robot, 199), "scrolled to the top: the end is out of view");
+        robot.interact(() -> table(robot).scrollTo(199));
+        assertFalse(onScreen(robot, 0), "at the bottom: the start is out of view");
 
         race(robot, "zzz newest");
         assertTrue(onScreen(robot, 200), "unsorted: the new row, at the end, is in view");
 
         clickHeader(robot, "column-transaction");
-        robot.interact(() -> table(robot).scrollTo(0));
+        int newest = fx(() -> transactions(table(robot).getItems()).indexOf("zzz newest"));
+        robot.interact(() -> table(robot).scrollTo(newest));
         race(robot, "t150 and a bit");
         int row = fx(() -> transactions(table(robot).getItems()).indexOf("t150 and a bit"));
         assertEquals(151, row);
         assertTrue(onScreen(robot, row), "sorted: the new row is in view where the sort put it");
-        assertFalse(onScreen(robot, 0), "scrolled to it");
+        assertFalse(onScreen(robot, newest), "scrolled to it");
+    }
+
+    @Test
+    void scrolledUpOrOnAnOlderRowTheTableStaysWhereItIs(FxRobot robot) throws Exception {
+        List<Entry> old = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            old.add(entry(i));
+        }
+        robot.interact(() -> window.dashboard().load(old));
+        robot.interact(() -> table(robot).scrollTo(50));
+        assertEquals(50, firstShown(robot));
+
+        // Scrolled up: new winners do not move the view.
+        race(robot, "first");
+        race(robot, "second");
+        assertEquals(50, firstShown(robot), "the rows being read stay where they are");
+        assertFalse(onScreen(robot, 201));
+
+        // Back at the bottom: the table follows again.
+        robot.interact(() -> table(robot).scrollTo(201));
+        race(robot, "third");
+        assertTrue(onScreen(robot, 202), "at the bottom the newest is followed");
+
+        // An older row picked, on screen: it stays, and so does the view.
+        int picked = fx(() -> ((VirtualFlow<?>) table(robot).lookup(".virtual-flow")).getLastVisibleCell().getIndex()) - 3;
+        robot.clickOn(robot.lookup(".table-row-cell").match(n -> n instanceof TableRow<?> r && r.getIndex() == picked)
+                .queryAs(Node.class));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(picked, fx(() -> table(robot).getSelectionModel().getSelectedIndex()));
+        int first = firstShown(robot);
+        race(robot, "fourth");
+        race(robot, "fifth");
+        assertEquals(first, firstShown(robot), "the view stays on the row picked");
+        assertTrue(onScreen(robot, picked));
+        assertEquals(picked, fx(() -> table(robot).getSelectionModel().getSelectedIndex()));
+        assertFalse(onScreen(robot, 204), "the newest is not followed");
+
+        // Sorted, scrolled to the top: a winner landing above the rows shown does not push them down.
+        clickHeader(robot, "column-transaction");
+        robot.interact(() -> table(robot).getSelectionModel().clearSelection());
+        robot.interact(() -> table(robot).scrollTo(100));
+        Entry top = fx(() -> table(robot).getItems().get(firstShown(robot)));
+        race(robot, "t050 and a bit");
+        assertEquals(top, fx(() -> table(robot).getItems().get(firstShown(robot))), "the same row is still on top");
     }
 
     @Test
