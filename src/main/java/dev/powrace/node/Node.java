@@ -249,11 +249,8 @@ public final class Node implements Closeable {
                     reclaim(now); // at the cap: first drop the connections whose clients have already gone
                     reclaimed = true;
                 }
-                if (connections.size() >= settings.maxConnections()) {
-                    ch.write(ascii("ERR too many connections to " + name + " (limit " + settings.maxConnections()
-                            + "); try again later\n"));
-                    ch.close();
-                    continue;
+                while (connections.size() >= settings.maxConnections() && !connections.isEmpty()) {
+                    evictOne(); // still at the cap: make room, so that a real client always gets in
                 }
                 Connection c = new Connection(ch, now);
                 c.key = ch.register(selector, SelectionKey.OP_READ, c);
@@ -276,6 +273,23 @@ public final class Node implements Closeable {
                 c.close();
             }
         }
+    }
+
+    /**
+     * Closes the connection that is worth least: one already being closed (it has had its ERR), else the one
+     * that has gone longest without progress (a line taken, or reply bytes taken by its client), the oldest
+     * first on a tie. Tricklers, idle connections and clients that do not read their replies make none.
+     */
+    private void evictOne() {
+        Connection victim = null;
+        for (Connection c : connections) {
+            if (victim == null || c.closingSince >= 0 && victim.closingSince < 0
+                    || (c.closingSince >= 0) == (victim.closingSince >= 0) && c.lastProgress < victim.lastProgress) {
+                victim = c;
+            }
+        }
+        victim.evict("ERR too many connections to " + name + " (limit " + settings.maxConnections()
+                + "): this one, the longest without progress, is closed to make room\n");
     }
 
     private void sweep(long now) {
@@ -319,6 +333,10 @@ public final class Node implements Closeable {
         return "OK " + name + " " + race.id();
     }
 
+    private static String seconds(long nanos) {
+        return java.math.BigDecimal.valueOf(nanos / 1_000_000, 3).stripTrailingZeros().toPlainString();
+    }
+
     private static ByteBuffer ascii(String s) {
         return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
     }
@@ -343,7 +361,12 @@ public final class Node implements Closeable {
         private final LineDecoder lines = new LineDecoder(Settings.MAX_LINE_BYTES);
         private ByteBuffer out = ByteBuffer.allocate(0);
         private long lastByte;
-        private long lastActivity;
+        /** When it last made progress: accepted, a transaction line taken, or reply bytes taken by the client. */
+        private long lastProgress;
+        /** When the first byte of the unterminated line came, or -1 if there is none. */
+        private long lineStart = -1;
+        /** Since when replies have been waiting that the client does not take, or -1 if none wait. */
+        private long outSince = -1;
         private long closingSince = -1;
         private boolean inputDone;
         private boolean outputShut;
@@ -352,7 +375,7 @@ public final class Node implements Closeable {
         Connection(SocketChannel channel, long now) {
             this.channel = channel;
             this.lastByte = now;
-            this.lastActivity = now;
+            this.lastProgress = now;
         }
 
         void read(long now) throws IOException {
@@ -373,13 +396,18 @@ public final class Node implements Closeable {
                     return;
                 }
                 lastByte = now;
-                lastActivity = now;
                 if (closingSince >= 0) {
                     continue; // condemned: drain what the client still sends until it closes or time is up
                 }
                 readBuffer.flip();
                 while (readBuffer.hasRemaining() && closingSince < 0 && !closed) {
-                    lines.feed(readBuffer).ifPresent(this::answer);
+                    if (lineStart < 0) {
+                        lineStart = now;
+                    }
+                    lines.feed(readBuffer).ifPresent(line -> {
+                        lineStart = -1;
+                        answer(line);
+                    });
                 }
                 flush(now);
             }
@@ -397,6 +425,7 @@ public final class Node implements Closeable {
                         close(); // it does not read its replies: this line is not taken, nor any after it
                         return;
                     }
+                    lastProgress = System.nanoTime();
                     reply(accept(line.text()));
                 }
                 case TOO_LONG -> {
@@ -425,13 +454,16 @@ public final class Node implements Closeable {
             if (!channel.isOpen()) {
                 return;
             }
-            if (out.hasRemaining()) {
-                channel.write(out);
-                lastActivity = now;
+            if (out.hasRemaining() && channel.write(out) > 0) {
+                lastProgress = now;
             }
             if (out.hasRemaining()) {
+                if (outSince < 0) {
+                    outSince = now;
+                }
                 key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
             } else {
+                outSince = -1;
                 if (key.isValid()) {
                     key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
                 }
@@ -460,12 +492,33 @@ public final class Node implements Closeable {
                 return;
             }
             if (lines.pending() && now - lastByte >= idle) { // an unterminated line, then quiet: it counts
+                lineStart = -1;
                 lines.finish().ifPresent(this::answer);
-                lastActivity = now;
                 flush(now);
-            } else if (!lines.pending() && !out.hasRemaining() && now - lastActivity >= idle) {
-                close();
+            } else if (lines.pending() && lineStart >= 0 && now - lineStart >= 2 * idle) {
+                // Still coming in, a byte now and then: a trickle that would hold the connection for ever.
+                lineStart = -1;
+                reply("ERR too slow: a line must come in within " + seconds(2 * idle)
+                        + " s of its first byte");
+                closeWhenFlushed(now);
+                flush(now);
+            } else if (outSince >= 0 && now - outSince >= idle) {
+                close(); // it does not take its replies: nothing more can reach it
+            } else if (!lines.pending() && !out.hasRemaining() && now - lastProgress >= idle) {
+                close(); // idle, or only blank lines
             }
+        }
+
+        /** Closes it to make room for a new connection, with a last line if that can go without waiting. */
+        void evict(String why) {
+            if (closingSince < 0 && !out.hasRemaining() && channel.isOpen()) {
+                try {
+                    channel.write(ascii(why));
+                } catch (IOException | RuntimeException ignored) {
+                    // closing anyway
+                }
+            }
+            close();
         }
 
         private void closeWhenFlushed(long now) {

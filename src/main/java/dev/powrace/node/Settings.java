@@ -11,9 +11,12 @@ import java.util.List;
  * @param difficulty leading zero bytes wanted, 1 to 8
  * @param joinWindow how long a race stays open to nodes that have not joined yet
  * @param queueCapacity transactions a node holds before it answers "ERR busy"
- * @param maxConnections open connections per node before new ones are refused
+ * @param maxConnections open connections per node; at the cap a new connection closes the one that has gone
+ *     longest without progress (one already being closed first), so a new client always gets in
  * @param idleTimeout an unterminated line counts after this long without bytes; an idle connection with
- *     nothing pending is closed after this long
+ *     nothing pending (blank lines do not count) is closed after this long; a line still coming in twice this
+ *     long after its first byte gets "ERR too slow" and its connection is closed; a client whose replies have
+ *     waited this long untaken (once the system's socket buffers are full) is closed
  * @param power each node's share of its mining thread's time in percent (1 to 100), in node order, one per port;
  *     empty for 100 each
  */

@@ -273,28 +273,47 @@ class NetworkTest {
             for (int i = 0; i < 60; i++) {
                 flood.add(new Client(port));
             }
-            int refused = 0;
-            for (Client c : flood.subList(20, 60)) {
+            // At the cap each new connection closes the one that has gone longest without progress: here the
+            // oldest, so the first 40 make room for the last 40, which are closed when idle.
+            int evicted = 0;
+            for (Client c : flood.subList(0, 40)) {
                 String line = c.line();
                 if (line != null && line.startsWith("ERR too many connections")) {
-                    refused++;
+                    evicted++;
                 }
             }
-            assertTrue(refused >= 30, "most connections over the cap were refused: " + refused);
+            assertTrue(evicted >= 30, "the oldest connections made room: " + evicted);
         } finally {
             for (Client c : flood) {
                 c.close();
             }
         }
-        await("a free slot", () -> {
-            try (Client c = new Client(port)) {
-                c.send("after the flood\n");
-                return String.valueOf(c.line()).startsWith("OK Node1");
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        try (Client c = new Client(port)) {
+            String reply = c.send("after the flood\n").line();
+            assertTrue(reply.startsWith("OK Node1"), reply);
+        }
         await("entry", () -> entries().size() == 1);
+    }
+
+    @Test
+    void aLineThatTricklesInIsCutOffAndItsConnectionClosed() throws Exception {
+        start(settings(1).withPorts(List.of(0)));
+        try (Client c = new Client(network.ports().get(0))) {
+            long stopAt = System.nanoTime() + 20_000_000_000L; // bounded: the trickle ends whatever happens
+            pool.submit(() -> {
+                while (System.nanoTime() < stopAt) {
+                    c.send("a"); // a byte every 0.3 s: never a second of quiet, never a newline
+                    Thread.sleep(300);
+                }
+                return null;
+            });
+            long t0 = System.nanoTime();
+            String reply = c.line();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(reply != null && reply.startsWith("ERR too slow"), reply + " after " + ms + " ms");
+            assertEquals(null, c.line(), "then closed");
+        }
+        assertEquals(0, started.size(), "nothing mined for it");
     }
 
     @Test
@@ -482,6 +501,87 @@ class NetworkTest {
         while (System.nanoTime() < until) {
             assertTrue(!node.idle(), "idle while holding a race");
             Thread.sleep(5);
+        }
+    }
+
+    /**
+     * Issue 19: one byte every 0.9 s per socket kept a connection alive for ever, and 256 such sockets (the
+     * default cap) shut the node out to every real client. A trickler that the node drops reconnects at once,
+     * so 256 of them trickle throughout. A real client must still get its OK within 1 s, both while the
+     * tricklers are fresh and once their lines have run past the node's deadline.
+     */
+    @Test
+    void twoHundredFiftySixTricklingSocketsDoNotKeepARealClientOut() throws Exception {
+        start(settings(1).withPorts(List.of(0)));
+        int port = network.ports().get(0);
+        int count = Settings.DEFAULT_MAX_CONNECTIONS;
+        Socket[] tricklers = new Socket[count];
+        int[] reconnects = {0};
+        for (int i = 0; i < count; i++) {
+            tricklers[i] = trickler(port);
+        }
+        long deadline = System.nanoTime() + 20_000_000_000L; // bounded: the trickling stops whatever happens
+        Future<?> trickling = pool.submit(() -> {
+            while (!Thread.currentThread().isInterrupted() && System.nanoTime() < deadline) {
+                for (int i = 0; i < count; i++) {
+                    try {
+                        tricklers[i].getOutputStream().write('a');
+                    } catch (IOException dropped) {
+                        closeQuietly(tricklers[i]);
+                        try {
+                            tricklers[i] = trickler(port);
+                            reconnects[0]++;
+                        } catch (IOException e) {
+                            // the node may refuse: try again on the next round
+                        }
+                    }
+                }
+                try {
+                    Thread.sleep(900);
+                } catch (InterruptedException e) {
+                    return null;
+                }
+            }
+            return null;
+        });
+        try {
+            Thread.sleep(300); // every trickler has sent its first byte
+            assertRealClientGetsItsOkWithinASecond(port, "while 256 tricklers are fresh");
+            Thread.sleep(3_000); // past the tricklers' first lines' deadline; dropped ones reconnect
+            assertRealClientGetsItsOkWithinASecond(port, "after 3 s more of trickling (" + reconnects[0]
+                    + " reconnects)");
+        } finally {
+            trickling.cancel(true);
+            for (Socket s : tricklers) {
+                closeQuietly(s);
+            }
+        }
+    }
+
+    static Socket trickler(int port) throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        s.getOutputStream().write('a');
+        return s;
+    }
+
+    static void closeQuietly(Socket s) {
+        try {
+            if (s != null) {
+                s.close();
+            }
+        } catch (IOException ignored) {
+            // gone
+        }
+    }
+
+    static void assertRealClientGetsItsOkWithinASecond(int port, String when) throws IOException {
+        long t0 = System.nanoTime();
+        try (Client c = new Client(port)) {
+            String reply = c.send("a real client " + t0 + "\n").line();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(reply != null && reply.startsWith("OK Node1 "), when + ": " + reply + " after " + ms + " ms");
+            assertTrue(ms < 1_000, when + ": OK after " + ms + " ms");
         }
     }
 }
