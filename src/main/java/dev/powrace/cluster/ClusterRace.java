@@ -25,6 +25,8 @@ final class ClusterRace {
     final java.util.Set<String> nodes = java.util.concurrent.ConcurrentHashMap.newKeySet();
     // On the cluster thread only:
     CuratorWatcher watcher;
+    /** Looks again scheduled because the race changed under its judge (bounded: see Judge.settle). */
+    int retries;
     /** Claims found not to hold up, by name: they never will (a claim and its marker are written once). */
     final java.util.Set<String> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Claims read so far, by name: a claim is never changed (only its author could, and it does not). */

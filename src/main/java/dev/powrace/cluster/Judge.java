@@ -153,8 +153,8 @@ final class Judge {
                 return right;
             }
         }
-        if (watch) {
-            s.later(500, () -> judge(r)); // someone keeps changing the race under us: look again soon
+        if (watch && r.retries++ < 20) {
+            s.later(500, () -> judge(r)); // someone keeps changing the race under us: look again soon (for 10 s)
         }
         return null;
     }
