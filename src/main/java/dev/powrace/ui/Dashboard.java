@@ -88,7 +88,8 @@ public final class Dashboard implements RaceListener {
     private RaceSeries series; // FX thread only
     private long lastRace = -1;
     private long shownRace = -1;
-    private double fastest;
+    /** The rate bars' scale. */
+    private final RateScale scale = new RateScale();
 
     public Dashboard(Network network, Path ledgerPath, Executor fx, Executor io) {
         this.network = network;
@@ -353,18 +354,12 @@ public final class Dashboard implements RaceListener {
     /** Reads every node's counters. The window's timer calls this on the UI thread. */
     public void sample(long nanos) {
         for (NodeModel m : nodes) {
-            m.sample(nanos, fastest);
-            double r = m.rateProperty().get();
-            if (!Double.isNaN(r) && r > fastest) {
-                fastest = r;
-            }
+            m.sample(nanos, scale.max(nanos));
+            scale.add(nanos, m.rateProperty().get());
         }
         if (cluster != null) {
-            boolean changed = cluster.sample(peers.view(), fastest, nanos);
-            double remote = cluster.fastestRemote();
-            if (!Double.isNaN(remote) && remote > fastest) {
-                fastest = remote;
-            }
+            boolean changed = cluster.sample(peers.view(), scale.max(nanos), nanos);
+            scale.add(nanos, cluster.fastestRemote());
             if (changed) {
                 updateStatus();
             }
