@@ -80,8 +80,11 @@ public final class Dashboard implements RaceListener {
     private final Peers peers;
     private final ClusterModel cluster;
     private final StatsModel stats;
-    /** Turns the referee's events into race results for {@link #stats}; told on the referee's thread. */
-    private final RaceLog raceLog = new RaceLog();
+    /**
+     * Turns the referee's events into race results for {@link #stats}; told on the referee's thread. It keeps
+     * none: the results go to {@link #stats}, which keeps what the statistics read.
+     */
+    private final RaceLog raceLog = new RaceLog(0);
     private final Map<String, Node> localNodes = new LinkedHashMap<>();
     private final ReadOnlyBooleanWrapper seriesRunning = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyStringWrapper seriesProgress = new ReadOnlyStringWrapper("");
@@ -369,6 +372,23 @@ public final class Dashboard implements RaceListener {
         if (shown != null && shown.live() && !shown.finished()) {
             show(shownRace, true); // unfinished bars grow
         }
+    }
+
+    /**
+     * "Start over": forgets the races so far: the statistics, and the cards' win counts, start again from the next
+     * race. On the FX thread.
+     */
+    public void startOver() {
+        stats.clear();
+        raceLog.clear();
+        for (NodeModel m : nodes) {
+            m.resetWins();
+        }
+    }
+
+    /** For tests: the race results the race log holds. */
+    int resultsKept() {
+        return raceLog.results().size();
     }
 
     public void reportProblem(String message) {

@@ -155,6 +155,11 @@ public final class NodeModel {
         return Math.max(1, Math.min(100, percent));
     }
 
+    /** "Start over": the win count starts again from the next race. */
+    void resetWins() {
+        wins.set(0);
+    }
+
     void started(Attempt a) {
         current = a;
         state.set(NodeState.MINING);
