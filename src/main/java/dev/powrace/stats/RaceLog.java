@@ -32,9 +32,11 @@ import java.util.function.Consumer;
  * a mining thread; {@link #results()} may be read from any thread.
  */
 public final class RaceLog implements RaceListener {
-    /** The most results kept; the oldest go first. */
+    /** The most results kept by default (for a reader of {@link #results}); the oldest go first. */
     public static final int MAX_RESULTS = 100_000;
 
+    /** The most results kept here; 0 when they are only told to the {@link #onResult} consumers. */
+    private final int keep;
     private final List<Consumer<RaceResult>> consumers = new CopyOnWriteArrayList<>();
     private final java.util.ArrayDeque<RaceResult> results = new java.util.ArrayDeque<>(); // guarded by itself
     /** The most races under way kept track of (a race that never ends, its node shut down, is dropped in time). */
@@ -49,6 +51,22 @@ public final class RaceLog implements RaceListener {
     };
     /** The races already given as results or dropped, so that a late event does not give one again. */
     private final Set<Race> over = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+
+    /** Keeps the latest {@link #MAX_RESULTS} results for {@link #results}. */
+    public RaceLog() {
+        this(MAX_RESULTS);
+    }
+
+    /**
+     * @param keep the most results kept for {@link #results}, the oldest going first: 0 when only the
+     *     {@link #onResult} consumers read them (as the window does, which keeps its own)
+     */
+    public RaceLog(int keep) {
+        if (keep < 0) {
+            throw new IllegalArgumentException("keep must be 0 or more, not " + keep);
+        }
+        this.keep = keep;
+    }
 
     /** Calls {@code consumer} with each race's result as it finishes, on the referee's event thread. */
     public void onResult(Consumer<RaceResult> consumer) {
@@ -124,10 +142,12 @@ public final class RaceLog implements RaceListener {
                                 p.ended.get(w.node()) == w)));
         RaceResult result = new RaceResult(race.id(), race.difficulty(), w.node(), duration(w, p.ended.values()),
                 runs);
-        synchronized (results) {
-            results.add(result);
-            if (results.size() > MAX_RESULTS) {
-                results.removeFirst();
+        if (keep > 0) {
+            synchronized (results) {
+                results.add(result);
+                if (results.size() > keep) {
+                    results.removeFirst();
+                }
             }
         }
         for (Consumer<RaceResult> c : consumers) {

@@ -122,7 +122,7 @@ public final class ClusterModel {
             return rateText.getReadOnlyProperty();
         }
 
-        /** The rate as a share (0 to 1) of the fastest seen in the cluster: the bar's length. */
+        /** The rate as a share (0 to 1) of the bars' scale (see {@link RateScale}): the bar's length. */
         public ReadOnlyDoubleProperty rateShareProperty() {
             return rateShare.getReadOnlyProperty();
         }
@@ -272,7 +272,7 @@ public final class ClusterModel {
      * Takes the cluster's latest snapshot (applied only if it is a new one) and refreshes every row's figures.
      * The dashboard's timer calls this 10 to 30 times a second.
      *
-     * @param fastest the fastest rate seen so far, for the bars' scale
+     * @param fastest the bars' scale: the fastest recent rate (see {@link RateScale})
      * @return true if the snapshot was a new one
      */
     boolean sample(Peers.View view, double fastest, long nanos) {

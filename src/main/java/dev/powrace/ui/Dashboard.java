@@ -80,15 +80,19 @@ public final class Dashboard implements RaceListener {
     private final Peers peers;
     private final ClusterModel cluster;
     private final StatsModel stats;
-    /** Turns the referee's events into race results for {@link #stats}; told on the referee's thread. */
-    private final RaceLog raceLog = new RaceLog();
+    /**
+     * Turns the referee's events into race results for {@link #stats}; told on the referee's thread. It keeps
+     * none: the results go to {@link #stats}, which keeps what the statistics read.
+     */
+    private final RaceLog raceLog = new RaceLog(0);
     private final Map<String, Node> localNodes = new LinkedHashMap<>();
     private final ReadOnlyBooleanWrapper seriesRunning = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyStringWrapper seriesProgress = new ReadOnlyStringWrapper("");
     private RaceSeries series; // FX thread only
     private long lastRace = -1;
     private long shownRace = -1;
-    private double fastest;
+    /** The rate bars' scale. */
+    private final RateScale scale = new RateScale();
 
     public Dashboard(Network network, Path ledgerPath, Executor fx, Executor io) {
         this.network = network;
@@ -353,18 +357,12 @@ public final class Dashboard implements RaceListener {
     /** Reads every node's counters. The window's timer calls this on the UI thread. */
     public void sample(long nanos) {
         for (NodeModel m : nodes) {
-            m.sample(nanos, fastest);
-            double r = m.rateProperty().get();
-            if (!Double.isNaN(r) && r > fastest) {
-                fastest = r;
-            }
+            m.sample(nanos, scale.max(nanos));
+            scale.add(nanos, m.rateProperty().get());
         }
         if (cluster != null) {
-            boolean changed = cluster.sample(peers.view(), fastest, nanos);
-            double remote = cluster.fastestRemote();
-            if (!Double.isNaN(remote) && remote > fastest) {
-                fastest = remote;
-            }
+            boolean changed = cluster.sample(peers.view(), scale.max(nanos), nanos);
+            scale.add(nanos, cluster.fastestRemote());
             if (changed) {
                 updateStatus();
             }
@@ -374,6 +372,23 @@ public final class Dashboard implements RaceListener {
         if (shown != null && shown.live() && !shown.finished()) {
             show(shownRace, true); // unfinished bars grow
         }
+    }
+
+    /**
+     * "Start over": forgets the races so far: the statistics, and the cards' win counts, start again from the next
+     * race. On the FX thread.
+     */
+    public void startOver() {
+        stats.clear();
+        raceLog.clear();
+        for (NodeModel m : nodes) {
+            m.resetWins();
+        }
+    }
+
+    /** For tests: the race results the race log holds. */
+    int resultsKept() {
+        return raceLog.results().size();
     }
 
     public void reportProblem(String message) {

@@ -192,7 +192,7 @@ final class MainView {
             @Override
             public void invalidated(javafx.beans.Observable o) {
                 if (stats.isSelected() && stats.getContent() == null) {
-                    StatsView statsView = new StatsView(dashboard.stats(), dashboard::isLocal);
+                    StatsView statsView = new StatsView(dashboard.stats(), dashboard::isLocal, dashboard::startOver);
                     stats.setContent(statsView);
                     statsView.showWhile(stats.selectedProperty());
                     stats.selectedProperty().removeListener(this);

@@ -90,7 +90,7 @@ public final class NodeModel {
         return rateText.getReadOnlyProperty();
     }
 
-    /** This node's rate as a share (0 to 1) of the fastest rate seen: the bar's length. */
+    /** This node's rate as a share (0 to 1) of the bars' scale (see {@link RateScale}): the bar's length. */
     public ReadOnlyDoubleProperty rateShareProperty() {
         return rateShare.getReadOnlyProperty();
     }
@@ -153,6 +153,11 @@ public final class NodeModel {
 
     static int clampPower(int percent) {
         return Math.max(1, Math.min(100, percent));
+    }
+
+    /** "Start over": the win count starts again from the next race. */
+    void resetWins() {
+        wins.set(0);
     }
 
     void started(Attempt a) {

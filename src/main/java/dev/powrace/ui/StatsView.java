@@ -38,8 +38,11 @@ final class StatsView extends BorderPane {
     private final javafx.beans.property.BooleanProperty showing = new javafx.beans.property.SimpleBooleanProperty(true);
     private boolean stale;
 
-    /** @param powerKnown whether a node's power is known in this window (not a remote node's) */
-    StatsView(StatsModel model, Predicate<String> powerKnown) {
+    /**
+     * @param powerKnown whether a node's power is known in this window (not a remote node's)
+     * @param startOver what "Start over" does: clears {@code model}, and whatever else counts the races
+     */
+    StatsView(StatsModel model, Predicate<String> powerKnown, Runnable startOver) {
         setId("statsView");
         getStyleClass().add("stats-view");
         shares = new SharesChart(powerKnown);
@@ -56,8 +59,8 @@ final class StatsView extends BorderPane {
         caption.getStyleClass().add("caption");
         Button clear = new Button("Start over");
         clear.setId("statsClear");
-        clear.setTooltip(new Tooltip("Forget the races so far: the statistics start again from the next race"));
-        clear.setOnAction(e -> model.clear());
+        clear.setTooltip(new Tooltip("Forget the races so far: the statistics and the win counts start again from the next race"));
+        clear.setOnAction(e -> startOver.run());
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox head = new HBox(14, verdict, lesson, spacer, clear);

@@ -132,4 +132,26 @@ class RaceLogTest {
         assertEquals(List.of(new NodeRun("Node1", Math.round(900 * 1.3 / 1.4), 1_300_000, false),
                 new NodeRun("Node2", 500, 1_000_000, true)), r.runs());
     }
+
+    @Test
+    void aLogKeepsOnlyTheLatestResultsAskedForAndNoneWhenItOnlyTellsThem() {
+        RaceLog keepOne = new RaceLog(1);
+        RaceLog keepNone = new RaceLog(0);
+        List<RaceResult> toldNone = new CopyOnWriteArrayList<>();
+        keepNone.onResult(toldNone::add);
+        for (long id = 1; id <= 2; id++) {
+            Race race = Race.judgedElsewhere(id, "tx", 1);
+            Attempt win = ended(race, "Node1", Outcome.FOUND, 300, 1000);
+            for (RaceLog l : List.of(keepOne, keepNone)) {
+                l.started(mining(race, "Node1"));
+            }
+            race.decide(win);
+            for (RaceLog l : List.of(keepOne, keepNone)) {
+                l.ended(win);
+            }
+        }
+        assertEquals(List.of(2L), keepOne.results().stream().map(RaceResult::race).toList(), "the latest only");
+        assertEquals(2, toldNone.size(), "every result is told");
+        assertTrue(keepNone.results().isEmpty(), "and none kept");
+    }
 }

@@ -153,6 +153,25 @@ class StatsViewModelTest {
     }
 
     @Test
+    void startOverResetsTheCardsWinsAndKeepsNoRaceResultsInTheLog() throws Exception {
+        Dashboard d = dashboard(1);
+        assertTrue(onFx(() -> d.raceSeries("", 3)));
+        await(() -> !d.seriesRunningProperty().get());
+        await(() -> d.nodes().stream().mapToInt(m -> m.winsProperty().get()).sum() == 3);
+        await(() -> {
+            d.sample(System.nanoTime());
+            StatsFigures f = d.stats().figuresProperty().get();
+            return f.summary() != null && f.summary().races() == 3;
+        });
+        assertEquals(0, (int) onFx(d::resultsKept), "the window reads the results as they come, keeps none");
+        fxThread.submit(d::startOver).get();
+        assertEquals(List.of(0, 0, 0), onFx(() -> d.nodes().stream().map(m -> m.winsProperty().get()).toList()),
+                "the cards' wins start again with the statistics");
+        assertEquals(0, (int) onFx(d::resultsKept));
+        assertSame(StatsFigures.EMPTY, onFx(() -> d.stats().figuresProperty().get()));
+    }
+
+    @Test
     void aSeriesStopsWhenToldAndSaysHowFarItGot() throws Exception {
         Dashboard d = dashboard(2);
         assertTrue(onFx(() -> d.raceSeries("stoppable", Dashboard.MAX_SERIES)));
