@@ -435,6 +435,11 @@ public final class Ledger implements Closeable {
         }
     }
 
+    /**
+     * Creates a missing ledger as {@code []}, never replacing one that another process made meanwhile: a synced
+     * temporary file is hard-linked into place. Where links are not allowed (FAT, exFAT, some shared folders),
+     * the file is created with CREATE_NEW instead, locked, written and synced before the lock is let go.
+     */
     private static void createIfMissing(Path path, FileOps ops) throws LedgerException {
         if (Files.exists(path)) {
             return;
@@ -446,7 +451,13 @@ public final class Ledger implements Closeable {
                 out.write(ByteBuffer.wrap(EMPTY));
                 out.force(true);
             }
-            ops.link(path, temp); // atomic, and never replaces a file another process just made
+            try {
+                ops.link(path, temp); // atomic, and never replaces a file another process just made
+            } catch (FileAlreadyExistsException e) {
+                throw e;
+            } catch (IOException | UnsupportedOperationException e) {
+                createNew(path, ops); // no links here
+            }
         } catch (FileAlreadyExistsException e) {
             // someone else created it first: use theirs
         } catch (IOException e) {
@@ -460,6 +471,27 @@ public final class Ledger implements Closeable {
                 }
             }
         }
+    }
+
+    /**
+     * Creates the ledger in place where it can't be linked: CREATE_NEW fails if it exists, so nothing is
+     * replaced. It is locked at once, so another process's open waits for the write; if it is left empty (a
+     * crash before the write), an open refuses it with one line.
+     */
+    private static void createNew(Path path, FileOps ops) throws IOException {
+        try (FileChannel out = ops.createNew(path)) {
+            try (FileLock lock = out.lock()) {
+                ByteBuffer b = ByteBuffer.wrap(EMPTY);
+                for (long at = 0; b.hasRemaining(); ) {
+                    at += out.write(b, at);
+                }
+                out.force(true);
+            } catch (IOException e) {
+                removeQuietly(path); // empty or partly written: not a ledger yet, and nobody has used it
+                throw e;
+            }
+        }
+        syncFolder(path.getParent());
     }
 
     private static FileChannel openReadOnly(Path path, ChannelOpener opener) throws LedgerException {
