@@ -36,8 +36,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * a regular file short when a fatal signal arrives, and an entry can be about 390 KB (64 KiB of text, escaped).
  * A crash can also leave the file extended with zero bytes. Such a torn end is repaired by structure, wherever
  * the cut falls: at the next open, or under the file lock at the next append of any process sharing the file.
- * The file is cut back to the end of its last complete entry and closed again, a copy of the damaged file is
- * kept beside it, and the repair is reported. What is dropped is part of an append that never returned, so it
+ * The file is cut back to the end of its last complete entry and closed again, the bytes cut are kept in a
+ * file beside it (if they can't be, on a full disk, nothing is changed and that is reported instead), and the
+ * repair is reported. What is dropped is part of an append that never returned, so it
  * was never announced; no complete entry is dropped. Anything else that is not a JSON array of objects is
  * refused with one line naming the file and the problem, and the file is left untouched.
  *
@@ -60,13 +61,15 @@ public final class Ledger implements Closeable {
     private final boolean writable;
     private final Object jvmLock;
     private final String openNote;
+    private final FileOps ops;
     // What this object last saw of the file, under the lock: `entries` complete entries ending at byte `end`,
     // followed by the bytes `tail` (normally "\n]\n") and nothing else.
     private long entries;
     private long end;
     private byte[] tail;
 
-    private Ledger(Path path, FileChannel channel, boolean writable, Object jvmLock, String openNote) {
+    private Ledger(Path path, FileChannel channel, boolean writable, Object jvmLock, String openNote, FileOps ops) {
+        this.ops = ops;
         this.path = path;
         this.channel = channel;
         this.writable = writable;
@@ -98,6 +101,34 @@ public final class Ledger implements Closeable {
 
     /** Like {@link #open(Path)}, opening the file through {@code opener}. */
     public static Ledger open(Path file, ChannelOpener opener) throws LedgerException {
+        return open(file, opener, FileOps.REAL);
+    }
+
+    /**
+     * The file-system steps besides the ledger's own channel: creating a new ledger and keeping a torn tail.
+     * Tests pass ones that fail like FAT or a full disk.
+     */
+    interface FileOps {
+        /** Gives {@code existing} the new name {@code link}; fails if {@code link} exists. */
+        void link(Path link, Path existing) throws IOException;
+
+        /** Creates a file that must not exist yet, for writing. */
+        FileChannel createNew(Path path) throws IOException;
+
+        FileOps REAL = new FileOps() {
+            @Override
+            public void link(Path link, Path existing) throws IOException {
+                Files.createLink(link, existing);
+            }
+
+            @Override
+            public FileChannel createNew(Path path) throws IOException {
+                return FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            }
+        };
+    }
+
+    static Ledger open(Path file, ChannelOpener opener, FileOps ops) throws LedgerException {
         Path path = file.toAbsolutePath().normalize();
         Path dir = path.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
@@ -108,7 +139,7 @@ public final class Ledger implements Closeable {
         }
         Object jvmLock = JVM_LOCKS.computeIfAbsent(path, p -> new Object());
         synchronized (jvmLock) {
-            createIfMissing(path);
+            createIfMissing(path, ops);
             FileChannel channel;
             boolean writable = true;
             try {
@@ -126,11 +157,11 @@ public final class Ledger implements Closeable {
                 ObjectArray.Walk walk = walk(path, channel, 0, ObjectArray.From.START);
                 String note = null;
                 if (walk.torn()) {
-                    note = writable ? repair(path, channel, walk, walk.objects())
+                    note = writable ? repair(path, channel, walk, walk.objects(), ops)
                             : "ends with an unfinished entry left by an interrupted write (" + (walk.size() - walk.end())
                                     + " bytes after entry " + walk.objects() + "); it is read-only, so it is not repaired";
                 }
-                Ledger ledger = new Ledger(path, channel, writable, jvmLock, note);
+                Ledger ledger = new Ledger(path, channel, writable, jvmLock, note, ops);
                 ledger.saw(walk, walk.objects());
                 return ledger;
             } catch (IOException e) {
@@ -219,7 +250,7 @@ public final class Ledger implements Closeable {
                 ? walk(path, channel, end, entries > 0 ? ObjectArray.From.AFTER_ELEMENT : ObjectArray.From.AFTER_OPEN)
                 : walk(path, channel, 0, ObjectArray.From.START);
         long total = (fromHere ? entries : 0) + walk.objects();
-        String note = walk.torn() ? repair(path, channel, walk, total) : null;
+        String note = walk.torn() ? repair(path, channel, walk, total, ops) : null;
         saw(walk, total);
         return note;
     }
@@ -322,27 +353,34 @@ public final class Ledger implements Closeable {
     }
 
     /**
-     * Keeps a copy of the damaged file, then cuts it back to the end of its last complete entry and closes the
-     * array again. Returns what was done, in one line.
+     * Keeps the torn tail (the bytes after the last complete entry) in a file beside the ledger, then cuts the
+     * ledger back to the end of that entry and closes the array again. Returns what was done, in one line.
+     *
+     * @throws LedgerException if the tail can't be kept (a full disk): then the partial copy is removed, the
+     *         ledger is left as it was, and the message says so
      */
-    private static String repair(Path path, FileChannel channel, ObjectArray.Walk walk, long entries)
+    private static String repair(Path path, FileChannel channel, ObjectArray.Walk walk, long entries, FileOps ops)
             throws IOException {
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
-        Path copy = path.resolveSibling(path.getFileName() + ".damaged-" + stamp);
-        for (int i = 2; Files.exists(copy); i++) {
-            copy = path.resolveSibling(path.getFileName() + ".damaged-" + stamp + "-" + i);
-        }
-        try (FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            for (long at = 0; at < walk.size(); ) {
-                long n = channel.transferTo(at, walk.size() - at, out);
-                if (n <= 0) {
-                    throw new IOException("the file shrank while it was copied");
-                }
-                at += n;
+        long dropped = walk.size() - walk.end();
+        Path copy = null;
+        if (dropped > 0) {
+            String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
+            copy = path.resolveSibling(path.getFileName() + ".damaged-" + stamp);
+            for (int i = 2; Files.exists(copy); i++) {
+                copy = path.resolveSibling(path.getFileName() + ".damaged-" + stamp + "-" + i);
             }
-            out.force(true);
+            try {
+                keepTail(channel, walk, copy, ops);
+            } catch (IOException e) {
+                boolean removed = removeQuietly(copy);
+                throw new LedgerException(path, "ends with an unfinished entry left by an interrupted write ("
+                        + dropped + " bytes after entry " + entries + "), not repaired: those bytes could not be kept in "
+                        + copy.getFileName() + " (" + reason(e) + ")"
+                        + (removed ? "; the partial copy was removed" : "; remove the partial copy " + copy.getFileName())
+                        + ", and the ledger was left as it was, nothing lost", e);
+            }
+            syncFolder(path.getParent());
         }
-        syncFolder(path.getParent());
         // Cut first, so that a crash here leaves a file that the same repair handles again.
         channel.truncate(walk.end());
         ByteBuffer close = ByteBuffer.wrap(CLOSE);
@@ -351,9 +389,41 @@ public final class Ledger implements Closeable {
         }
         channel.force(true);
         return "repaired a torn end left by an interrupted write: kept the " + entries
-                + (entries == 1 ? " complete entry" : " complete entries") + " and dropped the "
-                + (walk.size() - walk.end()) + " bytes after them (an unfinished append, never announced); "
-                + "the damaged file was kept as " + copy.getFileName();
+                + (entries == 1 ? " complete entry" : " complete entries") + " and dropped the " + dropped
+                + " bytes after them (an unfinished append, never announced)"
+                + (copy == null ? "" : "; they were kept as " + copy.getFileName());
+    }
+
+    /** Copies the bytes after the walk's last complete entry to a new file {@code copy}, and syncs it. */
+    private static void keepTail(FileChannel channel, ObjectArray.Walk walk, Path copy, FileOps ops)
+            throws IOException {
+        try (FileChannel out = ops.createNew(copy)) {
+            ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+            long at = walk.end();
+            long to = 0;
+            while (at < walk.size()) {
+                buf.clear().limit((int) Math.min(buf.capacity(), walk.size() - at));
+                int n = channel.read(buf, at);
+                if (n < 0) {
+                    throw new IOException("the file shrank while its torn end was copied");
+                }
+                at += n;
+                buf.flip();
+                while (buf.hasRemaining()) {
+                    to += out.write(buf, to);
+                }
+            }
+            out.force(true);
+        }
+    }
+
+    private static boolean removeQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Makes a new file's name durable, where the platform allows it. */
@@ -365,7 +435,12 @@ public final class Ledger implements Closeable {
         }
     }
 
-    private static void createIfMissing(Path path) throws LedgerException {
+    /**
+     * Creates a missing ledger as {@code []}, never replacing one that another process made meanwhile: a synced
+     * temporary file is hard-linked into place. Where links are not allowed (FAT, exFAT, some shared folders),
+     * the file is created with CREATE_NEW instead, locked, written and synced before the lock is let go.
+     */
+    private static void createIfMissing(Path path, FileOps ops) throws LedgerException {
         if (Files.exists(path)) {
             return;
         }
@@ -376,7 +451,13 @@ public final class Ledger implements Closeable {
                 out.write(ByteBuffer.wrap(EMPTY));
                 out.force(true);
             }
-            Files.createLink(path, temp); // atomic, and never replaces a file another process just made
+            try {
+                ops.link(path, temp); // atomic, and never replaces a file another process just made
+            } catch (FileAlreadyExistsException e) {
+                throw e;
+            } catch (IOException | UnsupportedOperationException e) {
+                createNew(path, ops); // no links here
+            }
         } catch (FileAlreadyExistsException e) {
             // someone else created it first: use theirs
         } catch (IOException e) {
@@ -390,6 +471,27 @@ public final class Ledger implements Closeable {
                 }
             }
         }
+    }
+
+    /**
+     * Creates the ledger in place where it can't be linked: CREATE_NEW fails if it exists, so nothing is
+     * replaced. It is locked at once, so another process's open waits for the write; if it is left empty (a
+     * crash before the write), an open refuses it with one line.
+     */
+    private static void createNew(Path path, FileOps ops) throws IOException {
+        try (FileChannel out = ops.createNew(path)) {
+            try (FileLock lock = out.lock()) {
+                ByteBuffer b = ByteBuffer.wrap(EMPTY);
+                for (long at = 0; b.hasRemaining(); ) {
+                    at += out.write(b, at);
+                }
+                out.force(true);
+            } catch (IOException e) {
+                removeQuietly(path); // empty or partly written: not a ledger yet, and nobody has used it
+                throw e;
+            }
+        }
+        syncFolder(path.getParent());
     }
 
     private static FileChannel openReadOnly(Path path, ChannelOpener opener) throws LedgerException {

@@ -237,7 +237,8 @@ class LedgerRepairTest {
             assertEquals(expected.size(), ledger.size(), what);
             assertEquals(!whole, ledger.repairNote().isPresent(), what + ": " + ledger.repairNote());
             assertArrayEquals(whole ? torn : after, Files.readAllBytes(file), what);
-            assertEquals(whole ? List.of() : List.of(torn.length), damagedCopies(folder, torn), what);
+            assertEquals(whole || torn.length == after.length - 3 ? List.of() : List.of(torn.length - (after.length - 3)),
+                    damagedCopies(folder, tornTail(torn, after)), what);
             Audit.Report report = Audit.check(file);
             assertEquals(expected.size(), report.entries(), what);
             assertTrue(report.valid() && report.tornTail().isEmpty(), what + ": " + report);
@@ -276,13 +277,15 @@ class LedgerRepairTest {
         if (complete) {
             expected.add(f.last());
         }
-        boolean whole = isWhole(torn, complete ? f.three() : f.two());
+        byte[] after = complete ? f.three() : f.two();
+        boolean whole = isWhole(torn, after);
         Entry fromB = Entries.valid("Node2", "B after the tear");
         Optional<String> note = b.append(fromB);
         expected.add(fromB);
         assertEquals(!whole, note.isPresent(), what + ": " + note);
         note.ifPresent(n -> assertEquals(1, n.lines().count(), n));
-        assertEquals(whole ? List.of() : List.of(torn.length), damagedCopies(folder, torn), what);
+        assertEquals(whole || torn.length == after.length - 3 ? List.of() : List.of(torn.length - (after.length - 3)),
+                damagedCopies(folder, tornTail(torn, after)), what);
         assertEquals(expected, Ledger.readAll(file), what);
         assertEquals(expected.size(), b.size(), what);
         Audit.Report report = Audit.check(file);
@@ -311,7 +314,12 @@ class LedgerRepairTest {
         }
     }
 
-    /** The sizes of the damaged copies kept beside the ledger, each checked to be {@code torn} byte for byte. */
+    /** What a repair drops, and keeps in the .damaged-* file: the bytes after the last complete entry. */
+    private static byte[] tornTail(byte[] torn, byte[] after) {
+        return Arrays.copyOfRange(torn, after.length - 3, torn.length);
+    }
+
+    /** The sizes of the torn tails kept beside the ledger, each checked to be {@code torn} byte for byte. */
     private static List<Integer> damagedCopies(Path folder, byte[] torn) throws IOException {
         try (Stream<Path> files = Files.list(folder)) {
             List<Path> copies = files.filter(p -> p.getFileName().toString().startsWith("ledger.json.damaged-")).toList();
@@ -322,6 +330,60 @@ class LedgerRepairTest {
             }
             return sizes;
         }
+    }
+
+    /** Keeping the torn tail fails as on a full disk, halfway through: at open, and at another writer's append. */
+    @Test
+    void aTornTailThatCantBeKeptOnAFullDiskLeavesNoPartialCopyAndTheLedgerAsItWas() throws Exception {
+        Fixture f = fixture(largeTransaction());
+        byte[] torn = f.torn(f.record.length / 2, Tear.PREFIX);
+        Ledger.FileOps full = new Ledger.FileOps() {
+            @Override
+            public void link(Path link, Path existing) throws IOException {
+                Ledger.FileOps.REAL.link(link, existing);
+            }
+
+            @Override
+            public FileChannel createNew(Path path) throws IOException {
+                dev.powrace.resilience.FailingChannel c = new dev.powrace.resilience.FailingChannel(
+                        Ledger.FileOps.REAL.createNew(path));
+                c.full = true;
+                return c;
+            }
+        };
+        Path file = dir.resolve("ledger.json");
+        // At open.
+        Files.write(file, torn);
+        LedgerException e = assertThrows(LedgerException.class, () -> Ledger.open(file, (p, w) -> w
+                ? FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                : FileChannel.open(p, StandardOpenOption.READ), full).close());
+        checkFullDiskMessage(e, file);
+        assertArrayEquals(torn, Files.readAllBytes(file), "the ledger is left as it was");
+        assertEquals(0, countDamaged(dir), "no partial copy is left");
+        // At an append of another writer that shares the file.
+        Files.writeString(file, "[]\n");
+        try (Ledger b = Ledger.open(file, (p, w) -> FileChannel.open(p, StandardOpenOption.READ,
+                StandardOpenOption.WRITE), full)) {
+            tear(file, torn);
+            e = assertThrows(LedgerException.class, () -> b.append(Entries.valid("Node2", "B")));
+            checkFullDiskMessage(e, file);
+            assertArrayEquals(torn, Files.readAllBytes(file), "the ledger is left as it was");
+            assertEquals(0, countDamaged(dir), "no partial copy is left");
+        }
+        // With space again, the next open repairs it and keeps the tail.
+        try (Ledger ledger = Ledger.open(file)) {
+            assertEquals(2, ledger.size());
+            assertTrue(ledger.repairNote().isPresent());
+        }
+        assertEquals(List.of(torn.length - f.at()), damagedCopies(dir, Arrays.copyOfRange(torn, f.at(), torn.length)));
+    }
+
+    private static void checkFullDiskMessage(LedgerException e, Path file) {
+        String m = e.getMessage();
+        assertEquals(1, m.lines().count(), m);
+        assertTrue(m.startsWith(file.toString()), m);
+        assertFalse(m.contains("can't be read"), m);
+        assertTrue(m.contains("No space left on device") && m.contains("not repaired"), m);
     }
 
     @Test

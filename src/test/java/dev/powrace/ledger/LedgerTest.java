@@ -202,4 +202,70 @@ class LedgerTest {
             assertTrue(Timestamps.parse(bad).isEmpty(), bad);
         }
     }
+
+    /** Where hard links are not allowed (FAT, exFAT, VM shared folders), a new ledger is created all the same. */
+    @Test
+    void aNewLedgerIsCreatedWhereHardLinksAreNotAllowed() throws Exception {
+        List<java.io.IOException> refusals = List.of(
+                new java.nio.file.FileSystemException("ledger.json", null, "Operation not permitted"),
+                new java.io.IOException("Operation not permitted"));
+        int i = 0;
+        for (Object refusal : List.of(refusals.get(0), refusals.get(1), new UnsupportedOperationException("links"))) {
+            Path folder = Files.createDirectory(dir.resolve("fat-" + i++));
+            Path file = folder.resolve("ledger.json");
+            try (Ledger ledger = Ledger.open(file, LedgerTest::channel, noLinks(refusal, null))) {
+                assertEquals(0, ledger.size());
+                ledger.append(Entries.valid("Node1", "on FAT"));
+            }
+            assertEquals(1, Ledger.readAll(file).size(), refusal.toString());
+            try (var files = Files.list(folder)) {
+                assertEquals(List.of(file), files.toList(), "no temporary file is left");
+            }
+        }
+    }
+
+    /** The fallback never replaces a ledger that another process created meanwhile. */
+    @Test
+    void theFallbackNeverReplacesALedgerThatAppearedMeanwhile() throws Exception {
+        Path file = dir.resolve("ledger.json");
+        String theirs = "[\n{\"node\":\"theirs\"}\n]\n";
+        try (Ledger ledger = Ledger.open(file, LedgerTest::channel,
+                noLinks(new java.nio.file.FileSystemException("ledger.json", null, "Operation not permitted"),
+                        () -> Files.writeString(file, theirs)))) {
+            assertEquals(1, ledger.size());
+        }
+        assertEquals(theirs, Files.readString(file));
+    }
+
+    private static java.nio.channels.FileChannel channel(Path p, boolean write) throws java.io.IOException {
+        return write ? java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE)
+                : java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.READ);
+    }
+
+    @FunctionalInterface
+    interface Meanwhile {
+        void run() throws java.io.IOException;
+    }
+
+    /** File operations where linking fails with {@code refusal}, after {@code meanwhile} runs. */
+    private static Ledger.FileOps noLinks(Object refusal, Meanwhile meanwhile) {
+        return new Ledger.FileOps() {
+            @Override
+            public void link(Path link, Path existing) throws java.io.IOException {
+                if (meanwhile != null) {
+                    meanwhile.run();
+                }
+                if (refusal instanceof java.io.IOException e) {
+                    throw e;
+                }
+                throw (RuntimeException) refusal;
+            }
+
+            @Override
+            public java.nio.channels.FileChannel createNew(Path path) throws java.io.IOException {
+                return Ledger.FileOps.REAL.createNew(path);
+            }
+        };
+    }
 }

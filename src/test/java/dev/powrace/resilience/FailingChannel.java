@@ -13,11 +13,11 @@ import java.nio.channels.WritableByteChannel;
  * file writes part of its bytes and then fails with "No space left on device"; overwriting bytes the file
  * already has still works, as on a real disk.
  */
-final class FailingChannel extends FileChannel {
+public final class FailingChannel extends FileChannel {
     private final FileChannel real;
-    volatile boolean full;
+    public volatile boolean full;
 
-    FailingChannel(FileChannel real) {
+    public FailingChannel(FileChannel real) {
         this.real = real;
     }
 
