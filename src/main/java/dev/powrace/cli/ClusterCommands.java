@@ -159,9 +159,22 @@ final class ClusterCommands {
 
     /**
      * Writes a file safely: a temporary file in the same folder, synced, then linked into place (which never
-     * replaces a file) or, with {@code replace}, moved over it atomically; then the folder is synced.
+     * replaces a file) or, with {@code replace}, moved over it atomically; then the folder is synced. Where
+     * hard links are not allowed, the file is written in place with CREATE_NEW, which never replaces one either.
      */
     static void write(Path file, byte[] bytes, boolean replace) throws IOException {
+        write(file, bytes, replace, Linker.REAL);
+    }
+
+    /** Puts {@code existing} in place under the new name {@code link}; fails if {@code link} exists. */
+    interface Linker {
+        void link(Path link, Path existing) throws IOException;
+
+        Linker REAL = Files::createLink;
+    }
+
+    /** {@link #write(Path, byte[], boolean)} with the link step given; tests pass one that fails like FAT. */
+    static void write(Path file, byte[] bytes, boolean replace, Linker linker) throws IOException {
         Path target = file.toAbsolutePath().normalize();
         Path dir = target.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
@@ -183,16 +196,11 @@ final class ClusterCommands {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } else {
                 try {
-                    Files.createLink(target, temp); // atomic; fails if the file appeared meanwhile
-                } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
-                    if (noLinks instanceof FileAlreadyExistsException e) {
-                        throw e;
-                    }
-                    // a file system without hard links: a move that does not replace (checked just before)
-                    if (Files.exists(target)) {
-                        throw new FileAlreadyExistsException(target.toString());
-                    }
-                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                    linker.link(target, temp); // atomic; fails if the file appeared meanwhile
+                } catch (FileAlreadyExistsException e) {
+                    throw e;
+                } catch (IOException | UnsupportedOperationException noLinks) {
+                    writeNew(target, bytes); // no hard links here (FAT, exFAT, VM shared folders)
                 }
             }
             try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
@@ -202,6 +210,29 @@ final class ClusterCommands {
             }
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Writes the file in place where it can't be linked: CREATE_NEW fails if it exists, so nothing is ever
+     * replaced. The bytes are synced; if the write fails, the partial file is removed.
+     */
+    private static void writeNew(Path target, byte[] bytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
+            } catch (IOException | RuntimeException e) {
+                try {
+                    Files.deleteIfExists(target); // ours, and partly written: not an export
+                } catch (IOException removal) {
+                    e.addSuppressed(removal);
+                }
+                throw e;
+            }
         }
     }
 
