@@ -47,8 +47,6 @@ public final class ClusterReferee implements Referee, Peers {
     static final String LEDGER = Schema.LEDGER;
     static final String SUBMISSIONS = Schema.SUBMISSIONS;
     static final String ABANDONED = Schema.ABANDONED;
-    /** Reads numbers with fractions as BigDecimal, so a claim's time_taken keeps all nine decimals. */
-    static final com.fasterxml.jackson.databind.ObjectMapper JSON = Schema.JSON;
 
     private final Session s;
     private final Ledger ledger;

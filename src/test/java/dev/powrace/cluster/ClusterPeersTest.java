@@ -53,7 +53,7 @@ class ClusterPeersTest {
 
     static JsonNode member(ClusterReferee r, String node) {
         try {
-            return ClusterReferee.JSON.readTree(r.client().getData()
+            return Schema.JSON.readTree(r.client().getData()
                     .forPath(ClusterReferee.MEMBERS + "/" + node.substring(0, node.indexOf('/')) + "/"
                             + node.replace('/', ':')));
         } catch (Exception e) {
