@@ -3,6 +3,7 @@ package dev.powrace.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.powrace.ledger.Ledger;
@@ -10,6 +11,7 @@ import dev.powrace.pow.EngineFactory;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PowerTest {
     /** The least share of a core the 100% node must get for the measurement to count. */
     static final double MIN_CORE = 0.7;
+    /** The most windows measured. */
+    static final int WINDOWS = 5;
 
     @TempDir
     Path dir;
@@ -60,9 +64,11 @@ class PowerTest {
     }
 
     /**
-     * Two nodes mine the same unreachable race (difficulty 8) for three seconds, one at 100%, one at 50%. The
-     * bound is generous: the machine is shared, and the half-power node's sleeps let it run when the other is
-     * descheduled.
+     * Two nodes mine the same unreachable race (difficulty 8), one at 100%, one at 50%, and the ratio of their
+     * hashes is measured over windows of two seconds. The bound is generous, and one window inside it is enough:
+     * the machine is shared, and a burst of other work (a collector, a server a test before this one left winding
+     * down) that lands on the node coming out of its sleep costs it a window's share. A throttle that is wrong
+     * (power ignored, or applied twice) misses the bound in every window.
      */
     @Test
     void halfThePowerDoesAboutHalfTheHashes() throws Exception {
@@ -78,22 +84,34 @@ class PowerTest {
         }
         Thread.sleep(300);
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
-        long fullCpu0 = cpu.getThreadCpuTime(full.minerThread().getId());
-        long t0 = System.nanoTime();
-        long full0 = full.hashes();
-        long half0 = half.hashes();
-        Thread.sleep(3000);
-        double fullHashes = full.hashes() - full0;
-        double halfHashes = half.hashes() - half0;
-        double fullCore = (cpu.getThreadCpuTime(full.minerThread().getId()) - fullCpu0) / (double) (System.nanoTime() - t0);
-        double ratio = halfHashes / fullHashes;
-        assertTrue(fullHashes > 0, "the full-power node mined");
-        // On a machine so busy that the full-power node did not get most of a core, the OS favours the node that
-        // sleeps (it is let in first when it wakes): the ratio then says more about the load than the throttle.
-        assumeTrue(fullCore >= MIN_CORE || fullCpu0 < 0, "the machine is too busy to measure: the 100% node got "
-                + Math.round(fullCore * 100) + "% of a core (50% did " + ratio + " of its hashes)");
-        assertTrue(ratio >= 0.4 && ratio <= 0.6, "50% did " + ratio + " of 100%'s hashes (" + halfHashes + " vs "
-                + fullHashes + ")");
+        List<String> windows = new ArrayList<>();
+        int measured = 0;
+        for (int window = 0; window < WINDOWS; window++) {
+            long fullCpu0 = cpu.getThreadCpuTime(full.minerThread().getId());
+            long t0 = System.nanoTime();
+            long full0 = full.hashes();
+            long half0 = half.hashes();
+            Thread.sleep(2000);
+            double fullHashes = full.hashes() - full0;
+            double halfHashes = half.hashes() - half0;
+            double fullCore = (cpu.getThreadCpuTime(full.minerThread().getId()) - fullCpu0)
+                    / (double) (System.nanoTime() - t0);
+            double ratio = halfHashes / fullHashes;
+            assertTrue(fullHashes > 0, "the full-power node mined");
+            windows.add(String.format("%.3f (100%% node on %.0f%% of a core)", ratio, fullCore * 100));
+            // On a machine so busy that the full-power node did not get most of a core, the OS favours the node
+            // that sleeps (it is let in first when it wakes): the ratio then says more about the load than the
+            // throttle.
+            if (fullCore < MIN_CORE && fullCpu0 >= 0) {
+                continue;
+            }
+            measured++;
+            if (ratio >= 0.4 && ratio <= 0.6) {
+                return;
+            }
+        }
+        assumeTrue(measured > 0, "the machine is too busy to measure: " + windows);
+        fail("50% did not do 0.4 to 0.6 of 100%'s hashes in any window: " + windows);
     }
 
     /**
