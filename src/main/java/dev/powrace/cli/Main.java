@@ -47,6 +47,11 @@ public final class Main implements Callable<Integer> {
 
     /** The desktop app, hosting the nodes that {@code options} describe; returns when its window is closed. */
     static Integer openApp(CommandSpec spec, NodeOptions options) {
+        String otherPlatform = PlatformJar.mismatch(); // another platform's jar: say which one, before JavaFX fails
+        if (otherPlatform != null) {
+            spec.commandLine().getErr().println("powrace: " + otherPlatform);
+            return 2;
+        }
         Settings settings = options.settings(spec);
         EngineFactory engines = EngineFactory.auto();
         App.RefereeStarter referees = null;
