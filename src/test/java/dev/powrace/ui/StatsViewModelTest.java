@@ -22,6 +22,7 @@ import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,13 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The power control, "Race ×N" and the statistics view's models, with no toolkit running: a plain single thread
- * stands in for the FX thread.
+ * stands in for the FX thread, and a task on it every 50 ms for the window's timer.
  */
 class StatsViewModelTest {
     @TempDir
     Path dir;
 
-    final ExecutorService fxThread = Executors.newSingleThreadExecutor();
+    final ScheduledExecutorService fxThread = Executors.newSingleThreadScheduledExecutor();
     final ExecutorService io = Executors.newCachedThreadPool();
     Ledger ledger;
     Network network;
@@ -70,6 +71,7 @@ class StatsViewModelTest {
                 EngineFactory.auto());
         Dashboard d = new Dashboard(network, ledger.path(), fxThread, io);
         network.referee().addListener(d);
+        fxThread.scheduleAtFixedRate(() -> d.sample(System.nanoTime()), 0, 50, TimeUnit.MILLISECONDS); // the timer
         return d;
     }
 
