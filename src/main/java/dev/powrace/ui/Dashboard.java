@@ -90,7 +90,6 @@ public final class Dashboard implements RaceListener {
      * none: the results go to {@link #stats}, which keeps what the statistics read.
      */
     private final RaceLog raceLog = new RaceLog(0);
-    private final Map<String, Node> localNodes = new LinkedHashMap<>();
     private final ReadOnlyBooleanWrapper seriesRunning = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyStringWrapper seriesProgress = new ReadOnlyStringWrapper("");
     private RaceSeries series; // FX thread only
@@ -120,12 +119,11 @@ public final class Dashboard implements RaceListener {
             NodeModel m = new NodeModel(n.name(), n.port(), n::hashes, n::attemptHashes, n.power(), n::setPower);
             models.add(m);
             byName.put(n.name(), m);
-            localNodes.put(n.name(), n);
         }
         this.nodes = List.copyOf(models);
         this.peers = network.referee().peers().orElse(null);
         this.cluster = peers == null ? null : new ClusterModel(byName);
-        this.stats = new StatsModel(io, this::powerOf);
+        this.stats = new StatsModel(io);
         raceLog.onResult(stats::add);
         this.difficulty = new SimpleIntegerProperty(network.referee().difficulty());
         stats.chooseDifficulty(difficulty.get());
@@ -186,12 +184,6 @@ public final class Dashboard implements RaceListener {
     /** Whether a node's hash power is known here: one of this window's own nodes. */
     public boolean isLocal(String node) {
         return byName.containsKey(node);
-    }
-
-    /** A node's hash power in percent: this window's own nodes' as set, 100 for another process's (not known here). */
-    private int powerOf(String node) {
-        Node n = localNodes.get(node);
-        return n == null ? 100 : n.power();
     }
 
     /** True while a "Race ×N" series runs. */

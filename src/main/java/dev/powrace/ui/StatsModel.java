@@ -14,7 +14,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import java.util.function.ToIntFunction;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 
@@ -48,12 +47,9 @@ public final class StatsModel {
 
     private record Ready(long generation, StatsFigures figures) {}
 
-    /**
-     * @param compute where races are summed up: not the FX thread
-     * @param powerOfNode a node's hash power in percent (100 for one whose power is not known here)
-     */
-    public StatsModel(Executor compute, ToIntFunction<String> powerOfNode) {
-        this(compute, races -> Statistics.summarize(races, powerOfNode), 0);
+    /** @param compute where races are summed up: not the FX thread */
+    public StatsModel(Executor compute) {
+        this(compute, Statistics::summarize, 0);
     }
 
     private StatsModel(Executor compute, Function<List<RaceResult>, Summary> summarize, int unused) {
