@@ -47,7 +47,7 @@ import javafx.collections.ObservableList;
 public final class Dashboard implements RaceListener {
     private static final int REMEMBERED_RACES = 2000;
     /** The most events one sample takes (a race is about eight): it stays short however many are waiting. */
-    private static final int MOST_PER_DRAIN = 20_000;
+    private static final int MOST_PER_DRAIN = 10_000;
 
     private final Network network;
     private final Path ledgerPath;
@@ -398,6 +398,9 @@ public final class Dashboard implements RaceListener {
         Runnable r;
         for (int n = 0; n < MOST_PER_DRAIN && (r = arrived.poll()) != null; n++) {
             r.run();
+        }
+        for (NodeModel m : nodes) {
+            m.show();
         }
         if (!newWinners.isEmpty()) {
             List<Entry> batch = List.copyOf(newWinners);
