@@ -1,9 +1,11 @@
 package dev.powrace.cli;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Set;
 import java.util.jar.JarFile;
 
 /**
@@ -15,8 +17,7 @@ import java.util.jar.JarFile;
 final class PlatformJar {
     static final String ATTRIBUTE = "Powrace-Platform";
     /** The platforms there is a jar for: the profile platforms in pom.xml. */
-    static final java.util.Set<String> PLATFORMS = java.util.Set.of("linux-x64", "linux-aarch64", "win-x64", "mac-x64",
-            "mac-aarch64");
+    static final Set<String> PLATFORMS = Set.of("linux-x64", "linux-aarch64", "win-x64", "mac-x64", "mac-aarch64");
 
     private PlatformJar() {
     }
@@ -85,7 +86,7 @@ final class PlatformJar {
                 var manifest = file.getManifest();
                 return manifest == null ? null : manifest.getMainAttributes().getValue(ATTRIBUTE);
             }
-        } catch (IOException | RuntimeException | java.net.URISyntaxException e) {
+        } catch (IOException | RuntimeException | URISyntaxException e) {
             return null; // unreadable: let JavaFX try
         }
     }
