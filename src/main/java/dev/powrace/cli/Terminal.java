@@ -8,7 +8,8 @@ import dev.powrace.race.RaceListener;
 import java.io.PrintWriter;
 
 /**
- * What `serve` prints: on stdout only the start, end and winner lines, one line each; problems on stderr.
+ * What `serve` prints: on stdout only the start, end and winner lines, one line each; problems, notes and the
+ * warm-up's two lines (a race waits for it; it is over) on stderr.
  */
 final class Terminal implements RaceListener {
     private final PrintWriter out;
@@ -51,6 +52,25 @@ final class Terminal implements RaceListener {
     @Override
     public void note(String message) {
         err.println("powrace: " + message);
+    }
+
+    /** Told on the event thread only. */
+    private boolean warmingUpSaid;
+
+    /** The first race that waits for the warm-up says so, in one line (three nodes waiting are one wait). */
+    @Override
+    public void warmingUp(String node) {
+        if (!warmingUpSaid) {
+            warmingUpSaid = true;
+            err.println("powrace: warming up (compiling the search code, so that no race runs on cold code);"
+                    + " the races sent so far start when it is done");
+        }
+    }
+
+    @Override
+    public void warmedUp(java.time.Duration took, java.time.Duration sinceStart) {
+        err.println("powrace: warmed up in " + String.format(java.util.Locale.ROOT, "%.2f", took.toNanos() / 1e9)
+                + " s; the races start");
     }
 
     private static String seconds(long nanos) {
