@@ -304,6 +304,7 @@ public final class Dashboard implements RaceListener {
             @Override
             public void finished(int done, boolean stopped) {
                 fx.execute(() -> { // once a series, and told even once the window's timer has stopped
+                    drainAll(); // the last races' ends and wins are shown before the series says it is done
                     if (series == self[0] && series != null) {
                         series = null;
                         seriesRunning.set(false);
@@ -342,7 +343,7 @@ public final class Dashboard implements RaceListener {
 
     /** Entries read from the file at start. */
     public void load(List<Entry> fromFile) {
-        drain(); // the winners told so far are in the list
+        drainAll(); // every winner told so far is in the list
         // A winner told while the file was read may be in the file too: keep it once, where it was told.
         java.util.Set<Entry> live = new java.util.HashSet<>(entries);
         entries.addAll(0, live.isEmpty() ? fromFile : fromFile.stream().filter(e -> !live.contains(e)).toList());
@@ -395,8 +396,17 @@ public final class Dashboard implements RaceListener {
      * sample); the new winners join the list in one change. On the FX thread.
      */
     private void drain() {
+        drain(MOST_PER_DRAIN);
+    }
+
+    /** Takes every event that has arrived, however many: where what follows must come after all of them. */
+    private void drainAll() {
+        drain(Integer.MAX_VALUE);
+    }
+
+    private void drain(int most) {
         Runnable r;
-        for (int n = 0; n < MOST_PER_DRAIN && (r = arrived.poll()) != null; n++) {
+        for (int n = 0; n < most && (r = arrived.poll()) != null; n++) {
             r.run();
         }
         for (NodeModel m : nodes) {
@@ -414,7 +424,7 @@ public final class Dashboard implements RaceListener {
      * race. On the FX thread.
      */
     public void startOver() {
-        drain(); // the races that ended before count in the wins to be forgotten
+        drainAll(); // every race that ended before counts in the wins to be forgotten
         stats.clear();
         raceLog.clear();
         for (NodeModel m : nodes) {

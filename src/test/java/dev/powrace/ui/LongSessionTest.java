@@ -127,6 +127,37 @@ class LongSessionTest {
     }
 
     /**
+     * "Start over" forgets every race told before it, however many wait for the next sample: 2,000 races are 14,000
+     * events, more than one sample takes. Before, the wins of the races past the first sample's share came back.
+     */
+    @Test
+    void startOverForgetsEveryRaceToldBeforeItEvenPastOneSamplesShare() throws Exception {
+        Dashboard d = new Dashboard(network(1), ledger.path(), Runnable::run, io);
+        List<String> names = network.nodes().stream().map(Node::name).toList();
+        Instant t = Instant.parse("2026-12-01T10:00:00Z");
+        int races = 2_000;
+        for (int i = 1; i <= races; i++) {
+            Race race = Race.judgedElsewhere(i, "Race #" + i, 1);
+            String winner = names.get(i % names.size());
+            for (String n : names) {
+                d.started(new Attempt(race, n, Outcome.MINING, t, null, 0, 0, -1, null));
+            }
+            Attempt won = new Attempt(race, winner, Outcome.FOUND, t, t.plusNanos(40_000), 40_000, 200, 7, "00ab");
+            race.decide(won);
+            for (String n : names) {
+                d.ended(n.equals(winner) ? won
+                        : new Attempt(race, n, Outcome.STOPPED, t, t.plusNanos(50_000), 50_000, 150, -1, null));
+            }
+        }
+        d.startOver();
+        for (int i = 0; i < 3; i++) {
+            d.sample(System.nanoTime());
+        }
+        assertEquals(0, d.nodes().stream().mapToInt(m -> m.winsProperty().get()).sum(),
+                "no race told before Start over counts");
+    }
+
+    /**
      * A real Race ×30 at difficulty 1: the window's timer takes its races; one call crosses to the FX thread, the
      * series' end. Before: 200.
      */
