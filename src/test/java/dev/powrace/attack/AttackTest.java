@@ -160,6 +160,19 @@ class AttackTest {
     }
 
     @Test
+    void anAttackLooksAtStopBeforeEverySlice() {
+        Share share = Share.of(0.3);
+        Attack attack = new Attack(ENGINES, 1, share, 10);
+        for (int slices = 0; slices < 5; slices++) {
+            int[] asked = {0};
+            int allowed = slices;
+            Attack.Result r = attack.mine("slices", () -> asked[0]++ >= allowed, h -> {}, false);
+            assertEquals(Attack.Outcome.STOPPED, r.outcome());
+            assertEquals((long) slices * share.slice(), r.hashes(), "stopped after " + slices + " slices");
+        }
+    }
+
+    @Test
     void theSameNameMinesTheSameAttacks() throws Exception {
         Attacks attacks = new Attacks(ENGINES, 1, 2);
         Tally a = attacks.run("again", Share.of(0.3), 3, 100, new Attacks.Counters(), new Control(), false, r -> {});
