@@ -50,10 +50,10 @@ public final class Attack {
     public record Block(boolean attacker, int height, long nonce, String hash) {}
 
     /**
-     * What one attack came to: its outcome, the chains' lengths, the hashes each side did, and, if recorded, every
-     * block in the order found.
+     * What one attack came to: its outcome, the blocks the merchant waited for, the chains' lengths, the hashes each
+     * side did, and, if recorded, every block in the order found.
      */
-    public record Result(Outcome outcome, int honestBlocks, int attackerBlocks, long honestHashes, long attackerHashes,
+    public record Result(Outcome outcome, int z, int honestBlocks, int attackerBlocks, long honestHashes, long attackerHashes,
             List<Block> blocks) {
         public long hashes() {
             return honestHashes + attackerHashes;
@@ -165,7 +165,7 @@ public final class Attack {
             }
             meter.accept(share.slice());
         }
-        return new Result(outcome, honest.counted, attacker.counted, honest.hashes, attacker.hashes,
+        return new Result(outcome, z, honest.counted, attacker.counted, honest.hashes, attacker.hashes,
                 record ? List.copyOf(blocks) : List.of());
     }
 

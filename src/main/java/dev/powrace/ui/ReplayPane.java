@@ -68,9 +68,8 @@ final class ReplayPane extends VBox {
         chains.widthProperty().addListener(o -> place());
     }
 
-    /** Plays attacks one after another while {@code on}; z is the confirmations of the attacks asked for. */
-    void play(boolean on, int z) {
-        this.z = z;
+    /** Plays attacks one after another while {@code on} (the tab is shown), else holds still. */
+    void play(boolean on) {
         if (!on) {
             if (timeline != null) {
                 timeline.stop();
@@ -115,6 +114,7 @@ final class ReplayPane extends VBox {
 
     private void start(Attack.Result r) {
         playing = r;
+        z = r.z();
         shownBlocks = 0;
         chains.getChildren().removeAll(blocks);
         blocks.clear();
