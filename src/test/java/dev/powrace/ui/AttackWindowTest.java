@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.powrace.node.Settings;
 import dev.powrace.pow.EngineFactory;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -124,10 +123,11 @@ class AttackWindowTest {
         assertEquals("Run the attacks", fx(() -> robot.lookup("#attackRun").queryButton().getText()));
 
         // a point and a whisker for each z measured, laid out on the chart
-        await(() -> fx(() -> robot.lookup(".measured-point").queryAll().size() == 3
-                && robot.lookup(".measured-point").queryAll().stream()
+        javafx.scene.Node chart = robot.lookup("#attackChart").query();
+        await(() -> fx(() -> chart.lookupAll(".measured-point").size() == 3
+                && chart.lookupAll(".measured-point").stream()
                         .allMatch(n -> ((Circle) n).getCenterX() > 0 && ((Circle) n).getCenterY() > 0)));
-        assertEquals(3, fx(() -> robot.lookup(".measured-interval").queryAll().size()));
+        assertEquals(3, fx(() -> chart.lookupAll(".measured-interval").size()));
         String said = text(robot, "#attackSentence");
         assertTrue(said.matches("With 30% of the hash power, the attacker caught up in \\d+ of 400 attacks at z = 3: "
                 + "the paper's formula says 130, the exact one 130\\.?"), said);
