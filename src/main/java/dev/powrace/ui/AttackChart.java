@@ -25,7 +25,7 @@ final class AttackChart extends PlotChart {
     private AttackFigures shown = AttackFigures.EMPTY;
 
     AttackChart() {
-        super("confirmations z (blocks the merchant waits for)", "chance the attacker catches up");
+        super("confirmations z (blocks the merchant waits for)", "chance of catching up");
         setId("attackChart");
         paper.setId("paperCurve");
         paper.getStyleClass().add("paper-curve");
