@@ -12,7 +12,7 @@ import java.util.Set;
 final class Arguments {
     /** {@link Main}'s subcommands, names and aliases. */
     static final Set<String> COMMANDS = Set.of("serve", "send", "verify", "nodes", "export", "bench", "bench-ledger",
-            "bench-cluster", "bench-race", "help");
+            "bench-cluster", "bench-race", "bench-attack", "help");
 
     /** {@link Main}'s options that take a value, one argument each ({@link NodeOptions}, {@link SecretOptions}). */
     static final Set<String> WITH_VALUE = Set.of("--ports", "--difficulty", "--power", "--ledger", "--bind",

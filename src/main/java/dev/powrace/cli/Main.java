@@ -23,7 +23,7 @@ import dev.powrace.ui.App;
                 "With no command, opens the desktop app, which hosts the nodes."},
         subcommands = {ServeCommand.class, SendCommand.class, VerifyCommand.class, NodesCommand.class,
                 ExportCommand.class, BenchCommand.class,
-                BenchLedgerCommand.class, BenchClusterCommand.class, BenchRaceCommand.class,
+                BenchLedgerCommand.class, BenchClusterCommand.class, BenchRaceCommand.class, BenchAttackCommand.class,
                 HelpCommand.class})
 public final class Main implements Callable<Integer> {
     @Spec

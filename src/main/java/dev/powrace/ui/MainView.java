@@ -37,18 +37,24 @@ final class MainView {
     static final int DEFAULT_SERIES = 100;
 
     private final Dashboard dashboard;
+    private final AttackModel attack;
+    private AttackView attackView;
     private final BorderPane root = new BorderPane();
     private final TextField field = new TextField();
     private final Label inputError = new Label();
     private final Timeline sampler;
 
-    MainView(Dashboard dashboard) {
+    MainView(Dashboard dashboard, AttackModel attack) {
         this.dashboard = dashboard;
+        this.attack = attack;
         root.getStyleClass().add("powrace");
         root.setTop(inputBar());
         root.setCenter(tabs());
         root.setBottom(statusBar());
-        sampler = new Timeline(new KeyFrame(SAMPLE_PERIOD, e -> dashboard.sample(System.nanoTime())));
+        sampler = new Timeline(new KeyFrame(SAMPLE_PERIOD, e -> {
+            dashboard.sample(System.nanoTime());
+            attack.sample();
+        }));
         sampler.setCycleCount(Animation.INDEFINITE);
         sampler.play();
     }
@@ -64,6 +70,10 @@ final class MainView {
     void stop() {
         sampler.stop();
         dashboard.stopSeries();
+        attack.close();
+        if (attackView != null) {
+            attackView.stop();
+        }
     }
 
     private static Node separator() {
@@ -181,7 +191,10 @@ final class MainView {
         inputError.setVisible(false);
     }
 
-    /** The race (nodes, timeline, ledger) and, in a tab beside it, the statistics of the races so far. */
+    /**
+     * The race (nodes, timeline, ledger) and, in tabs beside it, the statistics of the races so far and the
+     * double-spend attack (issue 18).
+     */
     private Parent tabs() {
         Tab race = new Tab("Race", center());
         race.setId("raceTab");
@@ -204,7 +217,21 @@ final class MainView {
             return f.summary() == null ? "Statistics" : "Statistics · " + f.summary().races()
                     + (f.summary().races() == 1 ? " race" : " races");
         }, dashboard.stats().figuresProperty()));
-        TabPane tabs = new TabPane(race, stats);
+        Tab attackTab = new Tab("Attack");
+        attackTab.setId("attackTab");
+        // built when first shown, as the statistics are
+        attackTab.selectedProperty().addListener(new javafx.beans.InvalidationListener() {
+            @Override
+            public void invalidated(javafx.beans.Observable o) {
+                if (attackTab.isSelected() && attackTab.getContent() == null) {
+                    attackView = new AttackView(attack);
+                    attackTab.setContent(attackView);
+                    attackView.showWhile(attackTab.selectedProperty());
+                    attackTab.selectedProperty().removeListener(this);
+                }
+            }
+        });
+        TabPane tabs = new TabPane(race, stats, attackTab);
         tabs.setId("viewTabs");
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         tabs.getStyleClass().add("view-tabs");

@@ -74,6 +74,12 @@ final class Soak {
             return;
         }
         List<int[]> phases = new ArrayList<>();
+        if (asked.startsWith("attack:")) { // attack:PERCENT:Z:N, the Attack tab's run (issue 18)
+            String[] a = asked.split(":");
+            phases.add(new int[] {-1, Integer.parseInt(a[1]), Integer.parseInt(a[2]), Integer.parseInt(a[3])});
+            new Soak(window, scene, phases).start();
+            return;
+        }
         for (String phase : asked.split(",")) {
             String[] p = phase.strip().split("x");
             phases.add(new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])});
@@ -124,6 +130,10 @@ final class Soak {
     }
 
     private void run() {
+        if (phases.get(0)[0] == -1) {
+            attacks(phases.get(0));
+            return;
+        }
         try {
             long t0 = System.nanoTime();
             int nextReport = REPORT_EVERY;
@@ -166,6 +176,49 @@ final class Soak {
             System.err.printf(Locale.ROOT, "soak: done races=%d heap_after_gc_mb at %d races %.1f, at %d races %.1f: "
                     + "%.2fx%n", races.get(), firstAt, firstHeap, phaseAt, phaseHeap, phaseHeap / firstHeap);
             Thread.sleep(3000); // the window as the soak leaves it, for a screenshot
+        } catch (Exception e) {
+            System.err.println("soak: failed: " + e);
+        } finally {
+            Platform.runLater(Platform::exit);
+        }
+    }
+
+    /**
+     * {@code -Dpowrace.soak=attack:30:6:10000}: shows the Attack tab, runs 10,000 attacks at q = 30%, z = 6 through its
+     * controls, and prints the longest frame gap and layout while they ran:
+     * {@code soak: attacks=10000 q=30% z=6 longest_frame_gap_ms=.. longest_layout_ms=.. elapsed_s=.. said="..."}.
+     */
+    private void attacks(int[] phase) {
+        try {
+            onFx(() -> {
+                tabs().getSelectionModel().select(2);
+                return null;
+            });
+            Thread.sleep(1000); // built and shown
+            onFx(() -> {
+                ((Spinner<Integer>) scene.lookup("#attackShare")).getValueFactory().setValue(phase[1]);
+                ((Spinner<Integer>) scene.lookup("#attackZ")).getValueFactory().setValue(phase[2]);
+                ((Spinner<Integer>) scene.lookup("#attackCount")).getValueFactory().setValue(phase[3]);
+                ((javafx.scene.control.CheckBox) scene.lookup("#attackSweep")).setSelected(false);
+                return null;
+            });
+            Thread.sleep(500);
+            longestGap.set(0);
+            longestLayout.set(0);
+            long t0 = System.nanoTime();
+            onFx(() -> {
+                ((Button) scene.lookup("#attackRun")).fire();
+                return null;
+            });
+            String said;
+            do {
+                Thread.sleep(50);
+                said = onFx(() -> ((javafx.scene.control.Label) scene.lookup("#attackProgress")).getText());
+            } while (!said.contains(" attacks in ") && !said.startsWith("stopped") && !said.startsWith("the attacks"));
+            System.err.printf(Locale.ROOT, "soak: attacks=%d q=%d%% z=%d longest_frame_gap_ms=%.1f "
+                    + "longest_layout_ms=%.1f elapsed_s=%.1f said=\"%s\"%n", phase[3], phase[1], phase[2],
+                    longestGap.get() / 1e6, longestLayout.get() / 1e6, (System.nanoTime() - t0) / 1e9, said);
+            Thread.sleep(Long.getLong("powrace.soak.hold", 3000)); // the window as it ends, for a screenshot
         } catch (Exception e) {
             System.err.println("soak: failed: " + e);
         } finally {

@@ -114,7 +114,9 @@ public final class Window {
         Dashboard dashboard = new Dashboard(session.network(), session.ledger().path(), Platform::runLater, io);
         session.network().referee().addListener(dashboard);
         session.ledger().repairNote().ifPresent(dashboard::reportProblem);
-        MainView view = new MainView(dashboard);
+        // the Attack tab's attacks: one thread fewer than the machine has, summed on the io threads
+        AttackModel attack = new AttackModel(engines, AttackModel.defaultThreads(), io);
+        MainView view = new MainView(dashboard, attack);
         Window window = new Window(session, dashboard, view, io, stage, prefs.get());
 
         Scene scene = new Scene(view.root());
