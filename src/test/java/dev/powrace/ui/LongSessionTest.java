@@ -69,6 +69,32 @@ class LongSessionTest {
     }
 
     /**
+     * Tells {@code d} what the referee tells of {@code races} races, one a millisecond: three starts, three ends and,
+     * if {@code withWins}, the winner's ledger entry.
+     */
+    static void tell(Dashboard d, List<String> names, int races, boolean withWins) {
+        Instant t = Instant.parse("2026-12-01T10:00:00Z");
+        for (int i = 1; i <= races; i++) {
+            Race race = Race.judgedElsewhere(i, "Race #" + i, 1);
+            String winner = names.get(i % names.size());
+            for (String n : names) {
+                d.started(new Attempt(race, n, Outcome.MINING, t, null, 0, 0, -1, null));
+            }
+            Attempt won = new Attempt(race, winner, Outcome.FOUND, t, t.plusNanos(40_000), 40_000, 200, 7, "00ab");
+            race.decide(won);
+            for (String n : names) {
+                d.ended(n.equals(winner) ? won
+                        : new Attempt(race, n, Outcome.STOPPED, t, t.plusNanos(50_000), 50_000, 150, -1, null));
+            }
+            if (withWins) {
+                d.won(race, new Entry(winner, "Race #" + i, 7, "00" + "a".repeat(62), 1, Entry.seconds(40_000),
+                        "2026-12-01T10:00:00.000000+00:00", "2026-12-01T10:00:00.000040+00:00", 200));
+            }
+            t = t.plusMillis(1);
+        }
+    }
+
+    /**
      * Ten races' events (three starts, three ends and a win each, as the referee tells them) reach the FX thread in
      * one go at the next sample: nothing crosses per event, the timeline is built once, the ten winners join the
      * ledger list in one change, so that its sorted view walks it once, not ten times, and a card's texts are worked
@@ -86,23 +112,7 @@ class LongSessionTest {
         AtomicInteger cardTexts = new AtomicInteger(); // a card's end time: "—" when a race starts, a time when it ends
         d.nodes().get(0).endTextProperty().addListener((obs, old, t) -> cardTexts.incrementAndGet());
 
-        Instant t = Instant.parse("2026-12-01T10:00:00Z");
-        for (int i = 1; i <= 10; i++) {
-            Race race = Race.judgedElsewhere(i, "Race #" + i, 1);
-            String winner = names.get(i % names.size());
-            for (String n : names) {
-                d.started(new Attempt(race, n, Outcome.MINING, t, null, 0, 0, -1, null));
-            }
-            Attempt won = new Attempt(race, winner, Outcome.FOUND, t, t.plusNanos(40_000), 40_000, 200, 7, "00ab");
-            race.decide(won);
-            for (String n : names) {
-                d.ended(n.equals(winner) ? won
-                        : new Attempt(race, n, Outcome.STOPPED, t, t.plusNanos(50_000), 50_000, 150, -1, null));
-            }
-            d.won(race, new Entry(winner, "Race #" + i, 7, "00" + "a".repeat(62), 1, Entry.seconds(40_000),
-                    "2026-12-01T10:00:00.000000+00:00", "2026-12-01T10:00:00.000040+00:00", 200));
-            t = t.plusMillis(1);
-        }
+        tell(d, names, 10, true);
         int calls = crossed.size();
         while (!crossed.isEmpty()) { // what the FX thread would have run by its next sample
             crossed.remove().run();
@@ -134,21 +144,7 @@ class LongSessionTest {
     void startOverForgetsEveryRaceToldBeforeItEvenPastOneSamplesShare() throws Exception {
         Dashboard d = new Dashboard(network(1), ledger.path(), Runnable::run, io);
         List<String> names = network.nodes().stream().map(Node::name).toList();
-        Instant t = Instant.parse("2026-12-01T10:00:00Z");
-        int races = 2_000;
-        for (int i = 1; i <= races; i++) {
-            Race race = Race.judgedElsewhere(i, "Race #" + i, 1);
-            String winner = names.get(i % names.size());
-            for (String n : names) {
-                d.started(new Attempt(race, n, Outcome.MINING, t, null, 0, 0, -1, null));
-            }
-            Attempt won = new Attempt(race, winner, Outcome.FOUND, t, t.plusNanos(40_000), 40_000, 200, 7, "00ab");
-            race.decide(won);
-            for (String n : names) {
-                d.ended(n.equals(winner) ? won
-                        : new Attempt(race, n, Outcome.STOPPED, t, t.plusNanos(50_000), 50_000, 150, -1, null));
-            }
-        }
+        tell(d, names, 2_000, false);
         d.startOver();
         for (int i = 0; i < 3; i++) {
             d.sample(System.nanoTime());
