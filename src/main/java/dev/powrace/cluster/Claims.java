@@ -192,7 +192,8 @@ final class Claims {
     void sendUnsent() throws Exception {
         for (Claim c : List.copyOf(unsent)) {
             unsent.remove(c);
-            if (s.zk.checkExists().forPath(c.race.decided()) == null) {
+            org.apache.zookeeper.data.Stat decided = s.zk.checkExists().forPath(c.race.decided());
+            if (decided == null || c.race.forged.contains(decided.getCzxid())) { // undecided, or a forged decision
                 claim(c);
             } else {
                 judge.judge(c.race); // decided meanwhile: the decision stops its miner

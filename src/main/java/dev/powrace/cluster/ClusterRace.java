@@ -31,6 +31,15 @@ final class ClusterRace {
     final java.util.Set<String> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Claims read so far, by name: a claim is never changed (only its author could, and it does not). */
     final Map<String, Schema.Child> claims = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * The czxids of decisions (a "decided" or a verdict) this process found forged while it could check them claim by
+     * claim: it never takes them later, when it no longer can.
+     */
+    final java.util.Set<Long> forged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The czxid of a forged "decided" that could not be set aside: the race is decided by a verdict beside it. */
+    volatile long pinned = -1;
+    /** The czxid of the znode that holds the race's decision ("decided" or a verdict), once known; its entry's too. */
+    volatile long decisionZxid = -1;
 
     ClusterRace(String path, Race race, long openedAtZkMillis) {
         this.path = path;
@@ -44,6 +53,11 @@ final class ClusterRace {
 
     String joined() {
         return path + "/joined";
+    }
+
+    /** Where verdicts go (see Judge#verdict): made with the race, so only its opener may remove one. */
+    String verdicts() {
+        return path + "/verdicts";
     }
 
     String decided() {

@@ -71,6 +71,7 @@ public final class ClusterReferee implements Referee, Peers {
         this.joiner = new Joiner(s, judge, joinWindowMillis);
         this.feed = new Feed(s, joiner, joinWindowMillis, () -> members);
         this.mirror = new Mirror(s, ledger, judge, owner);
+        judge.entries = mirror::hasEntryAt;
         this.reaper = new Reaper(s, judge, joinWindowMillis);
         this.rates = new PeerRates(s, ledger, engines.name(), () -> members);
         this.claims = new Claims(s, judge);

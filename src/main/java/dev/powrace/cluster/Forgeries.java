@@ -31,12 +31,27 @@ public record Forgeries(List<String> decisions, List<String> entries) {
                 for (String race : children(zk, Schema.TEXTS + "/" + text)) {
                     String path = Schema.TEXTS + "/" + text + "/" + race;
                     textsWithRaces.add(text);
-                    for (String child : children(zk, path)) {
+                    List<String> raceChildren = children(zk, path);
+                    List<String> verdictNames = children(zk, path + "/verdicts");
+                    boolean verdicts = verdictNames.stream().anyMatch(c -> Schema.VERDICT.matcher(c).matches());
+                    for (String v : verdictNames) {
+                        Stat stat = Schema.VERDICT.matcher(v).matches() ? zk.checkExists().forPath(path + "/verdicts/" + v)
+                                : null;
+                        if (stat != null) {
+                            decisions.add(stat.getCzxid());
+                        }
+                    }
+                    for (String child : raceChildren) {
                         if (child.equals("decided")) {
                             Stat stat = zk.checkExists().forPath(path + "/decided");
                             if (stat != null) {
                                 decisions.add(stat.getCzxid());
                             }
+                            if (stat != null && verdicts) { // the judges found it forged, and could not set it aside
+                                lines.add(race(text + "/" + race) + "/decided: a forged decision (" + shown(zk, path
+                                        + "/decided") + "), pinned where it is; a verdict beside it decides the race");
+                            }
+
                         } else if (child.startsWith("forged-")) {
                             byte[] data = zk.getData().forPath(path + "/" + child);
                             lines.add(race(text + "/" + race) + "/" + Schema.name(child) + ": a forged decision ("
@@ -82,6 +97,15 @@ public record Forgeries(List<String> decisions, List<String> entries) {
         String text = slash < 0 ? path : path.substring(0, slash);
         return Schema.name(text.substring(0, Math.min(12, text.length()))) + "…/"
                 + (slash < 0 ? "?" : Schema.name(path.substring(slash + 1)));
+    }
+
+    /** A znode's data as a report shows it, or "unreadable". */
+    private static String shown(CuratorFramework zk, String path) throws Exception {
+        try {
+            return Schema.shown(new String(zk.getData().forPath(path), StandardCharsets.UTF_8));
+        } catch (KeeperException.NoAuthException | KeeperException.NoNodeException closedOrGone) {
+            return "unreadable";
+        }
     }
 
     private static List<String> children(CuratorFramework zk, String path) throws Exception {

@@ -169,7 +169,8 @@ final class Joiner {
                     s.zk.transactionOp().create().withACL(s.self.raceFolder()).forPath(path + "/joined", new byte[0]),
                     s.zk.transactionOp().create().withMode(CreateMode.EPHEMERAL).withACL(s.self.own())
                             .forPath(path + "/joined/" + marker, token),
-                    s.zk.transactionOp().create().withACL(s.self.raceFolder()).forPath(path + "/claims", new byte[0])));
+                    s.zk.transactionOp().create().withACL(s.self.raceFolder()).forPath(path + "/claims", new byte[0]),
+                    s.zk.transactionOp().create().withACL(s.self.raceFolder()).forPath(path + "/verdicts", new byte[0])));
             return path;
         } catch (KeeperException.BadVersionException raced) {
             return null; // another process opened one from the same view, or our own write went through: look again
@@ -257,8 +258,12 @@ final class Joiner {
             }
             String settled = judge.settle(r, false); // abandons it unless a claim holds up
             return Schema.ABANDONED.equals(settled);
+        } catch (KeeperException.NoAuthException closed) { // forged: decided by a verdict beside it, if at all
+            return Schema.ABANDONED.equals(judge.settle(r, false));
         }
-        return Schema.ABANDONED.equals(new String(decided, StandardCharsets.UTF_8));
+        // an abandonment is taken only as the judge takes it: a forged one, pinned, must not open a second race
+        return Schema.ABANDONED.equals(new String(decided, StandardCharsets.UTF_8))
+                && Schema.ABANDONED.equals(judge.settle(r, false));
     }
 
     /**

@@ -34,12 +34,20 @@ final class Judge {
 
     private final Session s;
     private final Decided decided;
+    /**
+     * Whether a ledger entry was created at a zxid, on the cluster thread: a decision counts only with the entry written
+     * in its transaction. The referee sets it to its ledger copy's; true until then.
+     */
+    volatile java.util.function.LongPredicate entries = zxid -> true;
+    /** Verdicts, and which old decisions stand. */
+    final Verdicts verdicts;
     /** The races this process has seen, by their znode path. */
     final Map<String, ClusterRace> races = new ConcurrentHashMap<>();
 
     Judge(Session s, Decided decided) {
         this.s = s;
         this.decided = decided;
+        this.verdicts = new Verdicts(s, this);
     }
 
     /** The race at a path, read once, checked and kept; null if it is gone or does not hold up (reported). */
@@ -110,41 +118,61 @@ final class Judge {
 
     /**
      * The race's decision, made right if it is not: its winning claim's name, {@link Schema#ABANDONED}, or null
-     * while undecided (watches set if {@code watch}).
+     * while undecided (watches set if {@code watch}). Sets {@link ClusterRace#decisionZxid} to the czxid of the znode
+     * that holds it.
      */
     String settle(ClusterRace r, boolean watch) throws Exception {
         for (int round = 0; round < 5; round++) {
             Stat stat = new Stat();
             String decision = null;
+            boolean unreadable = false;
             try {
                 decision = new String(watch ? s.zk.getData().storingStatIn(stat).usingWatcher(r.watcher)
                         .forPath(r.decided()) : s.zk.getData().storingStatIn(stat).forPath(r.decided()),
                         StandardCharsets.UTF_8);
-            } catch (KeeperException.NoAuthException unreadable) {
-                s.reportOnce(r.decided() + "@unreadable", "race " + r.race.id() + ": its decision can't be read "
-                        + "(someone closed it); the race waits");
-                return null;
+            } catch (KeeperException.NoAuthException closed) {
+                s.reportOnce(r.decided() + "@unreadable", "race " + r.race.id() + ": its decision " + r.decided()
+                        + " can't be read "
+                        + "(someone closed it); the race is decided by a verdict beside it");
+                unreadable = true;
             } catch (KeeperException.NoNodeException undecided) {
                 if (watch && s.zk.checkExists().usingWatcher(r.watcher).forPath(r.decided()) != null) {
                     continue; // decided between the two reads
                 }
             }
-            if (decision != null && s.zkNow() - stat.getCtime() > STRICT_MILLIS && stands(r, decision)) {
-                return decision; // checked claim by claim by every process in the race when it was new
+            if (decision != null && s.zkNow() - stat.getCtime() > STRICT_MILLIS) {
+                String standing = verdicts.standing(r, decision, stat);
+                if (standing != null) {
+                    return standing; // checked claim by claim by every process in the race when it was new
+                }
             }
             Schema.Child first = firstValid(r, watch);
             String right = first != null ? first.name() : null;
-            if (right == null && decision == null && over(r)) {
+            if (right == null && decision == null && !unreadable && over(r)) {
                 right = Schema.ABANDONED;
             }
-            if (decision != null && (decision.equals(right) || decision.equals(Schema.ABANDONED) && right == null
-                    && over(r))) {
-                return decision;
-            }
-            if (decision != null) {
+            if (decision != null && !r.forged.contains(stat.getCzxid()) && (decision.equals(right)
+                    || decision.equals(Schema.ABANDONED) && right == null && over(r))) {
+                if (!watch || decision.equals(Schema.ABANDONED) || entries.test(stat.getCzxid())) {
+                    r.decisionZxid = stat.getCzxid();
+                    return decision;
+                }
+                // the right winner, but written without its ledger entry (by someone quicker than the judges)
+                r.forged.add(stat.getCzxid());
                 s.reportOnce(r.decided() + "@" + stat.getCzxid(), "race " + r.race.id() + ": its decision "
-                        + Schema.shown(decision) + " is forged (the first claim that holds up is "
+                        + Schema.shown(decision) + " (" + r.decided() + ") was written without its ledger entry; it "
+                        + "is set aside");
+            }
+            if (decision != null && r.forged.add(stat.getCzxid())) {
+                s.reportOnce(r.decided() + "@" + stat.getCzxid(), "race " + r.race.id() + ": its decision "
+                        + Schema.shown(decision) + " (" + r.decided() + ") is forged (the first claim that holds up is "
                         + (right == null ? "none yet" : right) + "); it is set aside");
+            }
+            if (unreadable || decision != null && r.pinned == stat.getCzxid()) {
+                if (right == null && over(r)) {
+                    right = Schema.ABANDONED;
+                }
+                return verdicts.verdict(r, right, watch);
             }
             if (right == null && decision == null) {
                 return null;
@@ -159,35 +187,11 @@ final class Judge {
         return null;
     }
 
-    /**
-     * An old decision stands as it is if it is {@link Schema#ABANDONED} with nobody left in the race, or names a
-     * claim that is there and verifies on its own: who wrote it was checked by the processes in the race when it was
-     * new, and its process may be gone since, so that can't be checked again (see README, "Who can cheat").
-     */
-    private boolean stands(ClusterRace r, String decision) throws Exception {
-        if (decision.equals(Schema.ABANDONED)) {
-            return over(r);
-        }
-        readClaims(r, false);
-        Schema.Child c = r.claims.get(decision);
-        Entry e = c != null && Schema.CLAIM.matcher(c.name()).matches() ? entry(r, c) : null;
-        return e != null && Verifier.problem(e) == null;
-    }
-
-    /** For a process not in the race: its decision if it stands (see {@link #stands}), else null. */
-    String standing(ClusterRace r) throws Exception {
-        String decision;
-        try {
-            decision = new String(s.zk.getData().forPath(r.decided()), StandardCharsets.UTF_8);
-        } catch (KeeperException.NoNodeException undecided) {
-            return null;
-        }
-        return stands(r, decision) ? decision : null;
-    }
 
     /**
      * Writes the decision (and, for a winner, its ledger entry) in one transaction; moves a forged decision aside
-     * in the same one. False if the race changed meanwhile: look again.
+     * in the same one. False if the race changed meanwhile, or the forged decision is pinned (look again: the race is
+     * then decided by a verdict beside it).
      */
     private boolean write(ClusterRace r, String winner, Stat forged, String forgedData) throws Exception {
         List<CuratorOp> ops = new ArrayList<>();
@@ -200,25 +204,33 @@ final class Judge {
             ops.add(s.zk.transactionOp().check().forPath(r.claims()));
         } else {
             ops.add(s.zk.transactionOp().create().forPath(r.decided(), winner.getBytes(StandardCharsets.UTF_8)));
-            if (!winner.equals(Schema.ABANDONED)) {
-                Entry e = entry(r, r.claims.get(winner));
-                ops.add(s.zk.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL).withACL(s.self.own())
-                        .forPath(Schema.LEDGER + "/entry-", Ledger.JSON.writeValueAsBytes(e))); // nobody can pin it
-            } else {
-                s.problem("race " + r.race.id() + " is abandoned with no winner: every node that joined it has left "
-                        + "the cluster; its text races anew");
-            }
+            addEntry(ops, r, winner);
         }
         try {
             s.zk.transaction().forOperations(ops);
+            r.decisionZxid = -1; // looked up when needed (see decisionZxid)
             return winner != null;
         } catch (KeeperException.NodeExistsException | KeeperException.BadVersionException
                 | KeeperException.NoNodeException changed) {
             return false;
         } catch (KeeperException.NotEmptyException | KeeperException.NoAuthException pinned) {
-            s.reportOnce(r.decided() + "@pinned", "race " + r.race.id() + ": its forged decision can't be set aside ("
-                    + pinned.code() + "); the race waits");
+            s.reportOnce(r.decided() + "@pinned", "race " + r.race.id() + ": its forged decision " + r.decided()
+                    + " can't be set aside ("
+                    + pinned.code() + "); the race is decided by a verdict beside it");
+            r.pinned = forged != null ? forged.getCzxid() : r.pinned;
             return false;
+        }
+    }
+
+    /** Adds the winner's ledger entry to a decision's transaction (none for an abandoned race). */
+    void addEntry(List<CuratorOp> ops, ClusterRace r, String winner) throws Exception {
+        if (!winner.equals(Schema.ABANDONED)) {
+            Entry e = entry(r, r.claims.get(winner));
+            ops.add(s.zk.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL).withACL(s.self.own())
+                    .forPath(Schema.LEDGER + "/entry-", Ledger.JSON.writeValueAsBytes(e))); // nobody can pin it
+        } else {
+            s.problem("race " + r.race.id() + " is abandoned with no winner: every node that joined it has left "
+                    + "the cluster; its text races anew");
         }
     }
 

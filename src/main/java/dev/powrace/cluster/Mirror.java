@@ -219,6 +219,34 @@ final class Mirror {
         return Schema.byCreation(fresh);
     }
 
+    /**
+     * On the cluster thread: whether a ledger znode was created at this zxid (a decision's entry is created in the
+     * decision's transaction). True if it can't be told (the connection is down, say): the judges then take the
+     * decision, as before this check.
+     */
+    boolean hasEntryAt(long zxid) {
+        try {
+            Stat folder = s.zk.checkExists().forPath(Schema.LEDGER);
+            if (folder == null || folder.getPzxid() < zxid) {
+                return false; // nothing was added to the ledger since before the decision
+            }
+            if (known.containsValue(zxid)) {
+                return true;
+            }
+            for (String name : s.zk.getChildren().forPath(Schema.LEDGER)) {
+                if (!known.containsKey(name)) {
+                    Stat stat = s.zk.checkExists().forPath(Schema.LEDGER + "/" + name);
+                    if (stat != null && stat.getCzxid() == zxid) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } catch (Exception cantTell) {
+            return true;
+        }
+    }
+
     /** Entries of this process's wins not copied yet, with what to do once they are. */
     private final Map<String, Runnable> awaited = new ConcurrentHashMap<>();
 
@@ -306,6 +334,23 @@ final class Mirror {
                 return judge.race(text + "/" + name);
             }
         }
+        for (String name : races) { // decided by a verdict beside a forged "decided" that can't be set aside?
+            if (Schema.RACE.matcher(name).matches()) {
+                List<String> children;
+                try {
+                    children = s.zk.getChildren().forPath(text + "/" + name + "/verdicts");
+                } catch (KeeperException.NoNodeException gone) {
+                    continue;
+                }
+                for (String child : children) {
+                    Stat verdict = Schema.VERDICT.matcher(child).matches()
+                            ? s.zk.checkExists().forPath(text + "/" + name + "/verdicts/" + child) : null;
+                    if (verdict != null && verdict.getCzxid() == zxid) {
+                        return judge.race(text + "/" + name);
+                    }
+                }
+            }
+        }
         return null;
     }
 
@@ -325,10 +370,9 @@ final class Mirror {
             // Not in the race: a decision that has stood for 1 s was checked claim by claim by the processes in it
             // (a forged one is set aside within milliseconds); judging it again here could not tell a winner whose
             // process has just left from a forger. It must still name the first claim that verifies.
-            winner = judge.standing(r);
+            winner = judge.verdicts.standing(r);
         }
-        Stat decided = s.zk.checkExists().forPath(r.decided());
-        if (winner == null || winner.equals(Schema.ABANDONED) || decided == null || decided.getCzxid() != zxid) {
+        if (winner == null || winner.equals(Schema.ABANDONED) || judge.verdicts.decisionZxid(r, winner) != zxid) {
             return null;
         }
         if (!r.claims.containsKey(winner)) {

@@ -39,6 +39,11 @@ final class Schema {
     static final Pattern CLAIM = Pattern.compile("claim-[0-9]{10}");
     static final Pattern ENTRY = Pattern.compile("entry-[0-9]{10}");
     static final Pattern SUBMISSION = Pattern.compile("sub-[0-9]{10}");
+    /**
+     * A race's decision written beside a forged "decided" that can't be set aside (pinned by a child of its own, or
+     * closed to the processes): its name is random, so nobody can take it first.
+     */
+    static final Pattern VERDICT = Pattern.compile("verdict-[0-9a-f]{8}");
     /** A node's name as one znode name: "a/Node1" is "a:Node1". */
     static final Pattern MARKER = Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]{0,62}):(Node[1-9][0-9]{0,3})");
 

@@ -333,6 +333,156 @@ class ClusterForgeryTest {
         noRawControlCharacters(a, b, c);
     }
 
+    /**
+     * A forged decision that can't be set aside (closed to everyone but its writer, with a child of its own) neither
+     * wins nor holds the race up, even once it is old enough that nobody can check who wrote its claim: the forger
+     * mines a nonce of its own, names it b's, and decides in advance for the claim it writes second, with a twin
+     * ledger entry. Before the fix the race waited, and after 5 s every process took the forged decision.
+     */
+    @Test
+    void aPinnedForgedDecisionNeitherWinsNorHoldsTheRaceUp() throws Exception {
+        ClusterRefereeTest.Gated gateA = new ClusterRefereeTest.Gated();
+        ClusterRefereeTest.Gated neverB = new ClusterRefereeTest.Gated(); // b's node never finds: a's claim is first
+        ClusterProcess a = process("a", 1, DIFFICULTY, gateA);
+        ClusterProcess b = process("b", 1, DIFFICULTY, neverB);
+        String text = "pinned by a forger";
+        send(text, a, 0);
+        send(text, b, 0);
+        String race = awaitRace(text, "a:Node1", "b:Node1");
+        long n = new Nonces(text, DIFFICULTY).next();
+        Set<Long> forgedNonces = Set.of(n);
+        Runnable honest = () -> noForgedEntry(forgedNonces, a, b);
+        ObjectNode asB = claimJson("b/Node1", n, Puzzle.hash(text, n));
+        ObjectNode twin = asB.deepCopy().put("transaction", text).put("difficulty", DIFFICULTY);
+        assertTrue(multi(forger.transactionOp().create().withACL(ownAcl()).forPath(race + "/decided",
+                        "claim-0000000001".getBytes(StandardCharsets.UTF_8)),
+                forger.transactionOp().create().forPath(race + "/decided/pin", new byte[0]),
+                forger.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                        .forPath(ClusterReferee.LEDGER + "/entry-", bytes(twin))) != null, "the pinned decision is written");
+        quietWindow(a, b);
+        assertEquals(List.of(), a.events.ended, "a: the forged decision ended the race");
+        gateA.open = true;
+        Events.await("a's claim", () -> {
+            try {
+                return !forger.getChildren().forPath(race + "/claims").isEmpty();
+            } catch (Exception notYet) {
+                return false;
+            }
+        });
+        assertEquals("claim-0000000001", sequential(race + "/claims/claim-", bytes(asB)), "the forger's claim is second");
+        for (ClusterProcess p : List.of(a, b)) {
+            awaitHonestly(p.label + "'s entry", () -> p.ledger.size() >= 1, honest);
+        }
+        // the window in which a wrong referee shows it: the forged decision grows old, and who wrote its claim can no
+        // longer be checked; a process that starts now never saw it new
+        Thread.sleep(Judge.STRICT_MILLIS + 1_000);
+        ClusterProcess c = process("c", 1, DIFFICULTY, neverB);
+        settle(a, b, c);
+        honest.run();
+        noForgedEntry(forgedNonces, c);
+        assertEquals(1, a.ledger.size());
+        assertArrayEquals(a.file(), b.file());
+        assertArrayEquals(a.file(), c.file(), "a process started afterwards copies the same");
+        assertGenuine(Events.entries(a.ledger.path()).get(0), text, a, b);
+        assertEquals("a/Node1", Events.entries(a.ledger.path()).get(0).node());
+        for (ClusterProcess p : List.of(a, b)) {
+            Events.await(p.label + " reporting the pinned decision", () -> reported(p, race + "/decided"));
+        }
+        Forgeries found = Forgeries.find(forger, System.currentTimeMillis());
+        assertTrue(found.decisions().stream().anyMatch(l -> l.contains("/decided") && l.contains("pinned")),
+                "verify --cluster names the pinned decision: " + found);
+
+        // the next race runs normally
+        String next = "after the pinned decision";
+        send(next, a, 0);
+        send(next, b, 0);
+        for (ClusterProcess p : List.of(a, b, c)) {
+            awaitHonestly(p.label + "'s second entry", () -> p.ledger.size() >= 2, honest);
+        }
+        settle(a, b, c);
+        assertArrayEquals(a.file(), b.file());
+        assertArrayEquals(a.file(), c.file());
+        noRawControlCharacters(a, b, c);
+    }
+
+    /**
+     * Once every process of a race has left, who wrote a claim can no longer be checked, so an old decision is taken
+     * if its claim verifies on its own; but never one whose claim copies an earlier claim's nonce. The forger waits
+     * until nobody watches, copies the winner's nonce under the other process's name, replaces the decision with one
+     * for the copy and writes its twin entry. Before the fix a process that started next copied the twin too.
+     */
+    @Test
+    void aDecisionForACopiedNonceNeverStands() throws Exception {
+        ClusterProcess a = process("a", 1, DIFFICULTY, EngineFactory.auto());
+        ClusterProcess b = process("b", 1, DIFFICULTY, EngineFactory.auto());
+        String text = "copied when nobody watched";
+        send(text, a, 0);
+        send(text, b, 0);
+        for (ClusterProcess p : List.of(a, b)) {
+            Events.await(p.label + "'s entry", () -> p.ledger.size() >= 1);
+        }
+        settle(a, b);
+        Entry genuine = Events.entries(a.ledger.path()).get(0);
+        String race = textFolder(text) + "/" + forger.getChildren().forPath(textFolder(text)).stream()
+                .filter(r -> r.startsWith("race-")).findFirst().orElseThrow();
+        a.close();
+        b.close();
+        String other = genuine.node().startsWith("a/") ? "b/Node1" : "a/Node1";
+        ObjectNode copy = claimJson(other, genuine.nonce(), genuine.hash());
+        assertTrue(sequential(race + "/claims/claim-", bytes(copy)) != null, "the copy is written");
+        String copyName = forger.getChildren().forPath(race + "/claims").stream().sorted()
+                .reduce((x, y) -> y).orElseThrow();
+        forger.delete().forPath(race + "/decided");
+        assertTrue(multi(forger.transactionOp().create().forPath(race + "/decided",
+                        copyName.getBytes(StandardCharsets.UTF_8)),
+                forger.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL).forPath(
+                        ClusterReferee.LEDGER + "/entry-", bytes(copy.deepCopy().put("transaction", text)
+                                .put("difficulty", DIFFICULTY)))) != null, "the decision for the copy is written");
+        // the genuine entry's decision is gone now, so it is copied only once it is old: let it grow old
+        Thread.sleep(Mirror.YOUNG_MILLIS);
+        ClusterProcess c = process("c", 1, DIFFICULTY, EngineFactory.auto());
+        settle(c);
+        assertEquals(List.of(genuine), Events.entries(c.ledger.path()), "c's copy");
+    }
+
+    /**
+     * A decision that names the right claim but was written without its ledger entry, by a forger quicker than the
+     * judges (it polls the claims and writes "decided" as soon as the first claim is there), is set aside and made
+     * again with its entry: the race keeps its one entry. If the forger is never quicker here, nothing is shown.
+     */
+    @Test
+    void aRightDecisionWithoutItsEntryIsMadeAgainWithIt() throws Exception {
+        ClusterRefereeTest.Gated gate = new ClusterRefereeTest.Gated();
+        ClusterProcess a = process("a", 1, DIFFICULTY, gate);
+        ClusterProcess b = process("b", 1, DIFFICULTY, gate);
+        int quicker = 0;
+        for (int round = 1; round <= 5 && quicker == 0; round++) {
+            String text = "decided without an entry, " + round;
+            send(text, a, 0);
+            send(text, b, 0);
+            String race = awaitRace(text, "a:Node1", "b:Node1");
+            gate.open = true;
+            List<String> claims = List.of();
+            while (claims.isEmpty()) {
+                claims = forger.getChildren().forPath(race + "/claims");
+            }
+            if (create(race + "/decided", claims.get(0).getBytes(StandardCharsets.UTF_8)) != null) {
+                quicker++;
+            }
+            int entries = round;
+            for (ClusterProcess p : List.of(a, b)) {
+                Events.await(p.label + "'s entry for '" + text + "'", () -> p.ledger.size() >= entries);
+            }
+            settle(a, b);
+            gate.open = false;
+            Events.await("every node's end", () -> a.events.ended.size() == entries && b.events.ended.size() == entries);
+            assertEquals(round, a.ledger.size());
+            assertArrayEquals(a.file(), b.file());
+            assertGenuine(Events.entries(a.ledger.path()).get(round - 1), text, a, b);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(quicker > 0, "the forger was never quicker than the judges");
+    }
+
     @Test
     void forgedAndMalformedLedgerEntriesAreNeverCopied() throws Exception {
         ClusterProcess a = process("a", 1, 1, EngineFactory.auto());

@@ -119,7 +119,7 @@ class ClusterSecretTest {
                 assertEquals(org.apache.zookeeper.ZooDefs.Perms.READ | org.apache.zookeeper.ZooDefs.Perms.CREATE,
                         acl.get(0).getPerms(), z + ": " + acl);
                 assertTrue(acl.get(0).getId().getId().startsWith(Clients.USER + ":"), z + ": " + acl);
-            } else if (z.endsWith("/joined") || z.endsWith("/claims")) { // a race's folders: its opener's, and
+            } else if (z.endsWith("/joined") || z.endsWith("/claims") || z.endsWith("/verdicts")) { // a race's folders: its opener's, and
                 assertEquals(2, acl.size(), z + ": " + acl);             // READ and CREATE for the secret
                 assertTrue(acl.stream().anyMatch(x -> x.getPerms() == (org.apache.zookeeper.ZooDefs.Perms.READ
                         | org.apache.zookeeper.ZooDefs.Perms.CREATE) && x.getId().getId().startsWith(Clients.USER + ":")),
