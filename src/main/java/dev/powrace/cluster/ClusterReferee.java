@@ -71,7 +71,8 @@ public final class ClusterReferee implements Referee, Peers {
         this.joiner = new Joiner(s, judge, joinWindowMillis);
         this.feed = new Feed(s, joiner, joinWindowMillis, () -> members);
         this.mirror = new Mirror(s, ledger, judge, owner);
-        judge.entries = mirror::hasEntryAt;
+        judge.entries = mirror::hasEntry;
+        judge.solvedAt = mirror::solvedAt;
         this.reaper = new Reaper(s, judge, joinWindowMillis);
         this.rates = new PeerRates(s, ledger, engines.name(), () -> members);
         this.claims = new Claims(s, judge);
