@@ -199,7 +199,7 @@ final class Soak {
                 tabs().getSelectionModel().select(2);
                 return null;
             });
-            Thread.sleep(1000); // built and shown
+            Thread.sleep(Long.getLong("powrace.soak.settle", 1000)); // built and shown (and, longer, start-up done)
             onFx(() -> {
                 ((Spinner<Integer>) scene.lookup("#attackShare")).getValueFactory().setValue(phase[1]);
                 ((Spinner<Integer>) scene.lookup("#attackZ")).getValueFactory().setValue(phase[2]);
