@@ -130,7 +130,7 @@ public final class ClusterReferee implements Referee, Peers {
             }
             long after = System.currentTimeMillis();
             Schema.membersFolder(zk, label, self);
-            owner = Mirror.own(ledger);
+            owner = CopyLock.take(ledger);
             Session s = new Session(zk, label, connect, self, new Listeners(), token,
                     stat.getCtime() - (before + after) / 2, (after - before + 1) / 2 + 1);
             referee = new ClusterReferee(s, ledger, difficulty, joinWindow.toMillis(), engines, owner);

@@ -1,16 +1,11 @@
 package dev.powrace.cluster;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.powrace.ledger.Entry;
 import dev.powrace.ledger.Ledger;
 import dev.powrace.ledger.LedgerException;
 import dev.powrace.ledger.Verifier;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -62,34 +57,6 @@ final class Mirror {
         this.judge = judge;
         this.owner = owner;
         this.watcher = s.rearm(this::watch);
-    }
-
-    /**
-     * Takes the ledger file as this process's copy of the cluster's ledger: two processes copying into one file
-     * would append every entry twice. The lock is on a file beside it, "&lt;ledger&gt;.lock", held until close.
-     */
-    static FileLock own(Ledger ledger) throws ClusterException {
-        Path lock = ledger.path().resolveSibling(ledger.path().getFileName() + ".lock");
-        FileChannel channel = null;
-        try {
-            channel = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock held = channel.tryLock();
-            if (held != null) {
-                return held;
-            }
-        } catch (OverlappingFileLockException inThisJvm) {
-            // held by another referee of this JVM
-        } catch (IOException e) {
-            throw new ClusterException("can't lock " + lock + " to keep " + ledger.path() + " as this process's copy "
-                    + "of the cluster's ledger: " + e.getMessage());
-        }
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // it was only opened
-        }
-        throw new ClusterException(ledger.path() + " is already the cluster ledger's copy of another powrace "
-                + "process; give each process its own --ledger");
     }
 
     /**
@@ -265,7 +232,7 @@ final class Mirror {
             Stat stat = new Stat();
             byte[] data = s.zk.getData().storingStatIn(stat).forPath(Schema.LEDGER + "/" + name);
             return stat.getCzxid() == zxid && stat.getVersion() == 0 && stat.getNumChildren() == 0
-                    && expected.equals(entry(Schema.object(data, Schema.MAX_RECORD_BYTES)));
+                    && expected.equals(Schema.entry(Schema.object(data, Schema.MAX_RECORD_BYTES)));
         } catch (KeeperException.NoNodeException | KeeperException.NoAuthException goneOrClosed) {
             return false;
         } catch (Exception cantTell) {
@@ -307,7 +274,7 @@ final class Mirror {
             s.reportOnce(where, "cluster: ledger " + Schema.name(c.name()) + " is not an entry's name; not copied");
             return null;
         }
-        Entry e = entry(Schema.object(c.data(), Schema.MAX_RECORD_BYTES));
+        Entry e = Schema.entry(Schema.object(c.data(), Schema.MAX_RECORD_BYTES));
         if (e == null) {
             s.reportOnce(where, "cluster: ledger " + c.name() + " is not a ledger entry; not copied");
             return null;
@@ -420,20 +387,6 @@ final class Mirror {
         Entry expected = Judge.entry(r, r.claims.get(winner));
         Verdicts.Place place = judge.verdicts.placeOf(r, winner, zxid, expected, this::hasEntry);
         return place == Verdicts.Place.DECISION ? expected : place == Verdicts.Place.LATER_DECISION ? SECOND : null;
-    }
-
-    /** An entry's fields, each of its JSON type, or null. */
-    static Entry entry(JsonNode j) {
-        if (j == null || !j.path("node").isTextual() || !j.path("transaction").isTextual()
-                || !j.path("nonce").isIntegralNumber() || !j.path("nonce").canConvertToLong()
-                || !j.path("hash").isTextual() || !j.path("difficulty").isInt() || !j.path("time_taken").isNumber()
-                || !j.path("start_time").isTextual() || !j.path("end_time").isTextual()
-                || !j.path("hashes").isIntegralNumber() || !j.path("hashes").canConvertToLong()) {
-            return null;
-        }
-        return new Entry(j.path("node").asText(), j.path("transaction").asText(), j.path("nonce").asLong(),
-                j.path("hash").asText(), j.path("difficulty").asInt(), j.path("time_taken").decimalValue(),
-                j.path("start_time").asText(), j.path("end_time").asText(), j.path("hashes").asLong());
     }
 
     void close() {
