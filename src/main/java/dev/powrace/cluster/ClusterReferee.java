@@ -72,7 +72,6 @@ public final class ClusterReferee implements Referee, Peers {
         this.feed = new Feed(s, joiner, joinWindowMillis, () -> members);
         this.mirror = new Mirror(s, ledger, judge, owner);
         judge.entries = mirror::hasEntry;
-        judge.solvedAt = mirror::solvedAt;
         this.reaper = new Reaper(s, judge, joinWindowMillis);
         this.rates = new PeerRates(s, ledger, engines.name(), () -> members);
         this.claims = new Claims(s, judge);

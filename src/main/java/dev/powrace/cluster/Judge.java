@@ -38,16 +38,14 @@ final class Judge {
      * Whether a ledger entry was created at a zxid, on the cluster thread: a decision counts only with the entry written
      * in its transaction. The referee sets it to its ledger copy's; true until then.
      */
-    volatile EntryCheck entries = (zxid, expected) -> true;
-    /**
-     * The czxid of the ledger entry that holds a solution (by its hash) in this process's copy, or null: a nonce that
-     * won an earlier race of a text is no new work. The referee sets it to its ledger copy's.
-     */
-    volatile java.util.function.Function<String, Long> solvedAt = hash -> null;
+    volatile EntryCheck entries = (zxid, expected) -> Boolean.TRUE;
 
-    /** Whether the ledger znode created at a zxid holds exactly the expected entry (see Mirror#hasEntry). */
+    /**
+     * Whether the ledger znode created at a zxid holds exactly the expected entry (see Mirror#hasEntry); null if that
+     * can't be told now (the connection is down, say).
+     */
     interface EntryCheck {
-        boolean at(long zxid, Entry expected);
+        Boolean at(long zxid, Entry expected);
     }
     /** Verdicts, and which old decisions stand. */
     final Verdicts verdicts;
@@ -163,7 +161,7 @@ final class Judge {
             if (decision != null && !r.forged.contains(stat.getCzxid()) && (decision.equals(right)
                     || decision.equals(Schema.ABANDONED) && right == null && over(r))) {
                 if (!watch || decision.equals(Schema.ABANDONED)
-                        || entries.at(stat.getCzxid(), entry(r, r.claims.get(decision)))) {
+                        || !Boolean.FALSE.equals(entries.at(stat.getCzxid(), entry(r, r.claims.get(decision))))) {
                     return decision;
                 }
                 // the right winner, but written without its ledger entry (by someone quicker than the judges)
@@ -307,9 +305,6 @@ final class Judge {
         if (why != null) {
             return "does not verify: " + why;
         }
-        if (replayed(r, e)) {
-            return "replays the nonce of an earlier race of its text (no new work)";
-        }
         if (e.node().indexOf('/') < 0) {
             return "names no label";
         }
@@ -352,12 +347,6 @@ final class Judge {
             }
         }
         return true;
-    }
-
-    /** True if the entry's solution won a race of its text that was decided before this race opened. */
-    boolean replayed(ClusterRace r, Entry e) {
-        Long at = solvedAt.apply(e.hash());
-        return at != null && at < r.race.id();
     }
 
     /** A claim's JSON, or null if it is not a bounded JSON object. */

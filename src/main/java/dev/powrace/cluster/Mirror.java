@@ -48,8 +48,6 @@ final class Mirror {
     // On the cluster thread only:
     private long copied = -1; // the zxid of the last entry copied (or matched at start)
     private final Map<String, Long> known = new HashMap<>(); // entry znodes already looked at, with their zxids
-    /** The solutions in the copy, by hash, with the czxid of their entry (0 for one no longer in the cluster). */
-    private final Map<String, Long> solutions = new ConcurrentHashMap<>();
 
     Mirror(Session s, Ledger ledger, Judge judge, FileLock owner) {
         this.s = s;
@@ -77,7 +75,6 @@ final class Mirror {
             if (e != null && e != LATER) {
                 cluster.add(c);
                 entries.add(e);
-                solutions.put(e.hash(), c.stat().getCzxid()); // what follows is judged knowing it
             }
         }
         int matched = 0;
@@ -97,9 +94,6 @@ final class Mirror {
         if (!removed.isEmpty()) {
             s.problem(ledger.path() + ": " + removed.size() + " of its entries (" + brief(removed) + ") are no longer "
                     + "in the cluster's ledger (removed there); they are kept here");
-        }
-        for (Entry e : file) {
-            solutions.putIfAbsent(e.hash(), 0L); // kept here, removed from the cluster since
         }
         copied = matched == 0 ? -1 : cluster.get(matched - 1).stat().getCzxid();
         for (int i = matched; i < cluster.size(); i++) {
@@ -155,7 +149,6 @@ final class Mirror {
             ledger.append(e).ifPresent(note -> s.problem(ledger.path() + ": " + note));
             copied = c.stat().getCzxid();
             known.put(c.name(), c.stat().getCzxid());
-            solutions.put(e.hash(), c.stat().getCzxid());
             recent.add(key(e));
             if (recent.size() > 4096) {
                 recent.clear();
@@ -197,10 +190,10 @@ final class Mirror {
 
     /**
      * On the cluster thread: whether the ledger znode created at this zxid holds exactly the expected entry, never
-     * changed and with no child (a decision's entry is created in the decision's transaction). True if it can't be
-     * told (the connection is down, say): the judges then take the decision, as before this check.
+     * changed and with no child (a decision's entry is created in the decision's transaction); null if it can't be
+     * told now (the connection is down, say).
      */
-    boolean hasEntry(long zxid, Entry expected) {
+    Boolean hasEntry(long zxid, Entry expected) {
         try {
             Stat folder = s.zk.checkExists().forPath(Schema.LEDGER);
             if (folder == null || folder.getPzxid() < zxid || expected == null) {
@@ -236,13 +229,8 @@ final class Mirror {
         } catch (KeeperException.NoNodeException | KeeperException.NoAuthException goneOrClosed) {
             return false;
         } catch (Exception cantTell) {
-            return true;
+            return null;
         }
-    }
-
-    /** The czxid of the entry of this copy that holds a solution (by its hash), or null; any thread. */
-    Long solvedAt(String hash) {
-        return solutions.get(hash);
     }
 
     /** Entries of this process's wins not copied yet, with what to do once they are. */
@@ -386,7 +374,8 @@ final class Mirror {
         }
         Entry expected = Judge.entry(r, r.claims.get(winner));
         Verdicts.Place place = judge.verdicts.placeOf(r, winner, zxid, expected, this::hasEntry);
-        return place == Verdicts.Place.DECISION ? expected : place == Verdicts.Place.LATER_DECISION ? SECOND : null;
+        return place == Verdicts.Place.DECISION ? expected : place == Verdicts.Place.LATER_DECISION ? SECOND
+                : place == Verdicts.Place.UNKNOWN ? LATER : null;
     }
 
     void close() {

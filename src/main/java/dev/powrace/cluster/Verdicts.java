@@ -45,9 +45,6 @@ final class Verdicts {
             if (ce == null || Verifier.problem(ce) != null) {
                 continue;
             }
-            if (c.name().equals(decision) && judge.replayed(r, ce)) {
-                return false; // a nonce that won an earlier race of its text
-            }
             if (c.name().equals(decision)) {
                 e = ce;
                 break;
@@ -120,7 +117,7 @@ final class Verdicts {
             long czxid = v.stat().getCzxid();
             boolean old = s.zkNow() - v.stat().getCtime() > Judge.STRICT_MILLIS;
             boolean rightWithEntry = d.equals(right) && (!watch || d.equals(Schema.ABANDONED)
-                    || judge.entries.at(czxid, Judge.entry(r, r.claims.get(d))));
+                    || !Boolean.FALSE.equals(judge.entries.at(czxid, Judge.entry(r, r.claims.get(d)))));
             if (!r.forged.contains(czxid) && v.stat().getVersion() == 0 && (rightWithEntry || old && stands(r, d, v.stat()))) {
                 return d;
             }
@@ -150,14 +147,15 @@ final class Verdicts {
     }
 
     /** How the znode created at a zxid stands to a race's decision for a winner. */
-    enum Place { DECISION, LATER_DECISION, NONE }
+    enum Place { DECISION, LATER_DECISION, NONE, UNKNOWN }
 
     /**
      * Whether the znode created at {@code zxid} is the race's decision for this winner: the first of its decisions
      * ("decided" and its verdicts, in ZooKeeper's order) that names the winner, was not found forged here, was never
      * changed, and has the winner's entry in its transaction (the one at {@code zxid} is the caller's to check;
      * earlier ones are checked here). {@link Place#LATER_DECISION} if it names the winner after that one: a second
-     * honest verdict, whose entry is not copied. Changes nothing, so any thread may ask.
+     * honest verdict, whose entry is not copied; {@link Place#UNKNOWN} if an earlier one's entry can't be checked now.
+     * Changes nothing, so any thread may ask.
      */
     Place placeOf(ClusterRace r, String winner, long zxid, Entry expected, Judge.EntryCheck entries) throws Exception {
         List<Schema.Child> candidates = new ArrayList<>(verdicts(r, false));
@@ -177,8 +175,12 @@ final class Verdicts {
             if (czxid == zxid) {
                 return earlier ? Place.LATER_DECISION : Place.DECISION;
             }
-            if (czxid < zxid && !earlier && entries.at(czxid, expected)) {
-                earlier = true;
+            if (czxid < zxid && !earlier) {
+                Boolean has = entries.at(czxid, expected);
+                if (has == null) {
+                    return Place.UNKNOWN;
+                }
+                earlier = has;
             }
         }
         return Place.NONE;
