@@ -27,11 +27,28 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>For every transaction the node answers one line: {@code OK <node> <race id>} or {@code ERR <reason>}.
  *
- * <p>Flow control: while the queue is full, a connection whose next line can't be queued is not read any further
- * (the line waits in the node; the kernel's buffers fill and TCP slows the sender), and it is answered once the
- * line is taken. Waiting connections take free places in the order they began to wait, one line each in turn, so
- * a connection that sends one line is not kept behind one that sends a thousand. A waiting connection is waiting
- * on the node, not idle: no idle timeout, line deadline or eviction applies to it for the time it waits.
+ * <p>Flow control: while the queue is full, a connection whose next line can't be queued holds that line (it has
+ * joined no race) and is answered once the line is taken. Waiting connections take free places in the order they
+ * began to wait, one line each in turn, so a connection that sends one line is not kept behind one that sends a
+ * thousand. A waiting connection is waiting on the node, not idle: no idle timeout or line deadline applies to it
+ * for the time it waits, only the limit on replies it leaves untaken.
+ *
+ * <p>A waiting connection is still read, into a buffer of at most {@value Connection#MAX_INBOX_BYTES} bytes (and
+ * {@value #MAX_INBOX_TOTAL_BYTES} for all connections together), so that the node sees its client close or reset.
+ * Only once that buffer is full does the node stop reading it: the kernel's buffers fill and TCP slows the sender.
+ * What happens to held lines when the client goes:
+ * <ul>
+ *   <li>a reset (seen as the connection is read): it is closed at once and its held lines, and the bytes after
+ *       them, are dropped (none joins a race);
+ *   <li>an end of input (FIN): the node can't tell a client that has closed for good from one that has closed
+ *       only its sending side and still reads its answers ({@code nc -N}), so it keeps the held lines and
+ *       answers each as it is taken. But such a connection gives up its place at the connection cap before a
+ *       new client is refused: then it is closed, told so if it still reads, and its held lines are dropped.
+ * </ul>
+ * So a line is either answered {@code OK} and mined, or never joins a race: a client is never told that a line
+ * failed that the node still mines. {@link Client#send} waits for its reply as long as the node holds the line.
+ * {@code ERR busy} remains only where there is no connection to hold: {@link #submit}, and a new connection at the
+ * cap when every connection holds lines and none has closed its side.
  */
 public final class Node implements Closeable {
     private final String name;
@@ -44,6 +61,10 @@ public final class Node implements Closeable {
     /** Connections holding a line until the queue has room, in the order they began to wait; listener thread only. */
     private final java.util.ArrayDeque<Connection> waiting = new java.util.ArrayDeque<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(16 * 1024);
+    /** The most bytes all waiting connections may have read ahead of their held lines, together. */
+    static final int MAX_INBOX_TOTAL_BYTES = 4 * 1024 * 1024;
+    /** Bytes read ahead of held lines, over all connections; listener thread only. */
+    private long inboxTotal;
     private ServerSocketChannel server;
     private Selector selector;
     private Thread listener;
@@ -144,6 +165,11 @@ public final class Node implements Closeable {
     /** True if it is mining nothing and has nothing waiting. */
     public boolean idle() {
         return pending.get() == 0;
+    }
+
+    /** True if its queue has room for a transaction now. */
+    boolean hasRoom() {
+        return queue.remainingCapacity() > 0;
     }
 
     /** How many lines have waited for room in its queue, so far. */
@@ -292,8 +318,9 @@ public final class Node implements Closeable {
                     }
                 }
                 if (connections.size() >= settings.maxConnections()) {
-                    // Every connection waits for room in the queue: each holds lines already sent, and none is
-                    // idle. Flow control can't hold a connection that has no place: this one is refused.
+                    // Every connection waits for room in the queue: each holds lines already sent, none is idle
+                    // and none has closed its side. Flow control can't hold a connection that has no place: this
+                    // one is refused.
                     refuse(ch, "ERR busy: " + name + " has " + connections.size() + " connections, each waiting for"
                             + " room in its queue of " + settings.queueCapacity() + " transactions; try again later\n");
                     continue;
@@ -325,8 +352,9 @@ public final class Node implements Closeable {
      * Closes the connection that is worth least: one already being closed (it has had its ERR), else the one
      * that has gone longest without progress (a line taken, or reply bytes taken by its client), the oldest
      * first on a tie. Tricklers, idle connections and clients that do not read their replies make none. A
-     * connection that waits for room in the queue is never chosen: it makes no progress because the node does
-     * not read it. Returns false if every connection waits so.
+     * connection that waits for room in the queue makes no progress because the queue is full, not by its own
+     * doing: it is chosen only if every connection waits, and then only one whose client has closed its side
+     * (the last of those to begin waiting; its held lines are dropped). Returns false if there is none.
      */
     private boolean evictOne() {
         Connection victim = null;
@@ -340,6 +368,15 @@ public final class Node implements Closeable {
             }
         }
         if (victim == null) {
+            for (Iterator<Connection> it = waiting.descendingIterator(); it.hasNext(); ) {
+                Connection c = it.next();
+                if (c.inputDone && !c.closed) {
+                    c.evict("ERR too many connections to " + name + " (limit " + settings.maxConnections()
+                            + "): this one, whose client has closed its side, is closed to make room; its lines"
+                            + " not yet answered are not mined\n");
+                    return true;
+                }
+            }
             return false;
         }
         victim.evict("ERR too many connections to " + name + " (limit " + settings.maxConnections()
@@ -429,6 +466,8 @@ public final class Node implements Closeable {
         /** Room for the longest reply a transaction gets (an ERR busy line), so a taken line is always answered. */
         private static final int MAX_REPLY_BYTES = 256;
         private static final long CLOSE_GRACE_NANOS = 5_000_000_000L;
+        /** The most bytes read ahead of a held line: then the node stops reading the connection until it is taken. */
+        static final int MAX_INBOX_BYTES = 64 * 1024;
 
         private final SocketChannel channel;
         private SelectionKey key;
@@ -447,8 +486,11 @@ public final class Node implements Closeable {
         private boolean closed; // once closed, none of its remaining lines is taken
         /** A transaction line read but not yet taken: the queue was full. Not null while it waits for room. */
         private String held;
-        /** The bytes read after {@link #held}, not yet decoded; taken, in order, once it is. */
-        private ByteBuffer heldBytes;
+        /**
+         * The bytes read after {@link #held}, not yet decoded (write mode); taken, in order, once it is. Not null
+         * only while a line is held; counted in {@link #inboxTotal}.
+         */
+        private ByteBuffer inbox;
 
         Connection(SocketChannel channel, long now) {
             this.channel = channel;
@@ -456,19 +498,34 @@ public final class Node implements Closeable {
             this.lastProgress = now;
         }
 
-        /** True while it holds a line that waits for room in the queue, and so is not read. */
+        /** True while it holds a line that waits for room in the queue. */
         boolean waiting() {
             return held != null;
         }
 
+        /**
+         * Reads what the client sent: decodes it, or, while a line is held, keeps it in the inbox. Stops reading
+         * the connection only when the inbox is full (per connection or in total): that is what slows the sender.
+         */
         void read(long now) throws IOException {
-            for (int round = 0; round < 16 && !closed && held == null; round++) { // then let others have a turn
+            for (int round = 0; round < 16 && !closed; round++) { // then let others have a turn
                 readBuffer.clear();
+                if (held != null) {
+                    int room = (int) Math.min(MAX_INBOX_BYTES - (inbox == null ? 0 : inbox.position()),
+                            MAX_INBOX_TOTAL_BYTES - inboxTotal);
+                    if (room <= 0) {
+                        key.interestOps(key.interestOps() & ~SelectionKey.OP_READ); // until its line is taken
+                        return;
+                    }
+                    readBuffer.limit(Math.min(room, readBuffer.capacity()));
+                }
                 int n = channel.read(readBuffer);
-                if (n < 0) { // the client closed: its unterminated last line still counts
+                if (n < 0) { // the client closed its side: its unterminated last line still counts
                     inputDone = true;
                     key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
-                    endOfInput(now);
+                    if (held == null) {
+                        endOfInput(now);
+                    } // else once the held line and the inbox are taken (see resume)
                     flush(now);
                     return;
                 }
@@ -480,12 +537,22 @@ public final class Node implements Closeable {
                     continue; // condemned: drain what the client still sends until it closes or time is up
                 }
                 readBuffer.flip();
-                decode(readBuffer, now);
+                if (held == null) {
+                    decode(readBuffer, now);
+                }
                 if (held != null && readBuffer.hasRemaining()) { // keep the rest for when the line is taken
-                    heldBytes = ByteBuffer.allocate(readBuffer.remaining()).put(readBuffer).flip();
+                    stash(readBuffer);
                 }
                 flush(now);
             }
+        }
+
+        private void stash(ByteBuffer bytes) {
+            if (inbox == null) {
+                inbox = ByteBuffer.allocate(MAX_INBOX_BYTES);
+            }
+            inboxTotal += bytes.remaining();
+            inbox.put(bytes);
         }
 
         /** Takes lines from {@code bytes} until they run out, the connection is condemned, or a line must wait. */
@@ -512,7 +579,7 @@ public final class Node implements Closeable {
         }
 
         /**
-         * Offers the held line again; if it is taken, answers it and goes on with the bytes after it, then reads
+         * Offers the held line again; if it is taken, answers it and goes on with the bytes after it, and reads
          * again. Returns false if the queue was full after all (it still waits, and has kept its turn).
          */
         boolean resume(long now) throws IOException {
@@ -523,36 +590,38 @@ public final class Node implements Closeable {
             held = null;
             lastProgress = now;
             // Its clocks stood still while it waited: the bytes it sent then count as arriving now, so neither the
-            // quiet second of an unterminated line nor a line's deadline runs out for time the node did not read.
+            // quiet second of an unterminated line nor a line's deadline runs out for time its line waited.
             lastByte = now;
             reply(reply);
-            ByteBuffer rest = heldBytes;
-            heldBytes = null;
-            if (rest != null) {
+            ByteBuffer rest = inbox;
+            if (rest != null && !closed) {
+                inbox = null;
+                inboxTotal -= rest.position();
+                rest.flip();
                 decode(rest, now);
-                if (held != null && rest.hasRemaining()) {
-                    heldBytes = rest; // waits again, behind those that waited before it
+                if (held != null && rest.hasRemaining() && !closed) {
+                    inbox = rest.compact(); // waits again, behind those that waited before it
+                    inboxTotal += inbox.position();
                 }
             }
-            if (held == null && !closed && closingSince < 0) {
-                if (inputDone) {
-                    endOfInput(now);
-                } else {
-                    key.interestOps(key.interestOps() | SelectionKey.OP_READ);
-                }
+            if (closed) {
+                return true;
+            }
+            if (held == null && closingSince < 0 && inputDone) {
+                endOfInput(now);
+            }
+            if (!inputDone) {
+                key.interestOps(key.interestOps() | SelectionKey.OP_READ); // off if its inbox was full
             }
             flush(now);
             return true;
         }
 
-        /** Its next line can't be queued now: stop reading it, and wait for room behind those already waiting. */
+        /** Its next line can't be queued now: it waits for room behind those already waiting. */
         private void hold(String transaction) {
             held = transaction;
             linesHeld++;
             waiting.addLast(this);
-            if (key.isValid()) {
-                key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
-            }
         }
 
         /** Handles one decoded line: a transaction, a blank line, or a protocol error. */
@@ -684,7 +753,10 @@ public final class Node implements Closeable {
         void close() {
             closed = true;
             held = null;
-            heldBytes = null;
+            if (inbox != null) {
+                inboxTotal -= inbox.position();
+                inbox = null;
+            }
             waiting.remove(this);
             connections.remove(this);
             if (key != null) {

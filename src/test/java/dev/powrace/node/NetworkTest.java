@@ -489,6 +489,82 @@ class NetworkTest {
         await("5 entries", () -> entries().size() >= 5);
     }
 
+    /** A node of one, its warm-up held (nothing is mined until {@code go}), its queue of 1 full, its miner holding one. */
+    Node fullNode(int maxConnections, java.util.concurrent.CompletableFuture<Void> go) throws IOException {
+        ledger = Ledger.open(dir.resolve("ledger.json"));
+        network = Network.start(settings(1).withPorts(List.of(0)).withQueueCapacity(1).withMaxConnections(maxConnections),
+                ledger, EngineFactory.auto(), go);
+        Node node = network.nodes().get(0);
+        assertTrue(node.submit("first").startsWith("OK "));
+        await("the miner to take the first (it holds it for the warm-up), and the second to fill the queue",
+                () -> node.submit("second").startsWith("OK "));
+        return node;
+    }
+
+    /**
+     * Review of issue 17: Client.send gave up after 10 s ("ERR no reply within 10 s") on a line the node still held,
+     * and the node mined it later: a retry made a second entry. Now it waits as long as the node holds its line.
+     */
+    @Test
+    void sendWaitsForALineHeldLongerThanTenSecondsAndItIsMinedOnce() throws Exception {
+        java.util.concurrent.CompletableFuture<Void> go = new java.util.concurrent.CompletableFuture<>();
+        Node node = fullNode(Settings.DEFAULT_MAX_CONNECTIONS, go);
+        long held = node.linesHeld();
+        Future<String> reply = pool.submit(() -> dev.powrace.node.Client.send("127.0.0.1", node.port(), "held 11 s"));
+        await("its line to be held", () -> node.linesHeld() == held + 1);
+        Thread.sleep(11_000); // past the 10 s after which Client.send used to give up
+        go.complete(null);
+        String r = reply.get(60, TimeUnit.SECONDS);
+        assertTrue(r.startsWith("OK Node1 "), r);
+        await("3 entries", () -> entries().size() >= 3);
+        Thread.sleep(300);
+        assertEquals(List.of("first", "second", "held 11 s"), entries().stream().map(Entry::transaction).toList());
+    }
+
+    /**
+     * Review of issue 17: clients that sent a line and closed kept their places at the cap, so every new client was
+     * told "ERR busy": the node did not read a waiting connection, and never saw it end. Now it reads a waiting
+     * connection (into a bounded buffer): a reset one is closed and its line dropped; one whose client closed its
+     * side keeps its line, and gives up its place (and its line) to a new client at the cap, the last to wait first.
+     */
+    @Test
+    void clientsThatSendALineAndCloseGiveUpTheirPlaces() throws Exception {
+        java.util.concurrent.CompletableFuture<Void> go = new java.util.concurrent.CompletableFuture<>();
+        Node node = fullNode(3, go);
+        long held = node.linesHeld();
+        List<Socket> gone = new ArrayList<>();
+        for (String who : List.of("A", "B", "C")) {
+            Socket s = new Socket();
+            s.connect(new InetSocketAddress("127.0.0.1", node.port()), 5000);
+            long before = node.linesHeld();
+            s.getOutputStream().write((who + " gone\n").getBytes(StandardCharsets.UTF_8));
+            await(who + "'s line to be held", () -> node.linesHeld() == before + 1);
+            gone.add(s);
+        }
+        gone.get(0).close(); // FIN: it may still want its answer (nc -N), the node can't tell
+        gone.get(1).setSoLinger(true, 0);
+        gone.get(1).close(); // RST: gone for sure
+        gone.get(2).close();
+        try (Client d = new Client(node.port())) {
+            d.send("D\n"); // takes B's place
+            await("D's line to be held", () -> node.linesHeld() == held + 4);
+            try (Client e = new Client(node.port())) { // at the cap: C, the last of A and C to wait, makes room
+                e.send("E\n");
+                await("E's line to be held", () -> node.linesHeld() == held + 5);
+                go.complete(null);
+                String dReply = d.line();
+                String eReply = e.line();
+                assertTrue(dReply != null && dReply.startsWith("OK Node1 "), "D: " + dReply);
+                assertTrue(eReply != null && eReply.startsWith("OK Node1 "), "E: " + eReply);
+            }
+        }
+        await("5 entries", () -> entries().size() >= 5);
+        Thread.sleep(300);
+        assertEquals(java.util.Set.of("first", "second", "A gone", "D", "E"),
+                entries().stream().map(Entry::transaction).collect(Collectors.toSet()), "B's and C's lines are dropped");
+        assertEquals(5, entries().size());
+    }
+
     /** A transaction handed over without a connection (a cluster's, Race ×N) can't be held back: ERR busy. */
     @Test
     void aSubmissionWithoutAConnectionIsToldBusyWhenTheQueueIsFull() throws Exception {
