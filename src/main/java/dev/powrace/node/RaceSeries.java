@@ -90,7 +90,7 @@ public final class RaceSeries {
             int first = turn[0]++ % nodes.size();
             String refused = null;
             int joined = 0;
-            for (int i = 0; i < nodes.size(); i++) {
+            for (int i = 0; i < nodes.size() && series.going(); i++) { // stopped: nothing more is submitted
                 String reply = series.submitWhenThereIsRoom(nodes.get((first + i) % nodes.size()), tx);
                 if (reply.startsWith("OK ")) {
                     joined++;
