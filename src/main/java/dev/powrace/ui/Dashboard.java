@@ -1,6 +1,7 @@
 package dev.powrace.ui;
 
 import dev.powrace.ledger.Entry;
+import dev.powrace.node.Address;
 import dev.powrace.node.Client;
 import dev.powrace.node.Network;
 import dev.powrace.node.Node;
@@ -188,9 +189,10 @@ public final class Dashboard implements RaceListener {
         return seriesProgress.getReadOnlyProperty();
     }
 
+    /** Where the nodes listen, each as address:port: "127.0.0.1:5000, 127.0.0.1:5001, 127.0.0.1:5002". */
     public String portsText() {
-        return network.settings().bind() + " : "
-                + network.ports().stream().map(String::valueOf).collect(Collectors.joining(", "));
+        return network.ports().stream().map(p -> Address.of(network.settings().bind(), p))
+                .collect(Collectors.joining(", "));
     }
 
     public Path ledgerPath() {
