@@ -360,7 +360,9 @@ public final class Dashboard implements RaceListener {
     public void sample(long nanos) {
         for (NodeModel m : nodes) {
             m.sample(nanos, scale.max(nanos));
-            scale.add(nanos, m.rateProperty().get());
+            // the rate the card shows, its average between races: a bar that is empty while its figure says
+            // 3.22 MH/s avg would contradict it (it did, ten seconds after each race)
+            scale.add(nanos, m.shownRate());
         }
         if (cluster != null) {
             boolean changed = cluster.sample(peers.view(), scale.max(nanos), nanos);
