@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.powrace.ledger.Ledger;
 import dev.powrace.ledger.LedgerException;
 import dev.powrace.node.Network;
-import dev.powrace.node.Node;
 import dev.powrace.node.RaceSeries;
 import dev.powrace.node.Settings;
 import dev.powrace.pow.EngineFactory;
@@ -23,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -194,8 +192,7 @@ final class BenchRaceCommand implements Callable<Integer> {
             double seconds = (System.nanoTime() - t0) / 1e9;
             network.referee().sync(Duration.ofSeconds(10));
             progress.end();
-            Map<String, Integer> powerOf = network.nodes().stream().collect(Collectors.toMap(Node::name, Node::power));
-            Summary summary = Statistics.summarize(log.results(), n -> powerOf.getOrDefault(n, 100));
+            Summary summary = Statistics.summarize(log.results());
             print(summary, seconds, network.referee().engineName(), out);
             if (json) {
                 out.println(json(summary, seconds, network.referee().engineName()));

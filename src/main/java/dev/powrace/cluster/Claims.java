@@ -76,7 +76,7 @@ final class Claims {
         dev.powrace.pow.Search.checkPower(power);
         if (race.decided()) {
             Instant now = Instant.now();
-            return s.events.end(new Attempt(race, node, Outcome.LATE, now, now, 0, 0, -1, null));
+            return s.events.end(new Attempt(race, node, Outcome.LATE, now, now, 0, 0, -1, null, power));
         }
         Attempt attempt = Mining.search(race, node, engines, stop, meter, power,
                 event -> s.events.publish(l -> l.started(event.get()), race));

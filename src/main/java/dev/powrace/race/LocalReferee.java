@@ -214,7 +214,7 @@ public final class LocalReferee implements Referee {
         dev.powrace.pow.Search.checkPower(power);
         if (race.decided()) {
             Instant now = Instant.now();
-            return listeners.end(new Attempt(race, node, Outcome.LATE, now, now, 0, 0, -1, null));
+            return listeners.end(new Attempt(race, node, Outcome.LATE, now, now, 0, 0, -1, null, power));
         }
         Attempt attempt = Mining.search(race, node, engines, stop, meter, power,
                 event -> listeners.publish(l -> l.started(event.get()), race));

@@ -41,7 +41,8 @@ public final class Mining {
                 engines.create(race.transaction(), race.difficulty()));
         BooleanSupplier halt = () -> race.decided() || stop.getAsBoolean();
         CompletableFuture<Instant> startTime = new CompletableFuture<>();
-        started.accept(() -> new Attempt(race, node, Outcome.MINING, startTime.join(), null, 0, 0, -1, null));
+        started.accept(() -> new Attempt(race, node, Outcome.MINING, startTime.join(), null, 0, 0, -1, null,
+                power));
         Instant start = Instant.now();
         long t0 = System.nanoTime();
         startTime.complete(start);
@@ -49,15 +50,15 @@ public final class Mining {
         long elapsed = System.nanoTime() - t0;
         Instant end = start.plusNanos(elapsed);
         if (found.isEmpty()) {
-            return new Attempt(race, node, Outcome.STOPPED, start, end, elapsed, search.hashes(), -1, null);
+            return new Attempt(race, node, Outcome.STOPPED, start, end, elapsed, search.hashes(), -1, null, power);
         }
         Solution s = found.get();
-        return new Attempt(race, node, Outcome.FOUND, start, end, elapsed, s.hashes(), s.nonce(), s.hash());
+        return new Attempt(race, node, Outcome.FOUND, start, end, elapsed, s.hashes(), s.nonce(), s.hash(), power);
     }
 
     /** A found attempt that did not win (another came first): the same search, ended STOPPED. */
     public static Attempt stopped(Attempt found) {
         return new Attempt(found.race(), found.node(), Outcome.STOPPED, found.start(), found.end(), found.elapsedNanos(),
-                found.hashes(), -1, null);
+                found.hashes(), -1, null, found.power());
     }
 }

@@ -137,7 +137,7 @@ public final class RaceLog implements RaceListener {
         p.ended.values().stream()
                 .sorted((a, b) -> NodeOrder.INSTANCE.compare(a.node(), b.node()))
                 .forEach(a -> runs.add(a.outcome() == Outcome.LATE
-                        ? new RaceResult.NodeRun(a.node(), 0, 0, false) // in the race, with no ticket before the find
+                        ? new RaceResult.NodeRun(a.node(), 0, 0, false, a.power()) // in the race, no ticket before the find
                         : untilTheFind(a, w, a.node().equals(w.node()) && a.outcome() == Outcome.FOUND,
                                 p.ended.get(w.node()) == w)));
         RaceResult result = new RaceResult(race.id(), race.difficulty(), w.node(), duration(w, p.ended.values()),
@@ -189,10 +189,10 @@ public final class RaceLog implements RaceListener {
     static RaceResult.NodeRun untilTheFind(Attempt a, Attempt winner, boolean won, boolean winnerHere) {
         if (won || !winnerHere || a.start() == null || a.end() == null || winner.end() == null
                 || !a.end().isAfter(winner.end()) || a.elapsedNanos() <= 0) {
-            return new RaceResult.NodeRun(a.node(), a.hashes(), a.elapsedNanos(), won);
+            return new RaceResult.NodeRun(a.node(), a.hashes(), a.elapsedNanos(), won, a.power());
         }
         long until = Math.max(0, java.time.Duration.between(a.start(), winner.end()).toNanos());
         long hashes = Math.round(a.hashes() * Math.min(1.0, until / (double) a.elapsedNanos()));
-        return new RaceResult.NodeRun(a.node(), hashes, Math.min(until, a.elapsedNanos()), false);
+        return new RaceResult.NodeRun(a.node(), hashes, Math.min(until, a.elapsedNanos()), false, a.power());
     }
 }

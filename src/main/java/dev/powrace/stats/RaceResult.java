@@ -23,6 +23,12 @@ public record RaceResult(long race, int difficulty, String winner, long duration
      * @param hashes hashes it tried in this race
      * @param elapsedNanos how long it searched
      * @param won whether it won the race
+     * @param power its share of its thread's time in this race, in percent: what it ran at, not what it is set to now
      */
-    public record NodeRun(String node, long hashes, long elapsedNanos, boolean won) {}
+    public record NodeRun(String node, long hashes, long elapsedNanos, boolean won, int power) {
+        /** A run at full power. */
+        public NodeRun(String node, long hashes, long elapsedNanos, boolean won) {
+            this(node, hashes, elapsedNanos, won, 100);
+        }
+    }
 }

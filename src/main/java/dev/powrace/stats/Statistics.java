@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToIntFunction;
 import org.apache.commons.statistics.distribution.ExponentialDistribution;
 import org.apache.commons.statistics.distribution.NormalDistribution;
 import org.apache.commons.statistics.inference.ChiSquareTest;
@@ -57,10 +56,12 @@ public final class Statistics {
      * (races may differ in difficulty); {@link Summary#predictedMeanSeconds} is the mean of the races' predicted
      * means.
      *
+     * <p>A node's power is what it ran at in each race ({@link RaceResult.NodeRun#power}), not what it is set to now:
+     * a change in the middle of a series leaves the earlier races as they ran.
+     *
      * @param races finished races, oldest first
-     * @param powerOfNode each node's power in percent, as the summary reports it
      */
-    public static Summary summarize(List<RaceResult> races, ToIntFunction<String> powerOfNode) {
+    public static Summary summarize(List<RaceResult> races) {
         Map<String, Tally> tallies = new LinkedHashMap<>();
         for (RaceResult race : races) {
             long total = totalHashes(race);
@@ -71,6 +72,8 @@ public final class Statistics {
                 t.hashes += run.hashes();
                 t.hashesOfRaces += total;
                 t.elapsedNanos += run.elapsedNanos();
+                t.highestPower = Math.max(t.highestPower, run.power());
+                t.lowestPower = Math.min(t.lowestPower, run.power());
             }
         }
         List<String> names = new ArrayList<>(tallies.keySet());
@@ -106,10 +109,10 @@ public final class Statistics {
         for (String name : names) {
             Tally t = tallies.get(name);
             double[] wilson = wilson(t.wins, t.joined);
-            nodes.add(new NodeStats(name, powerOfNode.applyAsInt(name), t.joined, t.wins,
+            nodes.add(new NodeStats(name, t.highestPower, t.joined, t.wins,
                     t.joined == 0 ? Double.NaN : t.wins / (double) t.joined, wilson[0], wilson[1],
                     t.hashesOfRaces == 0 ? Double.NaN : t.hashes / (double) t.hashesOfRaces,
-                    t.elapsedNanos == 0 ? Double.NaN : t.hashes / (t.elapsedNanos / 1e9)));
+                    t.elapsedNanos == 0 ? Double.NaN : t.hashes / (t.elapsedNanos / 1e9), t.lowestPower));
         }
         double p = tested < MIN_RACES_FOR_TEST ? Double.NaN : chiSquareP(expected, observed);
 
@@ -204,6 +207,8 @@ public final class Statistics {
         long hashes;
         long hashesOfRaces;
         long elapsedNanos;
+        int highestPower = Integer.MIN_VALUE;
+        int lowestPower = Integer.MAX_VALUE;
 
         Tally(String node) {
             this.node = node;

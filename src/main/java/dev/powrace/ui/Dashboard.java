@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 import javafx.beans.property.BooleanProperty;
@@ -36,13 +38,17 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * The window's view model. Race events come from node threads and cross to the UI thread through
- * {@code fx}, once per event; hash counters are read by {@link #sample}, which the window's timer calls
- * 10 to 30 times a second. Typed transactions go to the nodes through the same sockets nc uses, on
- * {@code io}. Needs no running toolkit.
+ * The window's view model. Race events come from the referee's and the series' threads into a queue, which
+ * {@link #sample} (the window's timer, 10 to 30 times a second, on the UI thread) takes in one go: however fast
+ * races finish, nothing crosses to the UI thread per event, the timeline is built at most once a sample and new
+ * winners join {@link #entries} in one change. Hash counters are read by the same sample. Typed transactions go to
+ * the nodes through the same sockets nc uses, on {@code io}; their rare errors cross through {@code fx}. Needs no
+ * running toolkit.
  */
 public final class Dashboard implements RaceListener {
     private static final int REMEMBERED_RACES = 2000;
+    /** The most events one sample takes (a race is about eight): it stays short however many are waiting. */
+    private static final int MOST_PER_DRAIN = 10_000;
 
     private final Network network;
     private final Path ledgerPath;
@@ -56,10 +62,10 @@ public final class Dashboard implements RaceListener {
     private final IntegerProperty difficulty;
     private final ReadOnlyStringWrapper lastError = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
-    /** Races seen in this session, for the timeline: race id -> each node's latest attempt. */
-    private final Map<Long, Map<String, Attempt>> races = new LinkedHashMap<>(16, 0.75f, false) {
+    /** Races seen in this session, for the timeline, the latest {@value #REMEMBERED_RACES}: race id -> what is known. */
+    private final Map<Long, Seen> races = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Map<String, Attempt>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Long, Seen> eldest) {
             return size() > REMEMBERED_RACES;
         }
     };
@@ -69,14 +75,13 @@ public final class Dashboard implements RaceListener {
             return size() > REMEMBERED_RACES;
         }
     };
-    private final Map<Long, Race> raceById = new LinkedHashMap<>();
-    /** Remote winners' bars, already in this window's clock, by race id. */
-    private final Map<Long, RaceView.Bar> remoteWinners = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, RaceView.Bar> eldest) {
-            return size() > REMEMBERED_RACES;
-        }
-    };
+    /** Race events and the series' news, waiting for the next {@link #sample}; from any thread. */
+    private final Queue<Runnable> arrived = new ConcurrentLinkedQueue<>();
+    /** Winners taken from {@link #arrived}, added to {@link #entries} together at the end of the drain. */
+    private final List<Entry> newWinners = new ArrayList<>();
+    /** The timeline is to be built again, at the end of the drain: FX thread only. */
+    private boolean timelineDue;
+    private boolean timelineDueLive;
     /** The cluster this window's referee stands in, if any, and its nodes as rows. */
     private final Peers peers;
     private final ClusterModel cluster;
@@ -86,12 +91,22 @@ public final class Dashboard implements RaceListener {
      * none: the results go to {@link #stats}, which keeps what the statistics read.
      */
     private final RaceLog raceLog = new RaceLog(0);
-    private final Map<String, Node> localNodes = new LinkedHashMap<>();
     private final ReadOnlyBooleanWrapper seriesRunning = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyStringWrapper seriesProgress = new ReadOnlyStringWrapper("");
     private RaceSeries series; // FX thread only
     private long lastRace = -1;
     private long shownRace = -1;
+
+    /** A race of this session as the timeline knows it: each node's latest attempt, and a remote winner's bar. */
+    private static final class Seen {
+        final Race race;
+        final Map<String, Attempt> attempts = new LinkedHashMap<>();
+        RaceView.Bar remoteWinner;
+
+        Seen(Race race) {
+            this.race = race;
+        }
+    }
     /** The rate bars' scale. */
     private final RateScale scale = new RateScale();
 
@@ -105,12 +120,11 @@ public final class Dashboard implements RaceListener {
             NodeModel m = new NodeModel(n.name(), n.port(), n::hashes, n::attemptHashes, n.power(), n::setPower);
             models.add(m);
             byName.put(n.name(), m);
-            localNodes.put(n.name(), n);
         }
         this.nodes = List.copyOf(models);
         this.peers = network.referee().peers().orElse(null);
         this.cluster = peers == null ? null : new ClusterModel(byName);
-        this.stats = new StatsModel(io, this::powerOf);
+        this.stats = new StatsModel(io);
         raceLog.onResult(stats::add);
         this.difficulty = new SimpleIntegerProperty(network.referee().difficulty());
         stats.chooseDifficulty(difficulty.get());
@@ -171,12 +185,6 @@ public final class Dashboard implements RaceListener {
     /** Whether a node's hash power is known here: one of this window's own nodes. */
     public boolean isLocal(String node) {
         return byName.containsKey(node);
-    }
-
-    /** A node's hash power in percent: this window's own nodes' as set, 100 for another process's (not known here). */
-    private int powerOf(String node) {
-        Node n = localNodes.get(node);
-        return n == null ? 100 : n.power();
     }
 
     /** True while a "Race ×N" series runs. */
@@ -288,7 +296,7 @@ public final class Dashboard implements RaceListener {
         RaceSeries.Listener listener = new RaceSeries.Listener() {
             @Override
             public void raceDone(int done, int total) {
-                fx.execute(() -> {
+                arrived.add(() -> {
                     if (series == self[0] && series != null && done < total) {
                         seriesProgress.set(progress(done + 1, total));
                     }
@@ -297,7 +305,7 @@ public final class Dashboard implements RaceListener {
 
             @Override
             public void finished(int done, boolean stopped) {
-                fx.execute(() -> {
+                fx.execute(() -> { // once a series, and told even once the window's timer has stopped
                     if (series == self[0] && series != null) {
                         series = null;
                         seriesRunning.set(false);
@@ -309,7 +317,7 @@ public final class Dashboard implements RaceListener {
         };
         seriesProgress.set(progress(1, races));
         seriesRunning.set(true);
-        // The listener's calls reach the FX thread after this method has returned, so self[0] is set by then.
+        // The listener's news is taken by a sample, after this method has returned, so self[0] is set by then.
         self[0] = peers == null ? RaceSeries.start(network, prefix, races, difficulty.get(), listener)
                 : RaceSeries.start(network.referee(), tx -> {
                     try {
@@ -336,6 +344,7 @@ public final class Dashboard implements RaceListener {
 
     /** Entries read from the file at start. */
     public void load(List<Entry> fromFile) {
+        drain(); // the winners told so far are in the list
         // A winner told while the file was read may be in the file too: keep it once, where it was told.
         java.util.Set<Entry> live = new java.util.HashSet<>(entries);
         entries.addAll(0, live.isEmpty() ? fromFile : fromFile.stream().filter(e -> !live.contains(e)).toList());
@@ -347,17 +356,23 @@ public final class Dashboard implements RaceListener {
             return;
         }
         followLatest.set(false);
+        timelineDue = false;
         Long id = raceOfEntry.get(entry);
         if (id != null && races.containsKey(id)) {
             show(id, false);
+            build();
         } else {
             shownRace = -1;
             timeline.set(RaceView.of(entry));
         }
     }
 
-    /** Reads every node's counters. The window's timer calls this on the UI thread. */
+    /**
+     * Takes the race events that arrived since the last sample, all at once, and reads every node's counters. The
+     * window's timer calls this on the UI thread.
+     */
     public void sample(long nanos) {
+        drain();
         for (NodeModel m : nodes) {
             m.sample(nanos, scale.max(nanos));
             // the rate the card shows, its average between races: a bar that is empty while its figure says
@@ -373,8 +388,28 @@ public final class Dashboard implements RaceListener {
         }
         stats.sample();
         RaceView shown = timeline.get();
-        if (shown != null && shown.live() && !shown.finished()) {
+        if (!timelineDue && shown != null && shown.live() && !shown.finished()) {
             show(shownRace, true); // unfinished bars grow
+        }
+        build();
+    }
+
+    /**
+     * Takes the events that have arrived, in order, up to {@link #MOST_PER_DRAIN} (the rest wait for the next
+     * sample); the new winners join the list in one change. On the FX thread.
+     */
+    private void drain() {
+        Runnable r;
+        for (int n = 0; n < MOST_PER_DRAIN && (r = arrived.poll()) != null; n++) {
+            r.run();
+        }
+        for (NodeModel m : nodes) {
+            m.show();
+        }
+        if (!newWinners.isEmpty()) {
+            List<Entry> batch = List.copyOf(newWinners);
+            newWinners.clear();
+            entries.addAll(batch);
         }
     }
 
@@ -383,6 +418,7 @@ public final class Dashboard implements RaceListener {
      * race. On the FX thread.
      */
     public void startOver() {
+        drain(); // the races that ended before count in the wins to be forgotten
         stats.clear();
         raceLog.clear();
         for (NodeModel m : nodes) {
@@ -399,12 +435,12 @@ public final class Dashboard implements RaceListener {
         lastError.set(message);
     }
 
-    // ---- Events from node threads: each crosses to the UI thread once ----
+    // ---- Events from the referee's thread: queued for the next sample ----
 
     @Override
     public void started(Attempt a) {
         raceLog.started(a);
-        fx.execute(() -> {
+        arrived.add(() -> {
             remember(a);
             model(a).ifPresent(m -> m.started(a));
             if (cluster != null && a.race().id() != lastRace) {
@@ -422,7 +458,7 @@ public final class Dashboard implements RaceListener {
     @Override
     public void ended(Attempt a) {
         raceLog.ended(a);
-        fx.execute(() -> {
+        arrived.add(() -> {
             remember(a);
             model(a).ifPresent(m -> m.ended(a));
             if (a.race().id() == shownRace || followLatest.get() && shownRace < 0) {
@@ -434,9 +470,9 @@ public final class Dashboard implements RaceListener {
     @Override
     public void won(Race race, Entry entry) {
         raceLog.won(race, entry);
-        fx.execute(() -> {
+        arrived.add(() -> {
             raceOfEntry.put(entry, race.id());
-            entries.add(entry);
+            newWinners.add(entry);
             if (cluster != null && !byName.containsKey(entry.node())) {
                 remoteWinner(race, entry);
             } else if (cluster != null) {
@@ -447,7 +483,7 @@ public final class Dashboard implements RaceListener {
 
     @Override
     public void problem(String message) {
-        fx.execute(() -> lastError.set(message));
+        arrived.add(() -> lastError.set(message));
     }
 
     /**
@@ -467,10 +503,8 @@ public final class Dashboard implements RaceListener {
         start = start.plusMillis(shift);
         end = end.plusMillis(shift);
         cluster.won(entry.node(), start, end, System.nanoTime());
-        raceById.putIfAbsent(race.id(), race);
-        races.computeIfAbsent(race.id(), k -> new LinkedHashMap<>());
-        remoteWinners.put(race.id(), new RaceView.Bar(entry.node(), start, end, NodeState.WON,
-                there.isPresent() ? "±" + uncertainty + " ms" : "clock unknown"));
+        races.computeIfAbsent(race.id(), k -> new Seen(race)).remoteWinner = new RaceView.Bar(entry.node(), start, end,
+                NodeState.WON, there.isPresent() ? "±" + uncertainty + " ms" : "clock unknown");
         if (race.id() == shownRace || followLatest.get()) {
             show(race.id(), followLatest.get());
         }
@@ -481,30 +515,36 @@ public final class Dashboard implements RaceListener {
     }
 
     private void remember(Attempt a) {
-        long id = a.race().id();
-        races.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(a.node(), a);
-        raceById.put(id, a.race());
-        if (raceById.size() > REMEMBERED_RACES) {
-            raceById.keySet().removeIf(k -> !races.containsKey(k));
-        }
+        races.computeIfAbsent(a.race().id(), k -> new Seen(a.race())).attempts.put(a.node(), a);
     }
 
+    /** The timeline is to show race {@code id} (if it is known): built once, by {@link #build}. */
     private void show(long id, boolean live) {
-        Map<String, Attempt> attempts = races.get(id);
-        Race race = raceById.get(id);
-        if (attempts == null || race == null) {
+        if (!races.containsKey(id)) {
             return;
         }
         shownRace = id;
+        timelineDue = true;
+        timelineDueLive = live;
+    }
+
+    /** Builds the timeline, if it is due. */
+    private void build() {
+        Seen seen = timelineDue ? races.get(shownRace) : null;
+        timelineDue = false;
+        if (seen == null) {
+            return;
+        }
         List<RaceView.Bar> bars = new ArrayList<>();
-        for (Attempt a : attempts.values()) {
+        for (Attempt a : seen.attempts.values()) {
             bars.add(new RaceView.Bar(a.node(), a.start(), a.end(), NodeState.of(a.outcome(), a.won())));
         }
-        RaceView.Bar remote = remoteWinners.get(id);
-        if (remote != null) {
-            bars.add(remote);
+        if (seen.remoteWinner != null) {
+            bars.add(seen.remoteWinner);
         }
-        timeline.set(new RaceView(id, race.transaction(), race.difficulty(), List.copyOf(bars), live, Instant.now()));
+        Race race = seen.race;
+        timeline.set(new RaceView(race.id(), race.transaction(), race.difficulty(), List.copyOf(bars), timelineDueLive,
+                Instant.now()));
     }
 
     private void updateStatus() {

@@ -21,8 +21,8 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 
 /**
- * One node card's state. Only the FX thread touches it: events arrive through the dashboard's executor and
- * the counters are sampled by its timer. Needs no running toolkit, so plain JUnit tests drive it.
+ * One node card's state. Only the FX thread touches it: events arrive through the dashboard's sample, which
+ * shows the latest of them once a sample, and the counters are sampled by the same timer. Needs no running toolkit, so plain JUnit tests drive it.
  */
 public final class NodeModel {
     private final String name;
@@ -47,6 +47,9 @@ public final class NodeModel {
     private final ReadOnlyBooleanWrapper settled = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyIntegerWrapper power;
     private Attempt current;
+    /** The latest attempt told and not shown yet: see {@link #show}. */
+    private Attempt untold;
+    private int winCount;
     private double lastAverage = Double.NaN;
     private double shownRate = Double.NaN;
 
@@ -158,34 +161,55 @@ public final class NodeModel {
 
     /** "Start over": the win count starts again from the next race. */
     void resetWins() {
+        winCount = 0;
         wins.set(0);
     }
 
+    /** Its attempt at a race has started; shown by the next {@link #show}. */
     void started(Attempt a) {
         current = a;
-        state.set(NodeState.MINING);
-        winner.set(false);
-        startText.set(Formats.clock(a.start()));
-        endText.set("—");
-        elapsedText.set("0.000000 s");
-        hashes.set(0);
-        progress.set(0);
+        untold = a;
     }
 
+    /** Its attempt has ended; counted at once, shown by the next {@link #show}. */
     void ended(Attempt a) {
-        boolean won = a.won();
         current = null;
+        untold = a;
+        if (a.won()) {
+            winCount++;
+        }
+        lastAverage = a.outcome() == Outcome.LATE || a.elapsedNanos() <= 0 ? lastAverage
+                : a.hashes() * 1e9 / a.elapsedNanos();
+    }
+
+    /**
+     * Shows the latest attempt told, and the wins: once a sample, however many attempts were told since (a series at
+     * difficulty 1 runs thousands of races a second, and only the latest can be seen).
+     */
+    void show() {
+        wins.set(winCount);
+        Attempt a = untold;
+        untold = null;
+        if (a == null) {
+            return;
+        }
+        if (a.outcome() == Outcome.MINING) {
+            state.set(NodeState.MINING);
+            winner.set(false);
+            startText.set(Formats.clock(a.start()));
+            endText.set("—");
+            elapsedText.set("0.000000 s");
+            hashes.set(0);
+            progress.set(0);
+            return;
+        }
+        boolean won = a.won();
         state.set(NodeState.of(a.outcome(), won));
         winner.set(won);
-        if (won) {
-            wins.set(wins.get() + 1);
-        }
         startText.set(Formats.clock(a.start()));
         endText.set(Formats.clock(a.end()));
         elapsedText.set(a.outcome() == Outcome.LATE ? "did not mine" : Formats.seconds(a.elapsedNanos()));
         showProgress(a.hashes(), a.race().difficulty());
-        lastAverage = a.outcome() == Outcome.LATE || a.elapsedNanos() <= 0 ? lastAverage
-                : a.hashes() * 1e9 / a.elapsedNanos();
     }
 
     /**

@@ -69,7 +69,7 @@ final class SharesChart extends Region {
             Label name = new Label(id);
             name.getStyleClass().add("shares-node");
             name.setMinWidth(USE_PREF_SIZE);
-            Label power = new Label(powerKnown.test(id) ? "power " + n.power() + "%" : "power not known here");
+            Label power = new Label(powerKnown.test(id) ? "power " + n.powerText() : "power not known here");
             power.getStyleClass().add("caption");
             Region hash = new Region();
             hash.setId("hashBar-" + id);

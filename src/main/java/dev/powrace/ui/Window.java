@@ -187,6 +187,7 @@ public final class Window {
                             + "after the JVM started; engine %s%n", dashboard.portsText(), entries.size(), sinceStart / 1e3,
                             dashboard.engineName());
                     readyForClassArchive();
+                    Soak.startIfAsked(this, stage.getScene()); // only with -Dpowrace.soak (bench/soak.sh)
                 });
             } catch (LedgerException e) {
                 Platform.runLater(() -> dashboard.reportProblem(e.getMessage()));

@@ -263,6 +263,21 @@ class RefereeTest {
     }
 
     @Test
+    void anAttemptCarriesThePowerItRanAt() throws Exception {
+        Referee referee = referee(1);
+        Race race = referee.join("Node1", "at 60%");
+        referee.join("Node2", "at 60%");
+        Attempt found = referee.run(race, "Node1", () -> false, new HashMeter(), 60);
+        assertEquals(Outcome.FOUND, found.outcome());
+        assertEquals(60, found.power());
+        assertEquals(30, referee.run(race, "Node2", () -> false, new HashMeter(), 30).power(), "late, at 30%");
+        assertTrue(referee.sync(Duration.ofSeconds(30)));
+        assertEquals(60, events.started.get(0).power(), "the start event's too");
+        Race other = referee.join("Node1", "stopped at 45%");
+        assertEquals(45, referee.run(other, "Node1", () -> true, new HashMeter(), 45).power());
+    }
+
+    @Test
     void aNodeThatComesAfterTheWinIsLateAndDoesNotMine() throws Exception {
         Referee referee = referee(1);
         Race race = referee.join("Node1", "late one");

@@ -63,6 +63,22 @@ class RaceLogTest {
     }
 
     @Test
+    void eachRunKeepsThePowerItsAttemptRanAt() {
+        Race race = Race.judgedElsewhere(4, "tx", 1);
+        Attempt win = new Attempt(race, "Node1", Outcome.FOUND, Instant.EPOCH, Instant.EPOCH.plusNanos(1000), 1000, 300,
+                7, "00ab", 100);
+        log.started(mining(race, "Node1"));
+        log.started(mining(race, "Node3"));
+        race.decide(win);
+        log.ended(win);
+        log.ended(new Attempt(race, "Node2", Outcome.LATE, Instant.EPOCH, Instant.EPOCH, 0, 0, -1, null, 30));
+        log.ended(new Attempt(race, "Node3", Outcome.STOPPED, Instant.EPOCH, Instant.EPOCH.plusNanos(1100), 1100, 100,
+                -1, null, 60));
+        assertEquals(List.of(new NodeRun("Node1", 300, 1000, true, 100), new NodeRun("Node2", 0, 0, false, 30),
+                new NodeRun("Node3", 91, 1000, false, 60)), told.get(0).runs());
+    }
+
+    @Test
     void aLateNodeIsARunWithoutHashesAndAnAbandonedRaceIsNoResult() {
         Race race = Race.judgedElsewhere(1, "tx", 1);
         log.started(mining(race, "Node1"));

@@ -22,6 +22,10 @@ class StatisticsTest {
         return new NodeRun(node, hashes, elapsedNanos, won);
     }
 
+    static NodeRun run(String node, long hashes, long elapsedNanos, boolean won, int power) {
+        return new NodeRun(node, hashes, elapsedNanos, won, power);
+    }
+
     /**
      * Two nodes in ten races at difficulty 1. Node1 does 3000 hashes a race, Node2 1000, each in 1 ms, and they
      * win five races each. Node1 expects 10 x 0.75 = 7.5 wins and Node2 2.5, so chi-square = 2.5^2/7.5 + 2.5^2/2.5
@@ -32,9 +36,9 @@ class StatisticsTest {
         List<RaceResult> races = new ArrayList<>();
         for (int i = 1; i <= 10; i++) {
             boolean first = i <= 5;
-            races.add(race(i, 1, 1_000_000, run("Node1", 3000, 1_000_000, first), run("Node2", 1000, 1_000_000, !first)));
+            races.add(race(i, 1, 1_000_000, run("Node1", 3000, 1_000_000, first), run("Node2", 1000, 1_000_000, !first, 50)));
         }
-        Summary s = Statistics.summarize(races, Map.of("Node1", 100, "Node2", 50)::get);
+        Summary s = Statistics.summarize(races);
         assertEquals(10, s.races());
         assertEquals(1, s.difficulty());
         NodeStats n1 = s.nodes().get(0);
@@ -42,6 +46,7 @@ class StatisticsTest {
         assertEquals("Node1", n1.node());
         assertEquals(100, n1.power());
         assertEquals(50, n2.power());
+        assertEquals("50%", n2.powerText());
         assertEquals(10, n1.joined());
         assertEquals(5, n1.wins());
         assertEquals(0.5, n1.winShare(), EPS);
@@ -63,6 +68,29 @@ class StatisticsTest {
     }
 
     /**
+     * Node2's power was set from 100% to 40% after three races: each race keeps the power it ran at, so the summary
+     * says 40–100%, not 40% for all six.
+     */
+    @Test
+    void aPowerChangedBetweenRacesLeavesEachRaceAtItsOwn() {
+        List<RaceResult> races = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            races.add(race(i, 1, 1_000_000, run("Node1", 3000, 1_000_000, i % 2 == 0),
+                    run("Node2", i <= 3 ? 3000 : 1200, 1_000_000, i % 2 == 1, i <= 3 ? 100 : 40)));
+        }
+        Summary s = Statistics.summarize(races);
+        NodeStats n1 = s.nodes().get(0);
+        NodeStats n2 = s.nodes().get(1);
+        assertEquals(100, n1.power());
+        assertEquals(100, n1.lowestPower());
+        assertEquals("100%", n1.powerText());
+        assertEquals(100, n2.power());
+        assertEquals(40, n2.lowestPower());
+        assertEquals("40–100%", n2.powerText());
+        assertEquals("40%", Statistics.summarize(races.subList(3, 6)).nodes().get(1).powerText(), "its last three");
+    }
+
+    /**
      * Node3 joins only the first two races. Races 1 and 2: Node1 and Node2 1000 hashes, Node3 2000; races 3 to 5:
      * Node1 and Node2 1000. Of all 14 000 hashes Node1 and Node2 did 5000 each, Node3 4000, so in 5 races they
      * expect 25/14, 25/14 and 20/14 wins. Won: Node1 3 (races 1, 3, 4), Node2 1 (race 5), Node3 1 (race 2).
@@ -77,7 +105,7 @@ class StatisticsTest {
                 race(3, 2, 5, run("Node1", 1000, 10, true), run("Node2", 1000, 10, false)),
                 race(4, 2, 5, run("Node1", 1000, 10, true), run("Node2", 1000, 10, false)),
                 race(5, 2, 5, run("Node1", 1000, 10, false), run("Node2", 1000, 10, true)));
-        Summary s = Statistics.summarize(races, n -> 100);
+        Summary s = Statistics.summarize(races);
         assertEquals(Math.exp(-0.65), s.chiSquareP(), 1e-9);
         NodeStats n1 = s.nodes().get(0);
         NodeStats n3 = s.nodes().get(2);
@@ -103,7 +131,7 @@ class StatisticsTest {
                 race(1, 1, Math.round(Math.log(2) * second), run("Node1", 256, second, true)),
                 race(2, 1, Math.round(Math.log(4) * second), run("Node1", 256, second, true)),
                 race(3, 1, Math.round(Math.log(8) * second), run("Node1", 256, second, true)));
-        Summary s = Statistics.summarize(races, n -> 100);
+        Summary s = Statistics.summarize(races);
         assertEquals(1.0, s.predictedMeanSeconds(), EPS);
         assertEquals(0.5, s.ksDistance(), 1e-9);
         assertEquals(List.of(1.0, 1.0, 1.0), s.luck());
@@ -118,14 +146,14 @@ class StatisticsTest {
             races.add(race(i, 1, 5, run("Node1", 100, 10, i % 2 == 0), run("Node2", 100, 10, i % 2 == 1)));
         }
         races.add(race(5, 1, 5, run("Node1", 100, 10, false), run("Node2", 100, 10, false))); // won by a/Node9
-        Summary s = Statistics.summarize(races, n -> 100);
+        Summary s = Statistics.summarize(races);
         assertEquals(5, s.races());
         assertTrue(Double.isNaN(s.chiSquareP()), "4 races tested: " + s.chiSquareP());
         races.add(race(6, 1, 5, run("Node1", 100, 10, true), run("Node2", 100, 10, false)));
         // five races tested (not race 5): expected 2.5 wins each, won 3 and 2: chi-square 0.2, p = erfc(sqrt(0.1))
-        assertEquals(0.6547208460185768, Statistics.summarize(races, n -> 100).chiSquareP(), 1e-9);
+        assertEquals(0.6547208460185768, Statistics.summarize(races).chiSquareP(), 1e-9);
 
-        Summary none = Statistics.summarize(List.of(), n -> 100);
+        Summary none = Statistics.summarize(List.of());
         assertEquals(0, none.races());
         assertTrue(none.nodes().isEmpty());
         assertTrue(Double.isNaN(none.chiSquareP()));
@@ -140,8 +168,7 @@ class StatisticsTest {
      */
     @Test
     void oneRaceSummarizes() {
-        Summary s = Statistics.summarize(List.of(race(1, 1, 1_000_000, run("Node1", 256, 1_000_000, true))),
-                n -> 100);
+        Summary s = Statistics.summarize(List.of(race(1, 1, 1_000_000, run("Node1", 256, 1_000_000, true))));
         assertEquals(1, s.races());
         assertEquals(1.0, s.meanLuck(), EPS);
         assertTrue(Double.isNaN(s.ksDistance()), "one race: " + s.ksDistance());
@@ -182,7 +209,7 @@ class StatisticsTest {
         List<RaceResult> races = List.of(
                 race(1, 1, 1_000_000, run("Node1", 3000, 1_000_000, true), run("Node2", 1000, 1_000_000, false)),
                 race(2, 1, 1_000_000, run("Node1", 3000, 1_000_000, true)));
-        Summary s = Statistics.summarize(races, n -> 100);
+        Summary s = Statistics.summarize(races);
         assertEquals(256 / 4e6, s.predictedMeanSeconds(), 1e-15);
     }
 
@@ -190,7 +217,7 @@ class StatisticsTest {
     @Test
     void oneRaceHasFiguresButNoDistanceYet() {
         Summary s = Statistics.summarize(List.of(race(1, 1, 1_000_000, run("Node1", 300, 1_000_000, true),
-                run("Node2", 100, 1_000_000, false))), n -> 100);
+                run("Node2", 100, 1_000_000, false))));
         assertEquals(1, s.races());
         assertEquals(400 / 256.0, s.meanLuck(), EPS);
         assertTrue(Double.isNaN(s.ksDistance()));

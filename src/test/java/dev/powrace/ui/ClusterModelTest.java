@@ -231,6 +231,7 @@ class ClusterModelTest {
         Instant start = Instant.parse("2026-11-30T10:00:00.000100Z");
         d.won(race, new Entry("c/Node2", "remote win", 1, "00" + "a".repeat(62), 1, Entry.seconds(5_000_000),
                 "2026-11-30T10:00:00.000100+00:00", "2026-11-30T10:00:00.005100+00:00", 10));
+        fxThread.submit(() -> d.sample(2)).get(); // the window's timer takes the events
         RaceView shown = onFx(() -> d.timelineProperty().get());
         assertEquals(77, shown.id());
         RaceView.Bar bar = shown.bars().get(0);
@@ -243,7 +244,7 @@ class ClusterModelTest {
                 .stateProperty().get()));
 
         referee.view = new Peers.View(peers.subList(0, 6), "127.0.0.1:2281", 2, false, 20, 1);
-        fxThread.submit(() -> d.sample(2)).get();
+        fxThread.submit(() -> d.sample(3)).get();
         assertTrue(onFx(() -> d.statusProperty().get()).contains("2 members · 6 nodes · disconnected"));
     }
 }

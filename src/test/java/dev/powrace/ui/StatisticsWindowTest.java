@@ -95,9 +95,10 @@ class StatisticsWindowTest {
         }));
         robot.interact(() -> robot.lookup("#viewTabs").queryAs(TabPane.class).getSelectionModel().select(1));
         await(() -> text(robot, "#statsCaption").startsWith("20 races at difficulty 1"));
-        // laid out at the next pulse: every node's two bars, the histogram's and the luck chart's
+        // laid out at the next pulse: every node's two bars (at least 1 px, a node with no share included), the
+        // histogram's and the luck chart's
         List<String> names = window.session().network().nodes().stream().map(Node::name).toList();
-        await(() -> fx(() -> names.stream().allMatch(n -> width("#hashBar-" + n, robot) > 1 && width("#winBar-" + n, robot) > 1)
+        await(() -> fx(() -> names.stream().allMatch(n -> width("#hashBar-" + n, robot) >= 1 && width("#winBar-" + n, robot) >= 1)
                 && robot.lookup(".luck-bar").queryAll().stream().allMatch(b -> b.getLayoutBounds().getHeight() > 0)));
 
         assertEquals("Race ×20", fx(() -> robot.lookup("#seriesButton").queryButton().getText()), "back from Stop");
@@ -115,7 +116,9 @@ class StatisticsWindowTest {
             // "won w of j races": j, the races it mined in, may be fewer than 20 (at difficulty 1 a node is often late)
             var m = java.util.regex.Pattern.compile("^won (\\d+) of (\\d+) races?$").matcher(winText);
             assertTrue(m.find(), winText);
-            assertTrue(Integer.parseInt(m.group(2)) <= 20 && Integer.parseInt(m.group(2)) > 0, winText);
+            // (none at all, on a loaded machine; then its bars are the 1 px stubs a zero share gets)
+            assertTrue(Integer.parseInt(m.group(2)) <= 20 && Integer.parseInt(m.group(2)) >= Integer.parseInt(m.group(1)),
+                    winText);
             wins += Integer.parseInt(m.group(1));
         }
         assertEquals(20, wins, "every race has one winner");

@@ -22,6 +22,7 @@ import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,13 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The power control, "Race ×N" and the statistics view's models, with no toolkit running: a plain single thread
- * stands in for the FX thread.
+ * stands in for the FX thread, and a task on it every 50 ms for the window's timer.
  */
 class StatsViewModelTest {
     @TempDir
     Path dir;
 
-    final ExecutorService fxThread = Executors.newSingleThreadExecutor();
+    final ScheduledExecutorService fxThread = Executors.newSingleThreadScheduledExecutor();
     final ExecutorService io = Executors.newCachedThreadPool();
     Ledger ledger;
     Network network;
@@ -70,6 +71,7 @@ class StatsViewModelTest {
                 EngineFactory.auto());
         Dashboard d = new Dashboard(network, ledger.path(), fxThread, io);
         network.referee().addListener(d);
+        fxThread.scheduleAtFixedRate(() -> d.sample(System.nanoTime()), 0, 50, TimeUnit.MILLISECONDS); // the timer
         return d;
     }
 
@@ -113,6 +115,27 @@ class StatsViewModelTest {
         fxThread.submit(() -> second.setPower(40)).get();
         assertEquals(40, network.nodes().get(1).power());
         assertEquals(100, network.nodes().get(0).power());
+    }
+
+    @Test
+    void aPowerChangeMidSeriesLeavesTheEarlierRacesAtThePowerTheyRanAt() throws Exception {
+        Dashboard d = dashboard(1);
+        NodeModel second = d.nodes().get(1);
+        assertTrue(onFx(() -> d.raceSeries("at full power", 3)));
+        await(() -> !d.seriesRunningProperty().get());
+        fxThread.submit(() -> second.setPower(40)).get();
+        assertTrue(onFx(() -> d.raceSeries("at 40%", 3)));
+        await(() -> !d.seriesRunningProperty().get());
+        await(() -> {
+            StatsFigures f = d.stats().figuresProperty().get();
+            return f.summary() != null && f.summary().races() == 6;
+        });
+        NodeStats node2 = onFx(() -> d.stats().figuresProperty().get().summary().nodes().get(1));
+        assertEquals("Node2", node2.node());
+        assertEquals(100, node2.power(), "the highest it ran at: the first three races were at 100%");
+        assertEquals(40, node2.lowestPower());
+        assertEquals("40–100%", node2.powerText());
+        assertEquals("100%", onFx(() -> d.stats().figuresProperty().get().summary().nodes().get(0).powerText()));
     }
 
     // ---- Race ×N ----
@@ -385,7 +408,7 @@ class StatsViewModelTest {
         // Node1 does 3/4 of a short race's hashes and 1/4 of a long one's: 28 000 of 104 000 in all, not the 1/2 of
         // the mean of the races' shares (a long race holds more tickets, so it weighs more)
         List<RaceResult> races = List.of(race(1, 2, "Node1", 1000, 3_000, 1_000), race(2, 2, "Node2", 9000, 25_000, 75_000));
-        Summary s = Statistics.summarize(races, n -> 100);
+        Summary s = Statistics.summarize(races);
         List<StatsFigures.Share> shares = StatsFigures.shares(s.nodes(), races);
         assertEquals(28_000 / 104_000.0, shares.get(0).raceShare(), 1e-12);
         assertEquals(76_000 / 104_000.0, shares.get(1).raceShare(), 1e-12);

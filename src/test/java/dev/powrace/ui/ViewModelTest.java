@@ -14,18 +14,22 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The view models, with no toolkit running: a plain single thread stands in for the FX thread. */
+/**
+ * The view models, with no toolkit running: a plain single thread stands in for the FX thread, and a task on it every
+ * 50 ms for the window's timer.
+ */
 class ViewModelTest {
     @TempDir
     Path dir;
 
-    final ExecutorService fxThread = Executors.newSingleThreadExecutor();
+    final ScheduledExecutorService fxThread = Executors.newSingleThreadScheduledExecutor();
     final ExecutorService io = Executors.newCachedThreadPool();
     Ledger ledger;
     Network network;
@@ -60,6 +64,7 @@ class ViewModelTest {
                 EngineFactory.auto());
         Dashboard d = new Dashboard(network, ledger.path(), fxThread, io);
         network.referee().addListener(d);
+        fxThread.scheduleAtFixedRate(() -> d.sample(System.nanoTime()), 0, 50, TimeUnit.MILLISECONDS); // the timer
         return d;
     }
 
