@@ -29,7 +29,7 @@ public final class Client {
             String line = in.readLine();
             return line == null ? "ERR no reply (the node closed the connection)" : line;
         } catch (ConnectException e) {
-            return "ERR nothing listens on " + host + ":" + port;
+            return "ERR nothing listens on " + Address.of(host, port);
         } catch (SocketTimeoutException e) {
             return "ERR no reply within 10 s";
         } catch (IOException e) {
