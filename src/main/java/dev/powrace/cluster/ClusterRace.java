@@ -38,8 +38,6 @@ final class ClusterRace {
     final java.util.Set<Long> forged = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The czxid of a forged "decided" that could not be set aside: the race is decided by a verdict beside it. */
     volatile long pinned = -1;
-    /** The czxid of the znode that holds the race's decision ("decided" or a verdict), once known; its entry's too. */
-    volatile long decisionZxid = -1;
 
     ClusterRace(String path, Race race, long openedAtZkMillis) {
         this.path = path;

@@ -71,7 +71,8 @@ public final class ClusterReferee implements Referee, Peers {
         this.joiner = new Joiner(s, judge, joinWindowMillis);
         this.feed = new Feed(s, joiner, joinWindowMillis, () -> members);
         this.mirror = new Mirror(s, ledger, judge, owner);
-        judge.entries = mirror::hasEntryAt;
+        judge.entries = mirror::hasEntry;
+        judge.solvedAt = mirror::solvedAt;
         this.reaper = new Reaper(s, judge, joinWindowMillis);
         this.rates = new PeerRates(s, ledger, engines.name(), () -> members);
         this.claims = new Claims(s, judge);
@@ -129,7 +130,7 @@ public final class ClusterReferee implements Referee, Peers {
             }
             long after = System.currentTimeMillis();
             Schema.membersFolder(zk, label, self);
-            owner = Mirror.own(ledger);
+            owner = CopyLock.take(ledger);
             Session s = new Session(zk, label, connect, self, new Listeners(), token,
                     stat.getCtime() - (before + after) / 2, (after - before + 1) / 2 + 1);
             referee = new ClusterReferee(s, ledger, difficulty, joinWindow.toMillis(), engines, owner);

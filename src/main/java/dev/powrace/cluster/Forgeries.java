@@ -77,7 +77,7 @@ public record Forgeries(List<String> decisions, List<String> entries) {
                     continue;
                 }
                 JsonNode json = readObject(data);
-                dev.powrace.ledger.Entry e = Mirror.entry(json);
+                dev.powrace.ledger.Entry e = Schema.entry(json);
                 if (e == null || dev.powrace.ledger.Verifier.problem(e) != null || decisions.contains(stat.getCzxid())
                         || now - stat.getCtime() >= Mirror.YOUNG_MILLIS) {
                     continue; // malformed (named by the audit), a race's decision, or history

@@ -38,7 +38,17 @@ final class Judge {
      * Whether a ledger entry was created at a zxid, on the cluster thread: a decision counts only with the entry written
      * in its transaction. The referee sets it to its ledger copy's; true until then.
      */
-    volatile java.util.function.LongPredicate entries = zxid -> true;
+    volatile EntryCheck entries = (zxid, expected) -> true;
+    /**
+     * The czxid of the ledger entry that holds a solution (by its hash) in this process's copy, or null: a nonce that
+     * won an earlier race of a text is no new work. The referee sets it to its ledger copy's.
+     */
+    volatile java.util.function.Function<String, Long> solvedAt = hash -> null;
+
+    /** Whether the ledger znode created at a zxid holds exactly the expected entry (see Mirror#hasEntry). */
+    interface EntryCheck {
+        boolean at(long zxid, Entry expected);
+    }
     /** Verdicts, and which old decisions stand. */
     final Verdicts verdicts;
     /** The races this process has seen, by their znode path. */
@@ -118,8 +128,7 @@ final class Judge {
 
     /**
      * The race's decision, made right if it is not: its winning claim's name, {@link Schema#ABANDONED}, or null
-     * while undecided (watches set if {@code watch}). Sets {@link ClusterRace#decisionZxid} to the czxid of the znode
-     * that holds it.
+     * while undecided (watches set if {@code watch}).
      */
     String settle(ClusterRace r, boolean watch) throws Exception {
         for (int round = 0; round < 5; round++) {
@@ -153,8 +162,8 @@ final class Judge {
             }
             if (decision != null && !r.forged.contains(stat.getCzxid()) && (decision.equals(right)
                     || decision.equals(Schema.ABANDONED) && right == null && over(r))) {
-                if (!watch || decision.equals(Schema.ABANDONED) || entries.test(stat.getCzxid())) {
-                    r.decisionZxid = stat.getCzxid();
+                if (!watch || decision.equals(Schema.ABANDONED)
+                        || entries.at(stat.getCzxid(), entry(r, r.claims.get(decision)))) {
                     return decision;
                 }
                 // the right winner, but written without its ledger entry (by someone quicker than the judges)
@@ -208,7 +217,6 @@ final class Judge {
         }
         try {
             s.zk.transaction().forOperations(ops);
-            r.decisionZxid = -1; // looked up when needed (see decisionZxid)
             return winner != null;
         } catch (KeeperException.NodeExistsException | KeeperException.BadVersionException
                 | KeeperException.NoNodeException changed) {
@@ -299,6 +307,9 @@ final class Judge {
         if (why != null) {
             return "does not verify: " + why;
         }
+        if (replayed(r, e)) {
+            return "replays the nonce of an earlier race of its text (no new work)";
+        }
         if (e.node().indexOf('/') < 0) {
             return "names no label";
         }
@@ -341,6 +352,12 @@ final class Judge {
             }
         }
         return true;
+    }
+
+    /** True if the entry's solution won a race of its text that was decided before this race opened. */
+    boolean replayed(ClusterRace r, Entry e) {
+        Long at = solvedAt.apply(e.hash());
+        return at != null && at < r.race.id();
     }
 
     /** A claim's JSON, or null if it is not a bounded JSON object. */

@@ -1,16 +1,11 @@
 package dev.powrace.cluster;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.powrace.ledger.Entry;
 import dev.powrace.ledger.Ledger;
 import dev.powrace.ledger.LedgerException;
 import dev.powrace.ledger.Verifier;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,6 +33,8 @@ final class Mirror {
     static final long SETTLE_MILLIS = 1_000;
     /** A race that can't be looked at: its entry is never copied. */
     private static final ClusterRace UNREADABLE = new ClusterRace("", null, 0);
+    /** The entry of a second decision of a race that has one already: never copied. */
+    private static final Entry SECOND = new Entry("", "", 1, "", 0, java.math.BigDecimal.ZERO, "", "", 0);
     /** Not yet: look again once the entry is {@link #SETTLE_MILLIS} old. */
     private static final Entry LATER = new Entry("", "", 0, "", 0, java.math.BigDecimal.ZERO, "", "", 0);
 
@@ -51,6 +48,8 @@ final class Mirror {
     // On the cluster thread only:
     private long copied = -1; // the zxid of the last entry copied (or matched at start)
     private final Map<String, Long> known = new HashMap<>(); // entry znodes already looked at, with their zxids
+    /** The solutions in the copy, by hash, with the czxid of their entry (0 for one no longer in the cluster). */
+    private final Map<String, Long> solutions = new ConcurrentHashMap<>();
 
     Mirror(Session s, Ledger ledger, Judge judge, FileLock owner) {
         this.s = s;
@@ -58,34 +57,6 @@ final class Mirror {
         this.judge = judge;
         this.owner = owner;
         this.watcher = s.rearm(this::watch);
-    }
-
-    /**
-     * Takes the ledger file as this process's copy of the cluster's ledger: two processes copying into one file
-     * would append every entry twice. The lock is on a file beside it, "&lt;ledger&gt;.lock", held until close.
-     */
-    static FileLock own(Ledger ledger) throws ClusterException {
-        Path lock = ledger.path().resolveSibling(ledger.path().getFileName() + ".lock");
-        FileChannel channel = null;
-        try {
-            channel = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock held = channel.tryLock();
-            if (held != null) {
-                return held;
-            }
-        } catch (OverlappingFileLockException inThisJvm) {
-            // held by another referee of this JVM
-        } catch (IOException e) {
-            throw new ClusterException("can't lock " + lock + " to keep " + ledger.path() + " as this process's copy "
-                    + "of the cluster's ledger: " + e.getMessage());
-        }
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // it was only opened
-        }
-        throw new ClusterException(ledger.path() + " is already the cluster ledger's copy of another powrace "
-                + "process; give each process its own --ledger");
     }
 
     /**
@@ -106,6 +77,7 @@ final class Mirror {
             if (e != null && e != LATER) {
                 cluster.add(c);
                 entries.add(e);
+                solutions.put(e.hash(), c.stat().getCzxid()); // what follows is judged knowing it
             }
         }
         int matched = 0;
@@ -125,6 +97,9 @@ final class Mirror {
         if (!removed.isEmpty()) {
             s.problem(ledger.path() + ": " + removed.size() + " of its entries (" + brief(removed) + ") are no longer "
                     + "in the cluster's ledger (removed there); they are kept here");
+        }
+        for (Entry e : file) {
+            solutions.putIfAbsent(e.hash(), 0L); // kept here, removed from the cluster since
         }
         copied = matched == 0 ? -1 : cluster.get(matched - 1).stat().getCzxid();
         for (int i = matched; i < cluster.size(); i++) {
@@ -180,6 +155,7 @@ final class Mirror {
             ledger.append(e).ifPresent(note -> s.problem(ledger.path() + ": " + note));
             copied = c.stat().getCzxid();
             known.put(c.name(), c.stat().getCzxid());
+            solutions.put(e.hash(), c.stat().getCzxid());
             recent.add(key(e));
             if (recent.size() > 4096) {
                 recent.clear();
@@ -220,31 +196,53 @@ final class Mirror {
     }
 
     /**
-     * On the cluster thread: whether a ledger znode was created at this zxid (a decision's entry is created in the
-     * decision's transaction). True if it can't be told (the connection is down, say): the judges then take the
-     * decision, as before this check.
+     * On the cluster thread: whether the ledger znode created at this zxid holds exactly the expected entry, never
+     * changed and with no child (a decision's entry is created in the decision's transaction). True if it can't be
+     * told (the connection is down, say): the judges then take the decision, as before this check.
      */
-    boolean hasEntryAt(long zxid) {
+    boolean hasEntry(long zxid, Entry expected) {
         try {
             Stat folder = s.zk.checkExists().forPath(Schema.LEDGER);
-            if (folder == null || folder.getPzxid() < zxid) {
+            if (folder == null || folder.getPzxid() < zxid || expected == null) {
                 return false; // nothing was added to the ledger since before the decision
             }
-            if (known.containsValue(zxid)) {
-                return true;
+            String name = null;
+            for (Map.Entry<String, Long> k : known.entrySet()) {
+                if (k.getValue() == zxid) {
+                    name = k.getKey();
+                }
             }
-            for (String name : s.zk.getChildren().forPath(Schema.LEDGER)) {
-                if (!known.containsKey(name)) {
-                    Stat stat = s.zk.checkExists().forPath(Schema.LEDGER + "/" + name);
+            if (name == null && folder.getPzxid() == zxid) { // the last change: its name is the counter's last
+                String last = String.format(java.util.Locale.ROOT, "entry-%010d", folder.getCversion() - 1);
+                Stat stat = s.zk.checkExists().forPath(Schema.LEDGER + "/" + last);
+                name = stat != null && stat.getCzxid() == zxid ? last : null;
+            }
+            if (name == null) {
+                for (String n : s.zk.getChildren().forPath(Schema.LEDGER)) {
+                    Stat stat = known.containsKey(n) ? null : s.zk.checkExists().forPath(Schema.LEDGER + "/" + n);
                     if (stat != null && stat.getCzxid() == zxid) {
-                        return true;
+                        name = n;
+                        break;
                     }
                 }
             }
+            if (name == null) {
+                return false;
+            }
+            Stat stat = new Stat();
+            byte[] data = s.zk.getData().storingStatIn(stat).forPath(Schema.LEDGER + "/" + name);
+            return stat.getCzxid() == zxid && stat.getVersion() == 0 && stat.getNumChildren() == 0
+                    && expected.equals(Schema.entry(Schema.object(data, Schema.MAX_RECORD_BYTES)));
+        } catch (KeeperException.NoNodeException | KeeperException.NoAuthException goneOrClosed) {
             return false;
         } catch (Exception cantTell) {
             return true;
         }
+    }
+
+    /** The czxid of the entry of this copy that holds a solution (by its hash), or null; any thread. */
+    Long solvedAt(String hash) {
+        return solutions.get(hash);
     }
 
     /** Entries of this process's wins not copied yet, with what to do once they are. */
@@ -276,7 +274,7 @@ final class Mirror {
             s.reportOnce(where, "cluster: ledger " + Schema.name(c.name()) + " is not an entry's name; not copied");
             return null;
         }
-        Entry e = entry(Schema.object(c.data(), Schema.MAX_RECORD_BYTES));
+        Entry e = Schema.entry(Schema.object(c.data(), Schema.MAX_RECORD_BYTES));
         if (e == null) {
             s.reportOnce(where, "cluster: ledger " + c.name() + " is not a ledger entry; not copied");
             return null;
@@ -300,6 +298,14 @@ final class Mirror {
         Entry decided = race == null ? null : decision(race, c.stat().getCzxid(), age);
         if (decided == LATER) {
             return LATER;
+        }
+        if (decided == SECOND) { // a second honest decision of the race, beside the first: its entry is one too many
+            try {
+                s.zk.delete().withVersion(c.stat().getVersion()).forPath(Schema.LEDGER + "/" + c.name());
+            } catch (KeeperException removedOrPinned) {
+                // removed by another process meanwhile (it is never copied here either way)
+            }
+            return null;
         }
         if (race == null ? age >= YOUNG_MILLIS : e.equals(decided)) {
             return e;
@@ -372,27 +378,15 @@ final class Mirror {
             // process has just left from a forger. It must still name the first claim that verifies.
             winner = judge.verdicts.standing(r);
         }
-        if (winner == null || winner.equals(Schema.ABANDONED) || judge.verdicts.decisionZxid(r, winner) != zxid) {
+        if (winner == null || winner.equals(Schema.ABANDONED)) {
             return null;
         }
         if (!r.claims.containsKey(winner)) {
             judge.readClaims(r, false);
         }
-        return Judge.entry(r, r.claims.get(winner));
-    }
-
-    /** An entry's fields, each of its JSON type, or null. */
-    static Entry entry(JsonNode j) {
-        if (j == null || !j.path("node").isTextual() || !j.path("transaction").isTextual()
-                || !j.path("nonce").isIntegralNumber() || !j.path("nonce").canConvertToLong()
-                || !j.path("hash").isTextual() || !j.path("difficulty").isInt() || !j.path("time_taken").isNumber()
-                || !j.path("start_time").isTextual() || !j.path("end_time").isTextual()
-                || !j.path("hashes").isIntegralNumber() || !j.path("hashes").canConvertToLong()) {
-            return null;
-        }
-        return new Entry(j.path("node").asText(), j.path("transaction").asText(), j.path("nonce").asLong(),
-                j.path("hash").asText(), j.path("difficulty").asInt(), j.path("time_taken").decimalValue(),
-                j.path("start_time").asText(), j.path("end_time").asText(), j.path("hashes").asLong());
+        Entry expected = Judge.entry(r, r.claims.get(winner));
+        Verdicts.Place place = judge.verdicts.placeOf(r, winner, zxid, expected, this::hasEntry);
+        return place == Verdicts.Place.DECISION ? expected : place == Verdicts.Place.LATER_DECISION ? SECOND : null;
     }
 
     void close() {

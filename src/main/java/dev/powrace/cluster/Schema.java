@@ -1,5 +1,7 @@
 package dev.powrace.cluster;
 
+import dev.powrace.ledger.Entry;
+
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -178,5 +180,19 @@ final class Schema {
         }
         throw new ClusterException("the members of label '" + label + "' are still listed by a process that left; "
                 + "try again in a few seconds");
+    }
+
+    /** An entry's fields, each of its JSON type, or null. */
+    static Entry entry(JsonNode j) {
+        if (j == null || !j.path("node").isTextual() || !j.path("transaction").isTextual()
+                || !j.path("nonce").isIntegralNumber() || !j.path("nonce").canConvertToLong()
+                || !j.path("hash").isTextual() || !j.path("difficulty").isInt() || !j.path("time_taken").isNumber()
+                || !j.path("start_time").isTextual() || !j.path("end_time").isTextual()
+                || !j.path("hashes").isIntegralNumber() || !j.path("hashes").canConvertToLong()) {
+            return null;
+        }
+        return new Entry(j.path("node").asText(), j.path("transaction").asText(), j.path("nonce").asLong(),
+                j.path("hash").asText(), j.path("difficulty").asInt(), j.path("time_taken").decimalValue(),
+                j.path("start_time").asText(), j.path("end_time").asText(), j.path("hashes").asLong());
     }
 }

@@ -45,6 +45,9 @@ final class Verdicts {
             if (ce == null || Verifier.problem(ce) != null) {
                 continue;
             }
+            if (c.name().equals(decision) && judge.replayed(r, ce)) {
+                return false; // a nonce that won an earlier race of its text
+            }
             if (c.name().equals(decision)) {
                 e = ce;
                 break;
@@ -68,8 +71,7 @@ final class Verdicts {
     }
 
     /**
-     * For a process not in the race: its decision if it stands (see {@link #stands}), else null; sets
-     * {@link ClusterRace#decisionZxid}.
+     * For a process not in the race: its decision if it stands (see {@link #stands}), else null.
      */
     String standing(ClusterRace r) throws Exception {
         Stat stat = new Stat();
@@ -86,7 +88,7 @@ final class Verdicts {
 
     /**
      * Of the race's decisions that stand (its "decided", read as given, null if unreadable, and its verdicts), the one
-     * that names the earliest claim, or null; sets {@link ClusterRace#decisionZxid}.
+     * that names the earliest claim, or null.
      */
     String standing(ClusterRace r, String decision, Stat stat) throws Exception {
         // Of the decisions that stand, the one that names the earliest claim: a verdict is written only beside a
@@ -96,14 +98,12 @@ final class Verdicts {
         if (decision != null && stands(r, decision, stat)) {
             best = decision;
             bestClaim = claimZxid(r, decision);
-            r.decisionZxid = stat.getCzxid();
         }
         for (Schema.Child v : verdicts(r, false)) {
             String d = new String(v.data(), StandardCharsets.UTF_8);
             if (v.stat().getVersion() == 0 && claimZxid(r, d) < bestClaim && stands(r, d, v.stat())) {
                 best = d;
                 bestClaim = claimZxid(r, d);
-                r.decisionZxid = v.stat().getCzxid();
             }
         }
         return best;
@@ -119,9 +119,9 @@ final class Verdicts {
             String d = new String(v.data(), StandardCharsets.UTF_8);
             long czxid = v.stat().getCzxid();
             boolean old = s.zkNow() - v.stat().getCtime() > Judge.STRICT_MILLIS;
-            boolean rightWithEntry = d.equals(right) && (!watch || d.equals(Schema.ABANDONED) || judge.entries.test(czxid));
+            boolean rightWithEntry = d.equals(right) && (!watch || d.equals(Schema.ABANDONED)
+                    || judge.entries.at(czxid, Judge.entry(r, r.claims.get(d))));
             if (!r.forged.contains(czxid) && v.stat().getVersion() == 0 && (rightWithEntry || old && stands(r, d, v.stat()))) {
-                r.decisionZxid = czxid;
                 return d;
             }
             if (r.forged.add(czxid)) {
@@ -146,34 +146,42 @@ final class Verdicts {
         } catch (KeeperException.NodeExistsException | KeeperException.NoNodeException changed) {
             return null; // the race changed under us; its watches bring us back
         }
-        r.decisionZxid = -1; // looked up when needed (see decisionZxid)
         return right;
     }
 
+    /** How the znode created at a zxid stands to a race's decision for a winner. */
+    enum Place { DECISION, LATER_DECISION, NONE }
+
     /**
-     * The czxid of the znode that holds the race's decision for this winner: "decided" if it names it and was not
-     * found forged here, else the first verdict that names it; -1 if none does.
+     * Whether the znode created at {@code zxid} is the race's decision for this winner: the first of its decisions
+     * ("decided" and its verdicts, in ZooKeeper's order) that names the winner, was not found forged here, was never
+     * changed, and has the winner's entry in its transaction (the one at {@code zxid} is the caller's to check;
+     * earlier ones are checked here). {@link Place#LATER_DECISION} if it names the winner after that one: a second
+     * honest verdict, whose entry is not copied. Changes nothing, so any thread may ask.
      */
-    long decisionZxid(ClusterRace r, String winner) throws Exception {
-        if (r.decisionZxid != -1) {
-            return r.decisionZxid;
-        }
+    Place placeOf(ClusterRace r, String winner, long zxid, Entry expected, Judge.EntryCheck entries) throws Exception {
+        List<Schema.Child> candidates = new ArrayList<>(verdicts(r, false));
         Stat stat = new Stat();
         try {
-            String d = new String(s.zk.getData().storingStatIn(stat).forPath(r.decided()), StandardCharsets.UTF_8);
-            if (d.equals(winner) && !r.forged.contains(stat.getCzxid())) {
-                return r.decisionZxid = stat.getCzxid();
-            }
+            candidates.add(new Schema.Child("decided", s.zk.getData().storingStatIn(stat).forPath(r.decided()), stat));
         } catch (KeeperException.NoNodeException | KeeperException.NoAuthException noneOrClosed) {
             // decided by a verdict, if at all
         }
-        for (Schema.Child v : verdicts(r, false)) {
-            if (new String(v.data(), StandardCharsets.UTF_8).equals(winner) && !r.forged.contains(v.stat().getCzxid())
-                    && v.stat().getVersion() == 0) {
-                return r.decisionZxid = v.stat().getCzxid();
+        boolean earlier = false;
+        for (Schema.Child c : Schema.byCreation(candidates)) {
+            long czxid = c.stat().getCzxid();
+            if (!new String(c.data(), StandardCharsets.UTF_8).equals(winner) || r.forged.contains(czxid)
+                    || c.stat().getVersion() != 0) {
+                continue;
+            }
+            if (czxid == zxid) {
+                return earlier ? Place.LATER_DECISION : Place.DECISION;
+            }
+            if (czxid < zxid && !earlier && entries.at(czxid, expected)) {
+                earlier = true;
             }
         }
-        return -1;
+        return Place.NONE;
     }
 
     /** The race's verdicts (see {@link #verdict}) in ZooKeeper's order, each read once. */

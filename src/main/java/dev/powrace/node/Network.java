@@ -17,7 +17,9 @@ import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -101,7 +103,7 @@ public final class Network implements Closeable {
         Runnable afterWarmUp = () -> {
             warmUpRecording();
             if (engines instanceof AutoEngine auto) {
-                calibration.start(calibrate(auto, nodes, referee));
+                calibration.start(calibrate(auto, nodes, referee, calibration.miners));
             }
         };
         Thread warmUp = warmUpAfter == null ? WarmUp.start(engines, afterWarmUp)
@@ -134,12 +136,14 @@ public final class Network implements Closeable {
 
     /**
      * After the warm-up, on a thread of its own (the nodes wait for the warm-up's thread, not for this): measures
-     * the engines between races and tells which one `auto` uses from the next race on.
+     * the engines between races, and while no other mining of this process ({@code miners}) is on, and tells which
+     * one `auto` uses from the next race on.
      */
-    private static Thread calibrate(AutoEngine auto, List<Node> nodes, Referee referee) {
+    private static Thread calibrate(AutoEngine auto, List<Node> nodes, Referee referee, List<BooleanSupplier> miners) {
         Thread t = new Thread(() -> {
             try {
-                String summary = auto.calibrate(() -> nodes.stream().anyMatch(n -> !n.idle()), CALIBRATION_SLICE);
+                String summary = auto.calibrate(() -> nodes.stream().anyMatch(n -> !n.idle())
+                        || miners.stream().anyMatch(BooleanSupplier::getAsBoolean), CALIBRATION_SLICE);
                 referee.note(summary);
             } catch (InterruptedException e) {
                 // shutting down
@@ -157,6 +161,8 @@ public final class Network implements Closeable {
      * it, which ends it within a slice (once the nodes have stopped they are idle, and it would measure on).
      */
     private static final class Calibration {
+        /** Other mining of this process, such as the Attack tab's runs: calibration waits while one is on. */
+        final List<BooleanSupplier> miners = new CopyOnWriteArrayList<>();
         private Thread thread;
         private boolean closed;
 
@@ -233,6 +239,14 @@ public final class Network implements Closeable {
     /** The ports the nodes really listen on, in node order. */
     public List<Integer> ports() {
         return nodes.stream().map(Node::port).toList();
+    }
+
+    /**
+     * Tells the engine calibration about other mining in this process (the Attack tab's runs): it waits while
+     * {@code mining} says it is on, as it does during a race, rather than take a core from it and from the window.
+     */
+    public void addMiner(BooleanSupplier mining) {
+        calibration.miners.add(mining);
     }
 
     /**

@@ -18,6 +18,11 @@ import javafx.util.StringConverter;
 final class AttackChart extends PlotChart {
     /** The lowest the axis goes: one in 10^12. */
     static final int FLOOR = -12;
+    /**
+     * The x axis runs half a step beyond z = 0 and z = {@link AttackFigures#MAX_Z}, so that the points and interval
+     * bars at both ends are drawn whole rather than cut in half by the plot's edge.
+     */
+    static final double X_PAD = 0.5;
     private final Path paper = new Path();
     private final Path exact = new Path();
     private final List<Line> bars = new ArrayList<>();
@@ -47,7 +52,20 @@ final class AttackChart extends PlotChart {
                 throw new UnsupportedOperationException();
             }
         });
-        range(xAxis, 0, AttackFigures.MAX_Z, 1);
+        range(xAxis, -X_PAD, AttackFigures.MAX_Z + X_PAD, 1);
+        setVerticalZeroLineVisible(false); // z = 0 is no boundary: it is a point like the others
+        xAxis.setTickLabelFormatter(new StringConverter<>() { // the padded ends are ticks too: no label there
+            @Override
+            public String toString(Number x) {
+                double v = x.doubleValue();
+                return v == Math.rint(v) ? Long.toString((long) v) : "";
+            }
+
+            @Override
+            public Number fromString(String s) {
+                throw new UnsupportedOperationException();
+            }
+        });
         show(AttackFigures.EMPTY);
     }
 

@@ -108,6 +108,13 @@ public final class AttackModel {
         return miner.threads();
     }
 
+    /** True while a run is mining (under way and not paused). Any thread. */
+    public boolean mining() {
+        synchronized (lock) {
+            return running != null && !running.control().paused();
+        }
+    }
+
     // Commands
 
     /** Chooses the q (in percent) and z whose figures are shown. On the FX thread. */

@@ -42,6 +42,10 @@ import javafx.scene.control.TabPane;
  * With {@code -Dpowrace.soak.trace=true} every frame gap over 50 ms is printed too, with the layout of its pulse.
  * When the last phase is done it prints the heap of the first line (1,000 races) against the heap at the end of the
  * first phase, and the window closes. Needs a display.
+ *
+ * <p>{@code -Dpowrace.soak=attack:PERCENT:Z:N} runs N attacks at (PERCENT%, Z) through the Attack tab's controls
+ * instead, or N at every z from 1 to Z with {@code attack:PERCENT:Z:N:sweep}, and prints one line with the longest
+ * frame gap and layout of the run; the window stays {@code -Dpowrace.soak.hold} ms (3,000) after it, for a screenshot.
  */
 final class Soak {
     private static final String PROPERTY = "powrace.soak";
@@ -74,9 +78,10 @@ final class Soak {
             return;
         }
         List<int[]> phases = new ArrayList<>();
-        if (asked.startsWith("attack:")) { // attack:PERCENT:Z:N, the Attack tab's run (issue 18)
+        if (asked.startsWith("attack:")) { // attack:PERCENT:Z:N[:sweep], the Attack tab's run (issue 18)
             String[] a = asked.split(":");
-            phases.add(new int[] {-1, Integer.parseInt(a[1]), Integer.parseInt(a[2]), Integer.parseInt(a[3])});
+            phases.add(new int[] {-1, Integer.parseInt(a[1]), Integer.parseInt(a[2]), Integer.parseInt(a[3]),
+                a.length > 4 && a[4].equals("sweep") ? 1 : 0});
             new Soak(window, scene, phases).start();
             return;
         }
@@ -194,12 +199,12 @@ final class Soak {
                 tabs().getSelectionModel().select(2);
                 return null;
             });
-            Thread.sleep(1000); // built and shown
+            Thread.sleep(Long.getLong("powrace.soak.settle", 1000)); // built and shown (and, longer, start-up done)
             onFx(() -> {
                 ((Spinner<Integer>) scene.lookup("#attackShare")).getValueFactory().setValue(phase[1]);
                 ((Spinner<Integer>) scene.lookup("#attackZ")).getValueFactory().setValue(phase[2]);
                 ((Spinner<Integer>) scene.lookup("#attackCount")).getValueFactory().setValue(phase[3]);
-                ((javafx.scene.control.CheckBox) scene.lookup("#attackSweep")).setSelected(false);
+                ((javafx.scene.control.CheckBox) scene.lookup("#attackSweep")).setSelected(phase[4] == 1);
                 return null;
             });
             Thread.sleep(500);

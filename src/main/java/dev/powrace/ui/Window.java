@@ -119,6 +119,7 @@ public final class Window {
         session.ledger().repairNote().ifPresent(dashboard::reportProblem);
         // the Attack tab's attacks: one thread fewer than the machine has, summed on the io threads
         AttackModel attack = new AttackModel(engines, AttackModel.defaultThreads(), io);
+        session.network().addMiner(attack::mining); // the engine calibration waits while a run mines
         MainView view = new MainView(dashboard, attack);
         Window window = new Window(session, dashboard, view, io, stage, prefs.get());
 

@@ -392,57 +392,101 @@ class ClusterForgeryTest {
         assertTrue(found.decisions().stream().anyMatch(l -> l.contains("/decided") && l.contains("pinned")),
                 "verify --cluster names the pinned decision: " + found);
 
-        // the next race runs normally
-        String next = "after the pinned decision";
+        // Again, pinned and readable this time, naming in advance the claim that will be right, with no entry: the
+        // judges write a verdict and its entry; c, not in the race, must take that entry and not delete it (before,
+        // it took the pinned decision, the first of two naming the same claim, and removed the verdict's entry).
+        gateA.open = false;
+        String next = "pinned, naming the right claim";
         send(next, a, 0);
         send(next, b, 0);
+        String second = awaitRace(next, "a:Node1", "b:Node1");
+        assertTrue(multi(forger.transactionOp().create().withACL(List.of(new ACL(ZooDefs.Perms.ALL,
+                        new Id("digest", DigestAuthenticationProvider.generateDigest(MALLORY))),
+                        new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE))).forPath(second + "/decided",
+                        "claim-0000000000".getBytes(StandardCharsets.UTF_8)),
+                forger.transactionOp().create().forPath(second + "/decided/pin", new byte[0])) != null);
+        quietWindow(a, b, c);
+        gateA.open = true;
         for (ClusterProcess p : List.of(a, b, c)) {
             awaitHonestly(p.label + "'s second entry", () -> p.ledger.size() >= 2, honest);
         }
         settle(a, b, c);
+        Thread.sleep(Judge.STRICT_MILLIS); // c looks at it again once it is old, if it ever would
+        settle(a, b, c);
+        assertEquals(2, a.ledger.size());
         assertArrayEquals(a.file(), b.file());
         assertArrayEquals(a.file(), c.file());
+        assertEquals(1, entriesInZooKeeper(next), "the second race's entries in ZooKeeper");
         noRawControlCharacters(a, b, c);
     }
 
     /**
      * Once every process of a race has left, who wrote a claim can no longer be checked, so an old decision is taken
-     * if its claim verifies on its own; but never one whose claim copies an earlier claim's nonce. The forger waits
-     * until nobody watches, copies the winner's nonce under the other process's name, replaces the decision with one
-     * for the copy and writes its twin entry. Before the fix a process that started next copied the twin too.
+     * if its claim verifies on its own; but never one whose claim copies an earlier claim's nonce, or replays the
+     * nonce that won an earlier race of its text. The forger waits until nobody watches; in the first race of a text
+     * it copies the winner's nonce under the other process's name, in the second it replays the first race's nonce
+     * as mallory's; each time it replaces the decision with one for its claim and writes its twin entry. Before the
+     * fix a process that started next copied the twins too (seen red once for each: without the copy check, and
+     * without the replay check).
      */
     @Test
-    void aDecisionForACopiedNonceNeverStands() throws Exception {
+    void aDecisionForACopiedOrReplayedNonceNeverStands() throws Exception {
         ClusterProcess a = process("a", 1, DIFFICULTY, EngineFactory.auto());
         ClusterProcess b = process("b", 1, DIFFICULTY, EngineFactory.auto());
         String text = "copied when nobody watched";
-        send(text, a, 0);
-        send(text, b, 0);
-        for (ClusterProcess p : List.of(a, b)) {
-            Events.await(p.label + "'s entry", () -> p.ledger.size() >= 1);
+        for (int round = 1; round <= 2; round++) {
+            send(text, a, 0);
+            send(text, b, 0);
+            int entries = round;
+            for (ClusterProcess p : List.of(a, b)) {
+                Events.await(p.label + "'s entry " + round, () -> p.ledger.size() >= entries);
+            }
+            settle(a, b);
+            Events.await("every node's end", () -> a.events.ended.size() == entries && b.events.ended.size() == entries);
         }
-        settle(a, b);
-        Entry genuine = Events.entries(a.ledger.path()).get(0);
-        String race = textFolder(text) + "/" + forger.getChildren().forPath(textFolder(text)).stream()
-                .filter(r -> r.startsWith("race-")).findFirst().orElseThrow();
+        List<Entry> genuine = Events.entries(a.ledger.path());
+        List<String> races = forger.getChildren().forPath(textFolder(text)).stream()
+                .filter(r -> r.startsWith("race-")).sorted().toList();
+        assertEquals(2, races.size(), races.toString());
         a.close();
         b.close();
-        String other = genuine.node().startsWith("a/") ? "b/Node1" : "a/Node1";
-        ObjectNode copy = claimJson(other, genuine.nonce(), genuine.hash());
-        assertTrue(sequential(race + "/claims/claim-", bytes(copy)) != null, "the copy is written");
-        String copyName = forger.getChildren().forPath(race + "/claims").stream().sorted()
-                .reduce((x, y) -> y).orElseThrow();
-        forger.delete().forPath(race + "/decided");
-        assertTrue(multi(forger.transactionOp().create().forPath(race + "/decided",
-                        copyName.getBytes(StandardCharsets.UTF_8)),
-                forger.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL).forPath(
-                        ClusterReferee.LEDGER + "/entry-", bytes(copy.deepCopy().put("transaction", text)
-                                .put("difficulty", DIFFICULTY)))) != null, "the decision for the copy is written");
-        // the genuine entry's decision is gone now, so it is copied only once it is old: let it grow old
+        Entry first = genuine.get(0);
+        String other = first.node().startsWith("a/") ? "b/Node1" : "a/Node1";
+        forgeDecision(textFolder(text) + "/" + races.get(0), text, claimJson(other, first.nonce(), first.hash()));
+        forgeDecision(textFolder(text) + "/" + races.get(1), text, claimJson("mallory/Node1", first.nonce(),
+                first.hash()));
+        // the genuine entries' decisions are gone now, so they are copied only once they are old: let them grow old
         Thread.sleep(Mirror.YOUNG_MILLIS);
         ClusterProcess c = process("c", 1, DIFFICULTY, EngineFactory.auto());
         settle(c);
-        assertEquals(List.of(genuine), Events.entries(c.ledger.path()), "c's copy");
+        assertEquals(genuine, Events.entries(c.ledger.path()), "c's copy");
+    }
+
+    /** How many ledger znodes hold an entry for the text. */
+    long entriesInZooKeeper(String text) throws Exception {
+        long n = 0;
+        for (String e : forger.getChildren().forPath(ClusterReferee.LEDGER)) {
+            try {
+                if (Ledger.JSON.readTree(forger.getData().forPath(ClusterReferee.LEDGER + "/" + e)).path("transaction")
+                        .asText().equals(text)) {
+                    n++;
+                }
+            } catch (Exception goneOrNotJson) {
+                // not an entry of it
+            }
+        }
+        return n;
+    }
+
+    /** Writes the claim into the race, and replaces its decision with one for it, with its twin entry. */
+    private void forgeDecision(String race, String text, ObjectNode claim) throws Exception {
+        assertTrue(sequential(race + "/claims/claim-", bytes(claim)) != null, "the claim is written");
+        String name = forger.getChildren().forPath(race + "/claims").stream().sorted().reduce((x, y) -> y).orElseThrow();
+        forger.delete().forPath(race + "/decided");
+        assertTrue(multi(forger.transactionOp().create().forPath(race + "/decided", name.getBytes(StandardCharsets.UTF_8)),
+                forger.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL).forPath(
+                        ClusterReferee.LEDGER + "/entry-", bytes(claim.deepCopy().put("transaction", text)
+                                .put("difficulty", DIFFICULTY)))) != null, "the decision for the claim is written");
     }
 
     /**
@@ -464,9 +508,19 @@ class ClusterForgeryTest {
             gate.open = true;
             List<String> claims = List.of();
             while (claims.isEmpty()) {
+                Thread.sleep(1);
                 claims = forger.getChildren().forPath(race + "/claims");
             }
-            if (create(race + "/decided", claims.get(0).getBytes(StandardCharsets.UTF_8)) != null) {
+            String firstClaim = null; // the first by czxid (a second may be there already)
+            long firstCzxid = Long.MAX_VALUE;
+            for (String c : claims) {
+                Stat stat = forger.checkExists().forPath(race + "/claims/" + c);
+                if (stat != null && stat.getCzxid() < firstCzxid) {
+                    firstCzxid = stat.getCzxid();
+                    firstClaim = c;
+                }
+            }
+            if (create(race + "/decided", firstClaim.getBytes(StandardCharsets.UTF_8)) != null) {
                 quicker++;
             }
             int entries = round;
@@ -479,6 +533,7 @@ class ClusterForgeryTest {
             assertEquals(round, a.ledger.size());
             assertArrayEquals(a.file(), b.file());
             assertGenuine(Events.entries(a.ledger.path()).get(round - 1), text, a, b);
+            assertEquals(1, entriesInZooKeeper(text), "the race's entries in ZooKeeper");
         }
         org.junit.jupiter.api.Assumptions.assumeTrue(quicker > 0, "the forger was never quicker than the judges");
     }
