@@ -4,6 +4,7 @@ import dev.powrace.cluster.ClusterReferee;
 import dev.powrace.cluster.EmbeddedServer;
 import dev.powrace.cluster.Labels;
 import dev.powrace.ledger.Ledger;
+import dev.powrace.node.Address;
 import dev.powrace.node.Settings;
 import dev.powrace.pow.EngineFactory;
 import dev.powrace.race.Referee;
@@ -43,8 +44,8 @@ final class ClusterMode {
             EmbeddedServer server = EmbeddedServer.start(settings.bind(), options.hostCluster, data);
             toClose.add(server);
             connect = server.connectString();
-            err.println("powrace: hosting the cluster on " + settings.bind() + ":" + server.port() + " (data in " + data
-                    + "); others join with --cluster <this machine's address>:" + server.port());
+            err.println("powrace: hosting the cluster on " + Address.of(settings.bind(), server.port()) + " (data in "
+                    + data + "); others join with --cluster <this machine's address>:" + server.port());
             if (!isLoopback(settings.bind()) && options.secret == null) {
                 err.println(openWarning(settings.bind(), server.port()));
             }

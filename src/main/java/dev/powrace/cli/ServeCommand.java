@@ -2,6 +2,7 @@ package dev.powrace.cli;
 
 import dev.powrace.ledger.Ledger;
 import dev.powrace.ledger.LedgerException;
+import dev.powrace.node.Address;
 import dev.powrace.node.Network;
 import dev.powrace.node.PortInUseException;
 import dev.powrace.node.Settings;
@@ -74,7 +75,8 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "powrace-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        terminal.banner("powrace: " + network.nodes().stream().map(n -> n.name() + " on " + settings.bind() + ":" + n.port())
+        terminal.banner("powrace: " + network.nodes().stream()
+                .map(n -> n.name() + " on " + Address.of(settings.bind(), n.port()))
                 .collect(Collectors.joining(", ")) + "; difficulty " + settings.difficulty() + "; ledger "
                 + ledger.path() + " (" + VerifyCommand.entries(ledger.size()) + "); engine " + network.referee().engineName()
                 + ". Ctrl-C stops.");

@@ -32,9 +32,9 @@ public final class Client {
             try {
                 socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
             } catch (ConnectException e) {
-                return "ERR nothing listens on " + host + ":" + port;
+                return "ERR nothing listens on " + Address.of(host, port);
             } catch (SocketTimeoutException e) {
-                return "ERR no connection to " + host + ":" + port + " within " + CONNECT_TIMEOUT_MILLIS / 1000 + " s";
+                return "ERR no connection to " + Address.of(host, port) + " within " + CONNECT_TIMEOUT_MILLIS / 1000 + " s";
             } catch (IOException e) {
                 return "ERR " + e.getMessage(); // nothing was sent
             }

@@ -1,5 +1,6 @@
 package dev.powrace.ui;
 
+import dev.powrace.node.Address;
 import dev.powrace.race.Peers;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -156,7 +157,7 @@ public final class ClusterModel {
 
         void update(Peers.Peer p, long nanos) {
             engine.set(p.engine());
-            address.set(p.host() + ":" + p.port());
+            address.set(Address.of(p.host(), p.port()));
             wins.set(p.wins());
             if (localModel == null) {
                 double r = p.hashRate();

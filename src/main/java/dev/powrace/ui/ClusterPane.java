@@ -14,12 +14,13 @@ import javafx.scene.control.ProgressBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.util.Subscription;
 
 /**
  * Every node of the cluster as one compact row each, grouped by label under a header, the lines flowing down
- * one column and on into the next, so that 30 nodes stay readable at 1280x800. Nodes appear and disappear as
+ * one column and on into the next, each column under headings that name its cells, so that 30 nodes stay readable at 1280x800. Nodes appear and disappear as
  * the {@link ClusterModel} says; a row's figures are bound to its model. The rows are built anew whenever nodes
  * come or go or the columns change, while the models live on: what a row ties to its model (bindings, listeners)
  * is undone when the rows are rebuilt, so that old rows are not kept alive, nor updated, by the models.
@@ -76,19 +77,26 @@ final class ClusterPane extends HBox {
         List<VBox> cols = new ArrayList<>();
         VBox col = column(cols);
         for (ClusterModel.Group g : model.groups()) {
-            int in = col.getChildren().size();
+            int in = lines(col);
             boolean full = keepWhole ? in + g.rows().size() + 1 > perColumn : in + 2 > perColumn; // header and a row
             if (in > 0 && full && cols.size() < columns) {
                 col = column(cols);
             }
             col.getChildren().add(header(g, false));
             for (ClusterModel.Row r : g.rows()) {
-                if (!keepWhole && col.getChildren().size() >= perColumn && cols.size() < columns) {
+                if (!keepWhole && lines(col) >= perColumn && cols.size() < columns) {
                     col = column(cols);
                     col.getChildren().add(header(g, true));
                 }
                 col.getChildren().add(row(r, ties));
             }
+        }
+        for (VBox c : cols) { // each column's headings name its cells: "engine" or, where this window's are, "power %"
+            boolean local = c.getChildren().stream().anyMatch(n -> n.getStyleClass().contains("local")
+                    && n.getStyleClass().contains("cluster-row"));
+            boolean remote = c.getChildren().stream().anyMatch(n -> n.getStyleClass().contains("remote")
+                    && n.getStyleClass().contains("cluster-row"));
+            c.getChildren().add(0, columnHeadings(local, remote, cols.indexOf(c)));
         }
         getChildren().setAll(cols);
         rowTies = Subscription.combine(ties.toArray(Subscription[]::new));
@@ -116,6 +124,49 @@ final class ClusterPane extends HBox {
                 return height;
             }
         }
+    }
+
+    /** The lines a column holds so far: group headers and rows (its column headings come last, on top). */
+    private static int lines(VBox col) {
+        return col.getChildren().size();
+    }
+
+    /**
+     * The column headings over a column's rows, each over its cell: node, engine (this window's nodes show their
+     * power spinner there: "power %"), hash rate (over the bar and its figure), start, end, state, wins.
+     */
+    private static Node columnHeadings(boolean local, boolean remote, int column) {
+        Label name = cell(new Label("node"), "column-heading", 72);
+        Label engine = cell(new Label(local && remote ? "power/engine" : local ? "power %" : "engine"),
+                "column-heading", ENGINE_WIDTH);
+        engine.setMinWidth(Region.USE_PREF_SIZE);
+        engine.setMaxWidth(Region.USE_PREF_SIZE);
+        engine.setPrefWidth(Region.USE_COMPUTED_SIZE);
+        engine.setTooltip(new Tooltip("Each node's mining engine; this window's own nodes have their power there "
+                + "instead, the share of their thread's time they mine, in %"));
+        Label rate = new Label("hash rate");
+        rate.getStyleClass().add("column-heading");
+        rate.setAlignment(Pos.CENTER_RIGHT);
+        rate.setMaxWidth(Double.MAX_VALUE);
+        rate.setMinWidth(Region.USE_PREF_SIZE);
+        HBox.setHgrow(rate, Priority.ALWAYS);
+        rate.setTooltip(new Tooltip("Hashes a second; between races the rate last seen while mining"));
+        Label start = cell(new Label("start"), "column-heading", 86);
+        start.setAlignment(Pos.CENTER_RIGHT);
+        start.setTooltip(new Tooltip("the latest attempt's start, minutes:seconds to the microsecond"));
+        Label end = cell(new Label("end"), "column-heading", 86);
+        end.setAlignment(Pos.CENTER_RIGHT);
+        end.setTooltip(new Tooltip("the latest attempt's end, minutes:seconds to the microsecond"));
+        Label state = cell(new Label("state"), "column-heading", 54);
+        state.setAlignment(Pos.CENTER);
+        Label wins = cell(new Label("wins"), "column-heading", 30);
+        wins.setAlignment(Pos.CENTER_RIGHT);
+        wins.setTooltip(new Tooltip("races won"));
+        HBox headings = new HBox(5, name, engine, rate, start, end, state, wins);
+        headings.setId("columnHeadings-" + column);
+        headings.setAlignment(Pos.CENTER_LEFT);
+        headings.getStyleClass().add("cluster-headings");
+        return headings;
     }
 
     private static VBox column(List<VBox> cols) {

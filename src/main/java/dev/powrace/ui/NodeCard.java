@@ -12,7 +12,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
-/** One node: name and port, state, live hash-rate bar, progress, start/end/elapsed, wins. */
+/** One node: name and port, state, live hash-rate bar, progress bar (each captioned), start/end/elapsed, wins. */
 final class NodeCard extends VBox {
     NodeCard(NodeModel m) {
         String n = m.name();
@@ -48,19 +48,30 @@ final class NodeCard extends VBox {
         rateBar.setMaxWidth(Double.MAX_VALUE);
         rateBar.progressProperty().bind(m.rateShareProperty());
         styleWhile(rateBar, m.settledProperty(), "settled");
-        HBox.setHgrow(rateBar, Priority.ALWAYS);
+        GridPane.setHgrow(rateBar, Priority.ALWAYS);
         Label rate = new Label();
         rate.setId("rate-" + n);
         rate.getStyleClass().add("rate");
         rate.textProperty().bind(m.rateTextProperty());
-        HBox rateRow = new HBox(8, rateBar, rate);
-        rateRow.setAlignment(Pos.CENTER_LEFT);
+        Label rateCaption = barCaption("hash rate", rateBar, "rateCaption-" + n, "Hashes a second, over the last half "
+                + "second; between races the last attempt's average (avg). A full bar is the fastest recent rate.");
 
         ProgressBar progress = new ProgressBar(0);
         progress.setId("progress-" + n);
         progress.getStyleClass().add("work-bar");
         progress.setMaxWidth(Double.MAX_VALUE);
         progress.progressProperty().bind(m.progressProperty());
+        Label progressCaption = barCaption("progress", progress, "progressCaption-" + n, "Hashes tried in this "
+                + "attempt, against the 256^difficulty a search needs on average: a full bar is one average search");
+
+        // Each bar with its caption on its left, the captions in a column of their own.
+        GridPane bars = new GridPane();
+        bars.getStyleClass().add("card-bars");
+        bars.setHgap(8);
+        bars.setVgap(4);
+        bars.addRow(0, rateCaption, rateBar, rate);
+        bars.add(progressCaption, 0, 1);
+        bars.add(progress, 1, 1, 2, 1);
         Label hashes = new Label();
         hashes.setId("hashes-" + n);
         hashes.getStyleClass().add("figure");
@@ -86,7 +97,7 @@ final class NodeCard extends VBox {
         HBox foot = new HBox(8, times, gap, powerBox);
         foot.setAlignment(Pos.BOTTOM_LEFT);
 
-        getChildren().addAll(head, rateRow, progress, hashes, foot);
+        getChildren().addAll(head, bars, hashes, foot);
         setSpacing(6);
         styleWhile(this, m.winnerProperty(), "winner");
     }
@@ -155,6 +166,16 @@ final class NodeCard extends VBox {
                 node.getStyleClass().remove(styleClass);
             }
         });
+    }
+
+    /** A bar's name, on its left: what the bar measures (the tooltip says how). */
+    private static Label barCaption(String text, javafx.scene.Node bar, String id, String tooltip) {
+        Label l = caption(text);
+        l.setId(id);
+        l.setLabelFor(bar);
+        l.setMinWidth(Region.USE_PREF_SIZE);
+        l.setTooltip(new Tooltip(tooltip));
+        return l;
     }
 
     private static Label caption(String text) {

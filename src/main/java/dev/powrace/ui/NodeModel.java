@@ -51,6 +51,7 @@ public final class NodeModel {
     private Attempt untold;
     private int winCount;
     private double lastAverage = Double.NaN;
+    private double shownRate = Double.NaN;
 
     public NodeModel(String name, int port, LongSupplier totalHashes, LongSupplier attemptHashes) {
         this(name, port, totalHashes, attemptHashes, 100, p -> {});
@@ -225,6 +226,14 @@ public final class NodeModel {
         showProgress(a.hashes(), a.race().difficulty());
     }
 
+    /**
+     * The rate the card shows: the live one while mining, the last attempt's average between races; NaN before
+     * there is one. What the bars' scale is made of, so that a bar is as long as its figure says.
+     */
+    double shownRate() {
+        return shownRate;
+    }
+
     /** Reads the node's counters; called by the dashboard's timer, 10 to 30 times a second. */
     void sample(long nanos, double fastest) {
         hashRate.sample(nanos, totalHashes.getAsLong());
@@ -236,7 +245,8 @@ public final class NodeModel {
         double shown = showAverage ? lastAverage : r;
         settled.set(showAverage);
         rateText.set(Formats.rate(shown) + (showAverage ? " avg" : ""));
-        double scale = Math.max(fastest, Double.isNaN(r) ? 0 : r);
+        shownRate = shown;
+        double scale = Math.max(fastest, Double.isNaN(shown) ? 0 : shown);
         rateShare.set(Double.isNaN(shown) || scale <= 0 ? 0 : Math.min(1, shown / scale));
         if (a != null) {
             showProgress(attemptHashes.getAsLong(), a.race().difficulty());

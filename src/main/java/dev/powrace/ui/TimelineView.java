@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import javafx.beans.value.ObservableValue;
 import javafx.geometry.HPos;
+import javafx.geometry.Insets;
 import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Pane;
@@ -14,7 +16,8 @@ import javafx.scene.layout.VBox;
 
 /**
  * A race's attempts as bars on one shared microsecond axis, so a person can compare the nodes' processing
- * times at a glance. The winner's bar is marked.
+ * times at a glance. The winner's bar is marked. Beside each bar, under column headers: its start after the race's
+ * first start (the axis's 0), its elapsed time, and how it ended.
  */
 final class TimelineView extends VBox {
     private final Label title = new Label("No race yet: type a transaction above and press Enter.");
@@ -32,8 +35,13 @@ final class TimelineView extends VBox {
         ColumnConstraints name = new ColumnConstraints(60, USE_COMPUTED_SIZE, 140); // "b/Node10" in a cluster
         ColumnConstraints track = new ColumnConstraints();
         track.setHgrow(Priority.ALWAYS);
-        ColumnConstraints text = new ColumnConstraints(300, USE_COMPUTED_SIZE, 340);
-        rows.getColumnConstraints().addAll(name, track, text);
+        // start and elapsed right-aligned under their headers, so that the figures line up digit for digit
+        ColumnConstraints start = new ColumnConstraints(USE_PREF_SIZE, USE_COMPUTED_SIZE, USE_PREF_SIZE);
+        start.setHalignment(HPos.RIGHT);
+        ColumnConstraints elapsed = new ColumnConstraints(USE_PREF_SIZE, USE_COMPUTED_SIZE, USE_PREF_SIZE);
+        elapsed.setHalignment(HPos.RIGHT);
+        ColumnConstraints outcome = new ColumnConstraints(150, USE_COMPUTED_SIZE, 200);
+        rows.getColumnConstraints().addAll(name, track, start, elapsed, outcome);
         axisStart.getStyleClass().add("axis");
         axisEnd.getStyleClass().add("axis");
         getChildren().addAll(title, rows);
@@ -55,7 +63,11 @@ final class TimelineView extends VBox {
         for (RaceView.Bar b : r.bars()) {
             span = Math.max(span, micros(origin, b.end() == null ? now : b.end()));
         }
-        int row = 0;
+        rows.add(header("start", "timelineStartHeader", "When the attempt started, after the race's first start "
+                + "(the axis's 0 µs)"), 2, 0);
+        rows.add(header("elapsed", "timelineElapsedHeader", "How long the attempt took, from its start to its end "
+                + "(or until now, while it mines)"), 3, 0);
+        int row = 1;
         for (RaceView.Bar b : r.bars()) {
             long from = micros(origin, b.start());
             long to = b.end() == null ? micros(origin, now) : micros(origin, b.end());
@@ -76,17 +88,34 @@ final class TimelineView extends VBox {
             bar.setPrefHeight(18);
             bar.resize(0, 18);
             track.getChildren().add(bar);
-            Label text = new Label("+" + Formats.micros(from) + "  →  " + Formats.micros(to - from) + "  " + b.state().label()
-                    + (b.note().isEmpty() ? "" : "  (" + b.note() + ")"));
-            text.getStyleClass().add("timeline-text");
-            text.setMinWidth(Region.USE_PREF_SIZE);
-            rows.addRow(row++, node, track, text);
+            Label startText = figure("+" + Formats.micros(from), "timelineStart-" + b.node());
+            Label elapsedText = figure(Formats.micros(to - from), "timelineElapsed-" + b.node());
+            elapsedText.setPadding(new Insets(0, 0, 0, 16)); // "+28 749 µs   382 477 µs": two figures, not one
+            Label outcome = figure(b.state().label() + (b.note().isEmpty() ? "" : "  (" + b.note() + ")"),
+                    "timelineOutcome-" + b.node());
+            rows.addRow(row++, node, track, startText, elapsedText, outcome);
         }
         axisStart.setText("0 µs");
         axisEnd.setText(Formats.micros(span));
         GridPane.setHalignment(axisEnd, HPos.RIGHT);
         rows.add(axisStart, 1, row);
         rows.add(axisEnd, 1, row);
+    }
+
+    private static Label header(String text, String id, String tooltip) {
+        Label l = new Label(text);
+        l.setId(id);
+        l.getStyleClass().add("timeline-header");
+        l.setTooltip(new Tooltip(tooltip));
+        return l;
+    }
+
+    private static Label figure(String text, String id) {
+        Label l = new Label(text);
+        l.setId(id);
+        l.getStyleClass().add("timeline-text");
+        l.setMinWidth(Region.USE_PREF_SIZE);
+        return l;
     }
 
     private static long micros(Instant origin, Instant t) {

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import java.util.prefs.Preferences;
+import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
 import javafx.beans.InvalidationListener;
 import javafx.event.EventHandler;
@@ -47,6 +48,8 @@ public final class Window {
      */
     private Rectangle2D normalBounds;
     private boolean closed;
+    /** Starts the warm-up and the ledger's reading once the first frame is drawn: stopped if closed before. */
+    private AnimationTimer firstFrame;
 
     private Window(Session session, Dashboard dashboard, MainView view, ExecutorService io, Stage stage,
             Preferences prefs) {
@@ -126,11 +129,41 @@ public final class Window {
         stage.setTitle("powrace — proof-of-work race");
         stage.getIcons().add(new Image(Resources.url("icon.png")));
         window.place();
-        Platform.runLater(() -> shown.complete(null)); // once the window is shown and its first pulse is through
         stage.addEventHandler(WindowEvent.WINDOW_HIDDEN, window.onHidden);
         view.field().requestFocus();
-        window.loadLedger();
+        // The nodes' warm-up and the ledger's reading wait for the first frame: started with the window, the warm-up's
+        // mining took most of a profile's samples between the window's mapping and its first frame, on two cores
+        window.afterFirstFrame(() -> {
+            shown.complete(null);
+            window.loadLedger();
+        });
         return window;
+    }
+
+    /** The pulse since the window's showing at which the warm-up and the ledger's reading start. */
+    private static final int FIRST_FRAME_PULSES = 3;
+
+    /**
+     * Runs {@code r} on the FX thread at the window's third pulse: the first lays the scene out and hands its first
+     * frame to the renderer, which draws it while the FX thread goes on (so this is not a proof that the frame is on
+     * the screen, only that it has been handed over). The window's sampler keeps pulses coming. Not if the window
+     * is closed before then.
+     */
+    private void afterFirstFrame(Runnable r) {
+        firstFrame = new AnimationTimer() {
+            private int pulses;
+
+            @Override
+            public void handle(long now) {
+                if (++pulses == FIRST_FRAME_PULSES) {
+                    stop();
+                    if (!closed) {
+                        r.run();
+                    }
+                }
+            }
+        };
+        firstFrame.start();
     }
 
     /**
@@ -230,6 +263,9 @@ public final class Window {
             return;
         }
         closed = true;
+        if (firstFrame != null) {
+            firstFrame.stop();
+        }
         stage.removeEventHandler(WindowEvent.WINDOW_HIDDEN, onHidden);
         for (var property : List.of(stage.xProperty(), stage.yProperty(), stage.widthProperty(), stage.heightProperty(),
                 stage.maximizedProperty(), stage.iconifiedProperty(), stage.fullScreenProperty())) {

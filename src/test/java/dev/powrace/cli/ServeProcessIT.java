@@ -48,6 +48,9 @@ class ServeProcessIT {
             assertTrue(serve.banner.contains("engine simd") || serve.banner.contains("engine digest"), serve.banner);
             assertTrue(serve.errors.stream().noneMatch(l -> l.contains("Exception")), serve.errors.toString());
             assertEquals(3, serve.ports.size(), serve.banner);
+            // each node's address as address:port, as the window's status line and ready line give them (issue 17)
+            assertTrue(serve.banner.startsWith("powrace: Node1 on 127.0.0.1:" + serve.ports.get(0) + ", Node2 on 127.0.0.1:"
+                    + serve.ports.get(1) + ", Node3 on 127.0.0.1:" + serve.ports.get(2) + "; "), serve.banner);
 
             String tx = "Your \"transaction\" data \u001b[2J";
             List<String> replies = serve.ports.parallelStream().map(port -> Client.send("127.0.0.1", port, tx)).toList();

@@ -155,6 +155,40 @@ class ViewModelTest {
         assertFalse(m.settledProperty().get(), "no attempt yet: the live figure");
     }
 
+    /**
+     * Between races each rate bar keeps its last average, however long the wait: the bars' scale is made of the rates
+     * the cards show (they went empty ten seconds after a race, while their figures still read "3.22 MH/s avg").
+     */
+    @Test
+    void betweenRacesTheRateBarsKeepTheAveragesTheirFiguresShowAfterAnyWait() throws Exception {
+        Dashboard d = dashboard(2);
+        d.submit("bars after the race");
+        await(() -> d.entries().size() == 1);
+        await(() -> d.nodes().stream().noneMatch(m -> m.stateProperty().get() == NodeState.MINING));
+        long later = System.nanoTime() + 60_000_000_000L; // a minute on: every live rate is long out of the scale
+        onFx(() -> {
+            d.sample(later);
+            d.sample(later + 50_000_000L);
+            return null;
+        });
+        double fastest = 0;
+        for (NodeModel m : d.nodes()) {
+            double shown = onFx(m::shownRate);
+            fastest = Double.isNaN(shown) ? fastest : Math.max(fastest, shown);
+        }
+        assertTrue(fastest > 0);
+        for (NodeModel m : d.nodes()) {
+            String figure = onFx(() -> m.rateTextProperty().get());
+            double share = onFx(() -> m.rateShareProperty().get());
+            double shown = onFx(m::shownRate);
+            if (figure.endsWith(" avg")) { // a late node, with no average yet, shows a dash
+                assertTrue(onFx(() -> m.settledProperty().get()));
+                // as long as its figure, against the fastest average (a node stopped before its first hash: 0)
+                assertEquals(shown / fastest, share, 1e-9, m.name() + " shows " + figure);
+            }
+        }
+    }
+
     @Test
     void pickingAnEntryShowsItsRaceAndStopsFollowing() throws Exception {
         Dashboard d = dashboard(1);

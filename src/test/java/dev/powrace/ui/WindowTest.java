@@ -139,6 +139,36 @@ class WindowTest {
         assertOneWinnerOthersStopped(robot);
     }
 
+    /**
+     * Issue 17, "say what you show": each card's two bars have a caption on their left that names them, and every
+     * place that says where the nodes listen writes each as address:port ("127.0.0.1:5000", not "127.0.0.1 : 5000").
+     */
+    @Test
+    void eachBarIsCaptionedAndTheNodesAddressesReadAsAddressColonPort(FxRobot robot) throws Exception {
+        for (NodeModel m : window.dashboard().nodes()) {
+            String n = m.name();
+            for (String[] bar : List.of(new String[] {"#rateCaption-", "hash rate", "#rateBar-"},
+                    new String[] {"#progressCaption-", "progress", "#progress-"})) {
+                Label caption = robot.lookup(bar[0] + n).queryAs(Label.class);
+                javafx.scene.Node target = robot.lookup(bar[2] + n).query();
+                assertEquals(bar[1], fx(caption::getText), n);
+                assertTrue(fx(() -> caption.getLabelFor() == target), bar[1] + " names " + bar[2] + n);
+                javafx.geometry.Bounds c = fx(() -> caption.localToScene(caption.getLayoutBounds()));
+                javafx.geometry.Bounds b = fx(() -> target.localToScene(target.getLayoutBounds()));
+                assertTrue(fx(caption::isVisible) && c.getWidth() > 0 && c.getMaxX() <= b.getMinX(),
+                        bar[1] + " is on the left of its bar: " + c + " " + b);
+                double middle = (c.getMinY() + c.getMaxY()) / 2;
+                assertTrue(middle >= b.getMinY() - 1 && middle <= b.getMaxY() + 1,
+                        bar[1] + " is level with its bar: " + c + " " + b);
+            }
+        }
+        List<Integer> ports = window.session().network().ports();
+        String addresses = "127.0.0.1:" + ports.get(0) + ", 127.0.0.1:" + ports.get(1) + ", 127.0.0.1:" + ports.get(2);
+        assertEquals(addresses, window.dashboard().portsText(), "as the ready line on stderr gives them");
+        assertTrue(text(robot, "#status").startsWith("Listening on " + addresses + "   ·   "), text(robot, "#status"));
+        assertEquals("Nodes on " + addresses, text(robot, "#portsLabel"));
+    }
+
     @Test
     void blankInputCantBeSubmitted(FxRobot robot) throws Exception {
         robot.write("   ");
