@@ -189,7 +189,9 @@ final class ClusterPane extends HBox {
     /** A row bound to {@code r}; what undoes each tie to {@code r} (and to its local model) goes into {@code ties}. */
     private static Node row(ClusterModel.Row r, List<Subscription> ties) {
         String n = r.name();
-        Label name = cell(new Label(n), "row-name", 72);
+        // under its group's heading (the label), a row names its node alone: "teacher/Node1" did not fit and read
+        // "teacher/..."; the whole name is in the tooltip
+        Label name = cell(new Label(n.substring(n.indexOf('/') + 1)), "row-name", 72);
         name.setTooltip(new Tooltip(n + (r.local() ? " (this window)" : "") + " on " + r.addressProperty().get()));
         // This window's own nodes have their power control where the others show their engine (the same for all
         // of this window's nodes: it is in the name's tooltip).
