@@ -14,31 +14,13 @@ import java.util.concurrent.CompletableFuture;
 
 /** Sends a transaction to nodes the way nc does: one line per node, over TCP, and reads the reply. */
 public final class Client {
-    private static final int CONNECT_TIMEOUT_MILLIS = 3000;
-
     private Client() {}
 
-    /**
-     * Sends one line to one node and returns its reply line, or an {@code ERR} line saying what went wrong.
-     *
-     * <p>It waits for the reply as long as the node keeps the connection open, with no time limit: under flow
-     * control a node holds a line while its queue is full, and answers it once the line is taken, however long
-     * that is. A client that gave up earlier would be told the line failed while the node still mined it, and a
-     * retry would make a second entry. It ends without a reply only if the node closes the connection (then the
-     * line was not taken, unless the node was closing down) or the connection breaks (then no one can tell).
-     */
+    /** Sends one line to one node and returns its reply line, or an {@code ERR} line saying what went wrong. */
     public static String send(String host, int port, String text) {
         try (Socket socket = new Socket()) {
-            try {
-                socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
-            } catch (ConnectException e) {
-                return "ERR nothing listens on " + Address.of(host, port);
-            } catch (SocketTimeoutException e) {
-                return "ERR no connection to " + Address.of(host, port) + " within " + CONNECT_TIMEOUT_MILLIS / 1000 + " s";
-            } catch (IOException e) {
-                return "ERR " + e.getMessage(); // nothing was sent
-            }
-            socket.setKeepAlive(true); // a node whose machine vanished is noticed by TCP, if slowly
+            socket.connect(new InetSocketAddress(host, port), 3000);
+            socket.setSoTimeout(10_000);
             OutputStream o = socket.getOutputStream();
             o.write((text + "\n").getBytes(StandardCharsets.UTF_8));
             o.flush();
@@ -46,8 +28,12 @@ public final class Client {
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             String line = in.readLine();
             return line == null ? "ERR no reply (the node closed the connection)" : line;
+        } catch (ConnectException e) {
+            return "ERR nothing listens on " + Address.of(host, port);
+        } catch (SocketTimeoutException e) {
+            return "ERR no reply within 10 s";
         } catch (IOException e) {
-            return "ERR " + e.getMessage() + " (no reply: the line may or may not have been taken)";
+            return "ERR " + e.getMessage();
         }
     }
 

@@ -26,29 +26,6 @@ import java.util.concurrent.TimeUnit;
  * and a mining thread that works through them from a bounded queue.
  *
  * <p>For every transaction the node answers one line: {@code OK <node> <race id>} or {@code ERR <reason>}.
- *
- * <p>Flow control: while the queue is full, a connection whose next line can't be queued holds that line (it has
- * joined no race) and is answered once the line is taken. Waiting connections take free places in the order they
- * began to wait, one line each in turn, so a connection that sends one line is not kept behind one that sends a
- * thousand. A waiting connection is waiting on the node, not idle: no idle timeout or line deadline applies to it
- * for the time it waits, only the limit on replies it leaves untaken.
- *
- * <p>A waiting connection is still read, into a buffer of at most {@value Connection#MAX_INBOX_BYTES} bytes (and
- * {@value #MAX_INBOX_TOTAL_BYTES} for all connections together), so that the node sees its client close or reset.
- * Only once that buffer is full does the node stop reading it: the kernel's buffers fill and TCP slows the sender.
- * What happens to held lines when the client goes:
- * <ul>
- *   <li>a reset (seen as the connection is read): it is closed at once and its held lines, and the bytes after
- *       them, are dropped (none joins a race);
- *   <li>an end of input (FIN): the node can't tell a client that has closed for good from one that has closed
- *       only its sending side and still reads its answers ({@code nc -N}), so it keeps the held lines and
- *       answers each as it is taken. But such a connection gives up its place at the connection cap before a
- *       new client is refused: then it is closed, told so if it still reads, and its held lines are dropped.
- * </ul>
- * So a line is either answered {@code OK} and mined, or never joins a race: a client is never told that a line
- * failed that the node still mines. {@link Client#send} waits for its reply as long as the node holds the line.
- * {@code ERR busy} remains only where there is no connection to hold: {@link #submit}, and a new connection at the
- * cap when every connection holds lines and none has closed its side.
  */
 public final class Node implements Closeable {
     private final String name;
@@ -58,13 +35,7 @@ public final class Node implements Closeable {
     private final BlockingQueue<Race> queue;
     private final HashMeter meter = new HashMeter();
     private final List<Connection> connections = new ArrayList<>(); // listener thread only
-    /** Connections holding a line until the queue has room, in the order they began to wait; listener thread only. */
-    private final java.util.ArrayDeque<Connection> waiting = new java.util.ArrayDeque<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(16 * 1024);
-    /** The most bytes all waiting connections may have read ahead of their held lines, together. */
-    static final int MAX_INBOX_TOTAL_BYTES = 4 * 1024 * 1024;
-    /** Bytes read ahead of held lines, over all connections; listener thread only. */
-    private long inboxTotal;
     private ServerSocketChannel server;
     private Selector selector;
     private Thread listener;
@@ -75,9 +46,7 @@ public final class Node implements Closeable {
     /** Races taken and not yet mined to their end: counted from before the join, so idle() has no gap. */
     private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     private volatile int power = dev.powrace.pow.Search.MAX_POWER;
-    private WarmUpGate warmUp;
-    /** Lines that had to wait for room in the queue (flow control), counted for tests; written by the listener. */
-    private volatile long linesHeld;
+    private Thread warmUp;
 
     public Node(String name, InetSocketAddress address, Referee referee, Settings settings) {
         this.name = name;
@@ -111,9 +80,9 @@ public final class Node implements Closeable {
     /**
      * Starts the listener and mining threads.
      *
-     * @param warmUp the engine's warm-up; the miner starts its first race once it is over (null: no wait)
+     * @param warmUp the engine's warm-up; the miner starts its first race once it has ended (null: no wait)
      */
-    void start(WarmUpGate warmUp) {
+    public void start(Thread warmUp) {
         this.warmUp = warmUp;
         listener = new Thread(this::listen, name + "-listener");
         miner = new Thread(this::mine, name + "-miner");
@@ -167,16 +136,6 @@ public final class Node implements Closeable {
         return pending.get() == 0;
     }
 
-    /** True if its queue has room for a transaction now. */
-    boolean hasRoom() {
-        return queue.remainingCapacity() > 0;
-    }
-
-    /** How many lines have waited for room in its queue, so far. */
-    long linesHeld() {
-        return linesHeld;
-    }
-
     /** The race it is mining now, or null. */
     public Race current() {
         return current;
@@ -211,9 +170,13 @@ public final class Node implements Closeable {
         }
     }
 
-    /** Waits for the warm-up to end (and says so, if it must wait); false if the node is stopping meanwhile. */
+    /** Waits for the warm-up to end; false if the node is stopping meanwhile. */
     private boolean awaitWarmUp() {
-        if (warmUp != null && !warmUp.pass(name, () -> stopping)) {
+        try {
+            while (warmUp != null && warmUp.isAlive() && !stopping) {
+                warmUp.join(100);
+            }
+        } catch (InterruptedException e) {
             return false;
         }
         warmUp = null;
@@ -222,19 +185,11 @@ public final class Node implements Closeable {
 
     // ---- listener thread ----
 
-    /**
-     * How often the listener looks for room in the queue while connections wait for it. The miner is not asked to
-     * say when it takes a race (it does no I/O, not even a selector's wake-up); with a queue of hundreds of races,
-     * a place found up to this late starves no miner.
-     */
-    private static final long ROOM_POLL_MILLIS = 5;
-
     private void listen() {
         while (!stopping) {
             try {
-                selector.select(waiting.isEmpty() ? 100 : ROOM_POLL_MILLIS);
+                selector.select(100);
                 long now = System.nanoTime();
-                admitWaiting(now); // first: a free place goes to the connection that has waited longest
                 Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
                 while (keys.hasNext()) {
                     SelectionKey key = keys.next();
@@ -250,24 +205,6 @@ public final class Node implements Closeable {
         }
         for (Connection c : List.copyOf(connections)) {
             c.close();
-        }
-    }
-
-    /** Gives the queue's free places to the waiting connections, one line each, in the order they began to wait. */
-    private void admitWaiting(long now) {
-        while (!waiting.isEmpty() && queue.remainingCapacity() > 0 && !stopping) {
-            Connection c = waiting.pollFirst();
-            if (c.closed) {
-                continue;
-            }
-            try {
-                if (!c.resume(now)) {
-                    waiting.addFirst(c); // the place was taken meanwhile (a cluster's submission): it keeps its turn
-                    return;
-                }
-            } catch (IOException | RuntimeException e) {
-                c.close();
-            }
         }
     }
 
@@ -313,17 +250,7 @@ public final class Node implements Closeable {
                     reclaimed = true;
                 }
                 while (connections.size() >= settings.maxConnections() && !connections.isEmpty()) {
-                    if (!evictOne()) { // still at the cap: make room, so that a real client gets in
-                        break;
-                    }
-                }
-                if (connections.size() >= settings.maxConnections()) {
-                    // Every connection waits for room in the queue: each holds lines already sent, none is idle
-                    // and none has closed its side. Flow control can't hold a connection that has no place: this
-                    // one is refused.
-                    refuse(ch, "ERR busy: " + name + " has " + connections.size() + " connections, each waiting for"
-                            + " room in its queue of " + settings.queueCapacity() + " transactions; try again later\n");
-                    continue;
+                    evictOne(); // still at the cap: make room, so that a real client always gets in
                 }
                 Connection c = new Connection(ch, now);
                 c.key = ch.register(selector, SelectionKey.OP_READ, c);
@@ -351,47 +278,18 @@ public final class Node implements Closeable {
     /**
      * Closes the connection that is worth least: one already being closed (it has had its ERR), else the one
      * that has gone longest without progress (a line taken, or reply bytes taken by its client), the oldest
-     * first on a tie. Tricklers, idle connections and clients that do not read their replies make none. A
-     * connection that waits for room in the queue makes no progress because the queue is full, not by its own
-     * doing: it is chosen only if every connection waits, and then only one whose client has closed its side
-     * (the last of those to begin waiting; its held lines are dropped). Returns false if there is none.
+     * first on a tie. Tricklers, idle connections and clients that do not read their replies make none.
      */
-    private boolean evictOne() {
+    private void evictOne() {
         Connection victim = null;
         for (Connection c : connections) {
-            if (c.waiting()) {
-                continue;
-            }
             if (victim == null || c.closingSince >= 0 && victim.closingSince < 0
                     || (c.closingSince >= 0) == (victim.closingSince >= 0) && c.lastProgress < victim.lastProgress) {
                 victim = c;
             }
         }
-        if (victim == null) {
-            for (Iterator<Connection> it = waiting.descendingIterator(); it.hasNext(); ) {
-                Connection c = it.next();
-                if (c.inputDone && !c.closed) {
-                    c.evict("ERR too many connections to " + name + " (limit " + settings.maxConnections()
-                            + "): this one, whose client has closed its side, is closed to make room; its lines"
-                            + " not yet answered are not mined\n");
-                    return true;
-                }
-            }
-            return false;
-        }
         victim.evict("ERR too many connections to " + name + " (limit " + settings.maxConnections()
                 + "): this one, the longest without progress, is closed to make room\n");
-        return true;
-    }
-
-    /** Tells a new connection why it can't stay, if that can go without waiting, and closes it. */
-    private static void refuse(SocketChannel ch, String why) {
-        try {
-            ch.write(ascii(why));
-        } catch (IOException | RuntimeException ignored) {
-            // closing anyway
-        }
-        closeQuietly(ch);
     }
 
     private void sweep(long now) {
@@ -407,26 +305,17 @@ public final class Node implements Closeable {
     }
 
     /**
-     * Hands the node a transaction as if its line had arrived on the node's port (a cluster's submissions and the
-     * app's Race ×N come this way); returns the node's reply line. There is no connection to stop reading here:
-     * while the queue is full, the answer is {@code ERR busy}.
+     * Hands the node a transaction exactly as if its line had arrived on the node's port (a cluster's
+     * submissions come this way); returns the node's reply line.
      */
     public String submit(String transaction) {
-        String reply = offer(transaction);
-        return reply != null ? reply : "ERR busy: " + name + " has " + settings.queueCapacity()
-                + " transactions waiting; try again later";
+        return accept(transaction);
     }
 
-    /**
-     * A transaction line arrived: join its race and queue it, and say how that went; null if the queue is full
-     * (then it has joined no race, and the caller offers it again once there is room).
-     */
-    private String offer(String transaction) {
+    /** A transaction line arrived: join its race and queue it, and say how that went. */
+    private String accept(String transaction) {
         if (stopping) {
             return "ERR " + name + " is shutting down";
-        }
-        if (queue.remainingCapacity() == 0) {
-            return null;
         }
         Race race;
         pending.incrementAndGet(); // not idle from here on: an engine calibration must not start now
@@ -436,10 +325,10 @@ public final class Node implements Closeable {
             pending.decrementAndGet();
             return "ERR " + unavailable.getMessage();
         }
-        if (!queue.offer(race)) { // filled meanwhile by another thread (a cluster's submission)
+        if (!queue.offer(race)) {
             pending.decrementAndGet();
             referee.withdraw(race, name);
-            return null;
+            return "ERR busy: " + name + " has " + settings.queueCapacity() + " transactions waiting; try again later";
         }
         return "OK " + name + " " + race.id();
     }
@@ -466,8 +355,6 @@ public final class Node implements Closeable {
         /** Room for the longest reply a transaction gets (an ERR busy line), so a taken line is always answered. */
         private static final int MAX_REPLY_BYTES = 256;
         private static final long CLOSE_GRACE_NANOS = 5_000_000_000L;
-        /** The most bytes read ahead of a held line: then the node stops reading the connection until it is taken. */
-        static final int MAX_INBOX_BYTES = 64 * 1024;
 
         private final SocketChannel channel;
         private SelectionKey key;
@@ -484,13 +371,6 @@ public final class Node implements Closeable {
         private boolean inputDone;
         private boolean outputShut;
         private boolean closed; // once closed, none of its remaining lines is taken
-        /** A transaction line read but not yet taken: the queue was full. Not null while it waits for room. */
-        private String held;
-        /**
-         * The bytes read after {@link #held}, not yet decoded (write mode); taken, in order, once it is. Not null
-         * only while a line is held; counted in {@link #inboxTotal}.
-         */
-        private ByteBuffer inbox;
 
         Connection(SocketChannel channel, long now) {
             this.channel = channel;
@@ -498,34 +378,17 @@ public final class Node implements Closeable {
             this.lastProgress = now;
         }
 
-        /** True while it holds a line that waits for room in the queue. */
-        boolean waiting() {
-            return held != null;
-        }
-
-        /**
-         * Reads what the client sent: decodes it, or, while a line is held, keeps it in the inbox. Stops reading
-         * the connection only when the inbox is full (per connection or in total): that is what slows the sender.
-         */
         void read(long now) throws IOException {
-            for (int round = 0; round < 16 && !closed; round++) { // then let others have a turn
+            for (int round = 0; round < 16 && !closed; round++) { // then let other connections have a turn
                 readBuffer.clear();
-                if (held != null) {
-                    int room = (int) Math.min(MAX_INBOX_BYTES - (inbox == null ? 0 : inbox.position()),
-                            MAX_INBOX_TOTAL_BYTES - inboxTotal);
-                    if (room <= 0) {
-                        key.interestOps(key.interestOps() & ~SelectionKey.OP_READ); // until its line is taken
-                        return;
-                    }
-                    readBuffer.limit(Math.min(room, readBuffer.capacity()));
-                }
                 int n = channel.read(readBuffer);
-                if (n < 0) { // the client closed its side: its unterminated last line still counts
+                if (n < 0) { // the client closed: its unterminated last line still counts
                     inputDone = true;
+                    if (closingSince < 0) {
+                        lines.finish().ifPresent(this::answer);
+                        closeWhenFlushed(now);
+                    }
                     key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
-                    if (held == null) {
-                        endOfInput(now);
-                    } // else once the held line and the inbox are taken (see resume)
                     flush(now);
                     return;
                 }
@@ -537,91 +400,17 @@ public final class Node implements Closeable {
                     continue; // condemned: drain what the client still sends until it closes or time is up
                 }
                 readBuffer.flip();
-                if (held == null) {
-                    decode(readBuffer, now);
-                }
-                if (held != null && readBuffer.hasRemaining()) { // keep the rest for when the line is taken
-                    stash(readBuffer);
+                while (readBuffer.hasRemaining() && closingSince < 0 && !closed) {
+                    if (lineStart < 0) {
+                        lineStart = now;
+                    }
+                    lines.feed(readBuffer).ifPresent(line -> {
+                        lineStart = -1;
+                        answer(line);
+                    });
                 }
                 flush(now);
             }
-        }
-
-        private void stash(ByteBuffer bytes) {
-            if (inbox == null) {
-                inbox = ByteBuffer.allocate(MAX_INBOX_BYTES);
-            }
-            inboxTotal += bytes.remaining();
-            inbox.put(bytes);
-        }
-
-        /** Takes lines from {@code bytes} until they run out, the connection is condemned, or a line must wait. */
-        private void decode(ByteBuffer bytes, long now) {
-            while (bytes.hasRemaining() && closingSince < 0 && !closed && held == null) {
-                if (lineStart < 0) {
-                    lineStart = now;
-                }
-                lines.feed(bytes).ifPresent(line -> {
-                    lineStart = -1;
-                    answer(line);
-                });
-            }
-        }
-
-        /** The client has closed its side and every byte it sent has been taken: its last line, then goodbye. */
-        private void endOfInput(long now) {
-            if (closingSince < 0) {
-                lines.finish().ifPresent(this::answer);
-                if (held == null) {
-                    closeWhenFlushed(now);
-                } // else: once that line is taken (see resume)
-            }
-        }
-
-        /**
-         * Offers the held line again; if it is taken, answers it and goes on with the bytes after it, and reads
-         * again. Returns false if the queue was full after all (it still waits, and has kept its turn).
-         */
-        boolean resume(long now) throws IOException {
-            String reply = offer(held);
-            if (reply == null) {
-                return false;
-            }
-            held = null;
-            lastProgress = now;
-            // Its clocks stood still while it waited: the bytes it sent then count as arriving now, so neither the
-            // quiet second of an unterminated line nor a line's deadline runs out for time its line waited.
-            lastByte = now;
-            reply(reply);
-            ByteBuffer rest = inbox;
-            if (rest != null && !closed) {
-                inbox = null;
-                inboxTotal -= rest.position();
-                rest.flip();
-                decode(rest, now);
-                if (held != null && rest.hasRemaining() && !closed) {
-                    inbox = rest.compact(); // waits again, behind those that waited before it
-                    inboxTotal += inbox.position();
-                }
-            }
-            if (closed) {
-                return true;
-            }
-            if (held == null && closingSince < 0 && inputDone) {
-                endOfInput(now);
-            }
-            if (!inputDone) {
-                key.interestOps(key.interestOps() | SelectionKey.OP_READ); // off if its inbox was full
-            }
-            flush(now);
-            return true;
-        }
-
-        /** Its next line can't be queued now: it waits for room behind those already waiting. */
-        private void hold(String transaction) {
-            held = transaction;
-            linesHeld++;
-            waiting.addLast(this);
         }
 
         /** Handles one decoded line: a transaction, a blank line, or a protocol error. */
@@ -636,14 +425,8 @@ public final class Node implements Closeable {
                         close(); // it does not read its replies: this line is not taken, nor any after it
                         return;
                     }
-                    // Behind the connections already waiting for room, whatever room there is now: in turn.
-                    String reply = waiting.isEmpty() ? offer(line.text()) : null;
-                    if (reply == null) {
-                        hold(line.text());
-                        return;
-                    }
                     lastProgress = System.nanoTime();
-                    reply(reply);
+                    reply(accept(line.text()));
                 }
                 case TOO_LONG -> {
                     reply("ERR line too long: a transaction is at most " + Settings.MAX_LINE_BYTES + " bytes");
@@ -708,12 +491,6 @@ public final class Node implements Closeable {
                 }
                 return;
             }
-            if (held != null) { // waiting on the node, not idle: only its replies left untaken count against it
-                if (outSince >= 0 && now - outSince >= idle) {
-                    close();
-                }
-                return;
-            }
             if (lines.pending() && now - lastByte >= idle) { // an unterminated line, then quiet: it counts
                 lineStart = -1;
                 lines.finish().ifPresent(this::answer);
@@ -752,12 +529,6 @@ public final class Node implements Closeable {
 
         void close() {
             closed = true;
-            held = null;
-            if (inbox != null) {
-                inboxTotal -= inbox.position();
-                inbox = null;
-            }
-            waiting.remove(this);
             connections.remove(this);
             if (key != null) {
                 key.cancel();

@@ -42,7 +42,7 @@ public final class RaceSeries {
     public static final int MAX_RACES = 1_000_000;
 
     private final Referee referee;
-    private Consumer<String> submitToAll; // set before its thread starts
+    private final Consumer<String> submitToAll;
     private final String prefix;
     private final int races;
     private final int difficulty;
@@ -58,87 +58,31 @@ public final class RaceSeries {
             Listener listener, java.util.function.BooleanSupplier alive) {
         this.alive = Objects.requireNonNull(alive);
         this.referee = Objects.requireNonNull(referee);
-        this.submitToAll = submitToAll;
+        this.submitToAll = Objects.requireNonNull(submitToAll);
         this.prefix = Objects.requireNonNull(prefix);
         this.races = races;
         this.difficulty = difficulty;
         this.listener = listener == null ? new Listener() { } : listener;
     }
 
-    /** How long a series pauses before it asks again for room in a full queue. */
-    private static final long ROOM_PAUSE_MILLIS = 20;
-
     /**
      * Starts a series on a network's own nodes: each transaction goes to every node by {@link Node#submit}, as
-     * if its line had arrived on the node's port. A node whose queue is full (its clients' lines fill it) answers
-     * {@code ERR busy}: the series then waits for room, asking again every {@value #ROOM_PAUSE_MILLIS} ms, until
-     * it is stopped or the network closes. It first waits until every node has room, so that the nodes join the
-     * race side by side; a node that answers anything else (it is closing) is left out of that race, and a race
-     * that no node took ends the series.
+     * if its line had arrived on the node's port.
      *
      * @throws IllegalArgumentException if {@code races} is not 1 to {@link #MAX_RACES}, {@code difficulty} not 1
      *     to 8, or {@code prefix} is blank or not one line
      */
     public static RaceSeries start(Network network, String prefix, int races, int difficulty, Listener listener) {
         List<Node> nodes = network.nodes();
-        RaceSeries series = create(network.referee(), null, prefix, races, difficulty, listener,
-                () -> !network.closed());
         int[] turn = {0};
         // The first node handed a transaction starts a little before the others: each race begins with the next.
-        series.submitToAll = tx -> {
-            series.awaitRoom(nodes);
+        Consumer<String> submit = tx -> {
             int first = turn[0]++ % nodes.size();
-            String refused = null;
-            int joined = 0;
-            for (int i = 0; i < nodes.size() && series.going(); i++) { // stopped: nothing more is submitted
-                String reply = series.submitWhenThereIsRoom(nodes.get((first + i) % nodes.size()), tx);
-                if (reply.startsWith("OK ")) {
-                    joined++;
-                } else {
-                    refused = reply;
-                }
-            }
-            if (joined == 0 && series.going()) {
-                throw new IllegalStateException("no node took \"" + tx + "\": " + refused);
+            for (int i = 0; i < nodes.size(); i++) {
+                nodes.get((first + i) % nodes.size()).submit(tx);
             }
         };
-        series.begin();
-        return series;
-    }
-
-    /** True while the series goes on: not stopped, and its nodes are still there. */
-    private boolean going() {
-        return !stopped && alive.getAsBoolean();
-    }
-
-    /** Waits until every node has room in its queue, or the series ends. */
-    private void awaitRoom(List<Node> nodes) {
-        while (going() && !nodes.stream().allMatch(Node::hasRoom)) {
-            pause();
-        }
-    }
-
-    /** Submits {@code tx} to {@code node}, asking again after a pause while its queue is full; its last reply. */
-    private String submitWhenThereIsRoom(Node node, String tx) {
-        while (true) {
-            String reply = node.submit(tx);
-            if (!reply.startsWith("ERR busy") || !going()) {
-                return reply;
-            }
-            pause();
-        }
-    }
-
-    /** A short pause, cut short by {@link #stop()}; an interrupt stops the series. */
-    private void pause() {
-        synchronized (tracker) {
-            try {
-                tracker.wait(ROOM_PAUSE_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                stopped = true;
-            }
-        }
+        return start(network.referee(), submit, prefix, races, difficulty, listener, () -> !network.closed());
     }
 
     /**
@@ -159,14 +103,6 @@ public final class RaceSeries {
      */
     public static RaceSeries start(Referee referee, Consumer<String> submitToAll, String prefix, int races,
             int difficulty, Listener listener, java.util.function.BooleanSupplier alive) {
-        RaceSeries series = create(referee, Objects.requireNonNull(submitToAll), prefix, races, difficulty, listener,
-                alive);
-        series.begin();
-        return series;
-    }
-
-    private static RaceSeries create(Referee referee, Consumer<String> submitToAll, String prefix, int races,
-            int difficulty, Listener listener, java.util.function.BooleanSupplier alive) {
         if (races < 1 || races > MAX_RACES) {
             throw new IllegalArgumentException("a series has 1 to " + MAX_RACES + " races, not " + races);
         }
@@ -174,13 +110,12 @@ public final class RaceSeries {
         if (prefix == null || prefix.isBlank() || prefix.indexOf('\n') >= 0 || prefix.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("a series needs a one-line prefix for its transactions");
         }
-        return new RaceSeries(referee, submitToAll, prefix, races, difficulty, listener, alive);
-    }
-
-    private void begin() {
-        thread = new Thread(this::run, "powrace-race-series");
-        thread.setDaemon(true);
-        thread.start();
+        RaceSeries series = new RaceSeries(referee, submitToAll, prefix, races, difficulty, listener,
+                alive);
+        series.thread = new Thread(series::run, "powrace-race-series");
+        series.thread.setDaemon(true);
+        series.thread.start();
+        return series;
     }
 
     /** The transaction of the {@code k}-th race (from 1). */

@@ -496,21 +496,6 @@ public final class Dashboard implements RaceListener {
         arrived.add(() -> lastError.set(message));
     }
 
-    @Override
-    public void warmingUp(String node) {
-        arrived.add(() -> {
-            NodeModel m = byName.get(node);
-            if (m != null) {
-                m.warmingUp();
-            }
-        });
-    }
-
-    @Override
-    public void warmedUp(java.time.Duration took, java.time.Duration sinceStart) {
-        arrived.add(() -> nodes.forEach(NodeModel::warmedUp));
-    }
-
     /**
      * A node of another process won: its bar goes on the timeline, its times moved from its process's clock to
      * this one's by the two clocks' offsets to the cluster's (each published with how far it may be off).

@@ -5,17 +5,15 @@ import java.util.Locale;
 
 /** What a node card says a node is doing. */
 public enum NodeState {
-    /** WARMING_UP: it holds a race until the warm-up is over (the search code is being compiled). */
-    IDLE, WARMING_UP, MINING, WON, STOPPED, LATE;
+    IDLE, MINING, WON, STOPPED, LATE;
 
-    /** What the card says, such as "won" or "warming up". */
     public String label() {
-        return name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The stylesheet class for this state, such as "state-won" or "state-warming-up". */
+    /** The stylesheet class for this state, such as "state-won". */
     public String styleClass() {
-        return "state-" + label().replace(' ', '-');
+        return "state-" + label();
     }
 
     static NodeState of(Outcome outcome, boolean won) {

@@ -186,51 +186,6 @@ class RaceSeriesTest {
                 "when the second series counted its first race over, both races of \"demo #1\" had a winner");
     }
 
-    /**
-     * Review of issue 17: a race of the series that met a full queue (the node answered "ERR busy") was never run,
-     * and the series waited for it for ever. Now it waits for room. A node of one with a queue of 1, full while its
-     * warm-up is held; the series is started then, and the warm-up let go a moment later.
-     */
-    @Test
-    void aRaceThatMeetsAFullQueueWaitsForRoom() throws Exception {
-        ledger = Ledger.open(dir.resolve("ledger.json"));
-        java.util.concurrent.CompletableFuture<Void> go = new java.util.concurrent.CompletableFuture<>();
-        network = Network.start(Settings.defaults().withPorts(List.of(0)).withDifficulty(1).withQueueCapacity(1), ledger,
-                EngineFactory.digest(), go);
-        Node node = network.nodes().get(0);
-        assertTrue(node.submit("filler 1").startsWith("OK "));
-        Events.await("the miner to take it (held for the warm-up), and a second to fill the queue",
-                () -> node.submit("filler 2").startsWith("OK "));
-        RaceSeries series = RaceSeries.start(network, "full", 3, 1, listener);
-        Thread.sleep(500); // its first race meets the full queue
-        go.complete(null);
-        assertEquals(3, series.done().get(60, TimeUnit.SECONDS), "the series hung"); // a timeout only for a hang
-        Events.await("5 entries", () -> Events.entries(ledger.path()).size() >= 5);
-        assertEquals(List.of("filler 1", "filler 2", "full #1", "full #2", "full #3"),
-                Events.entries(ledger.path()).stream().map(Entry::transaction).toList());
-    }
-
-    /** Waiting for room in a full queue, a series stops when told. */
-    @Test
-    void aSeriesWaitingForRoomStops() throws Exception {
-        ledger = Ledger.open(dir.resolve("ledger.json"));
-        java.util.concurrent.CompletableFuture<Void> go = new java.util.concurrent.CompletableFuture<>();
-        network = Network.start(Settings.defaults().withPorts(List.of(0)).withDifficulty(1).withQueueCapacity(1), ledger,
-                EngineFactory.digest(), go);
-        Node node = network.nodes().get(0);
-        assertTrue(node.submit("filler 1").startsWith("OK "));
-        Events.await("the queue to fill", () -> node.submit("filler 2").startsWith("OK "));
-        RaceSeries series = RaceSeries.start(network, "stopped", 3, 1, listener);
-        Thread.sleep(200);
-        series.stop();
-        assertEquals(0, series.done().get(60, TimeUnit.SECONDS));
-        go.complete(null);
-        Events.await("the fillers' entries", () -> Events.entries(ledger.path()).size() >= 2);
-        Thread.sleep(300);
-        assertEquals(List.of("filler 1", "filler 2"), Events.entries(ledger.path()).stream().map(Entry::transaction).toList(),
-                "no race of the stopped series");
-    }
-
     @Test
     void refusesABadSeries() throws Exception {
         Network n = start(1, 1);
