@@ -128,7 +128,7 @@ public final class ClusterView implements AutoCloseable {
                         continue; // it left meanwhile
                     }
                     JsonNode m = readObject(data);
-                    // The core names a member znode "<label>:<NodeN>" (the README's schema says "<NodeN>"): take both.
+                    // The core names a member znode "<label>:<NodeN>" (docs/cluster.md's schema says "<NodeN>"): take both.
                     String name = n.indexOf(':') >= 0 ? n.replace(':', '/') : label + "/" + n;
                     if (m == null) {
                         nodes.add(new Node(name, "?", -1, "?", null, wins.getOrDefault(name, 0L)));

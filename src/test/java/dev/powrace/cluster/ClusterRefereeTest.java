@@ -171,7 +171,7 @@ class ClusterRefereeTest {
         String hashed = ClusterReferee.TEXTS + "/"
                 + Puzzle.hex(Puzzle.sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
         String now = Timestamps.format(Instant.now());
-        // laid out as the README's schema says: race-<n> after the counter's version n, with joined and claims
+        // laid out as docs/cluster.md's schema says: race-<n> after the counter's version n, with joined and claims
         zk.create().creatingParentsIfNeeded().forPath(hashed, new byte[0]);
         zk.setData().withVersion(0).forPath(hashed, "1".getBytes(StandardCharsets.US_ASCII));
         String race = zk.create().forPath(hashed + "/race-0000000001", ("{\"text\":\"" + text

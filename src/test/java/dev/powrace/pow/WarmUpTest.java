@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the warm-up covers. Whether the JIT then keeps its code for the first race is checked by hand with
- * -XX:+PrintCompilation (see the README's Speed section): a test can't time that without being flaky.
+ * -XX:+PrintCompilation (see docs/performance.md): a test can't time that without being flaky.
  */
 class WarmUpTest {
     @Test
