@@ -261,8 +261,14 @@ final class Judge {
 
     /** The race's claims in ZooKeeper's order, each read once. */
     List<Schema.Child> readClaims(ClusterRace r, boolean watch) throws Exception {
-        List<String> names = watch ? s.zk.getChildren().usingWatcher(r.watcher).forPath(r.claims())
-                : s.zk.getChildren().forPath(r.claims());
+        List<String> names;
+        try {
+            names = watch ? s.zk.getChildren().usingWatcher(r.watcher).forPath(r.claims())
+                    : s.zk.getChildren().forPath(r.claims());
+        } catch (KeeperException.NoAuthException closed) { // made by hand and closed: no claim there can win
+            s.reportOnce(r.claims() + "@closed", "race " + r.race.id() + ": its claims can't be read; no claim wins it");
+            return List.of();
+        }
         List<Schema.Child> claims = new ArrayList<>();
         for (String name : names) {
             Schema.Child c = r.claims.get(name);

@@ -66,10 +66,10 @@ final class Mirror {
         List<Schema.Child> cluster = new ArrayList<>();
         List<Entry> entries = new ArrayList<>();
         for (Schema.Child c : fresh(s.zk.getChildren().forPath(Schema.LEDGER))) {
-            Entry e = accepted(c);
+            Entry e = judged(c);
             for (int wait = 0; e == LATER && wait < 3; wait++) { // at start, before any node: wait for it to settle
                 Thread.sleep(Math.min(SETTLE_MILLIS, Math.max(1, c.stat().getCtime() + SETTLE_MILLIS - s.zkNow())));
-                e = accepted(c);
+                e = judged(c);
             }
             known.put(c.name(), c.stat().getCzxid());
             if (e != null && e != LATER) {
@@ -129,7 +129,7 @@ final class Mirror {
                         + Schema.name(c.name()) + " is older than an entry already copied; not copied");
                 continue;
             }
-            Entry e = accepted(c);
+            Entry e = judged(c);
             if (e == LATER) { // this and what follows, in order, once it has settled
                 s.later(Math.max(1, c.stat().getCtime() + SETTLE_MILLIS - s.zkNow()), this::copy);
                 return;
@@ -253,6 +253,25 @@ final class Mirror {
 
     private static String key(Entry e) {
         return e.node() + "\n" + e.nonce() + "\n" + e.transaction();
+    }
+
+    /**
+     * {@link #accepted}, with a ZooKeeper error about this one entry's race (a folder someone closed, a race made by
+     * hand without its folders) taken as "not copied", reported once, so that no znode can stop the copy of every
+     * entry after it, or a start. Only a lost connection is thrown: the copy resumes when it is back.
+     */
+    private Entry judged(Schema.Child c) throws Exception {
+        try {
+            return accepted(c);
+        } catch (KeeperException.ConnectionLossException | KeeperException.SessionExpiredException
+                | KeeperException.OperationTimeoutException down) {
+            throw down;
+        } catch (KeeperException e) {
+            s.reportOnce(Schema.LEDGER + "/" + c.name() + "@" + c.stat().getCzxid(), "cluster: ledger "
+                    + Schema.name(c.name()) + " can't be judged (" + e.code() + " at " + Schema.shown(String.valueOf(
+                    e.getPath())) + "); not copied");
+            return null;
+        }
     }
 
     /** A ledger znode as an entry that may be copied, or null (reported once; a young forgery is removed). */

@@ -534,6 +534,29 @@ class ClusterForgeryTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(quicker > 0, "the forger was never quicker than the judges");
     }
 
+    /**
+     * A race made by hand whose verdicts folder nobody else may read, and an entry for its text (difficulty 1: next to
+     * no work), stop neither the copy of the entries after it nor a start: before, every process's copy stopped at
+     * that entry for good, and a process that started next could not join.
+     */
+    @Test
+    void aRaceClosedToReadsStopsNoCopyAndNoStart() throws Exception {
+        ClusterProcess a = process("a", 1, 1, EngineFactory.auto());
+        String text = "planted, closed";
+        String race = textFolder(text) + "/race-0000000099";
+        forger.create().creatingParentsIfNeeded().forPath(race, bytes(raceJson(text, 1, now())));
+        forger.create().withACL(List.of(new ACL(ZooDefs.Perms.ALL,
+                new Id("digest", DigestAuthenticationProvider.generateDigest(MALLORY))))).forPath(race + "/verdicts");
+        long n = new Nonces(text, 1).next();
+        assertTrue(sequential(ClusterReferee.LEDGER + "/entry-", entry("mallory/Node1", text, n, 1)) != null);
+        send("after the plant", a, 0);
+        Events.await("a's entry", () -> a.ledger.size() >= 1);
+        ClusterProcess b = process("b", 1, 1, EngineFactory.auto()); // its start copies the ledger first
+        settle(a, b);
+        assertEquals(List.of("after the plant"), Events.entries(b.ledger.path()).stream().map(Entry::transaction).toList());
+        assertArrayEquals(a.file(), b.file());
+    }
+
     @Test
     void forgedAndMalformedLedgerEntriesAreNeverCopied() throws Exception {
         ClusterProcess a = process("a", 1, 1, EngineFactory.auto());
