@@ -192,7 +192,7 @@ final class Claims {
     void sendUnsent() throws Exception {
         for (Claim c : List.copyOf(unsent)) {
             unsent.remove(c);
-            org.apache.zookeeper.data.Stat decided = s.zk.checkExists().forPath(c.race.decided());
+            org.apache.zookeeper.data.Stat decided = Schema.statOf(s.zk, c.race.decided()); // null if closed: forged
             if (decided == null || c.race.forged.contains(decided.getCzxid())) { // undecided, or a forged decision
                 claim(c);
             } else {

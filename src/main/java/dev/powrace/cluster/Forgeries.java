@@ -43,20 +43,18 @@ public record Forgeries(List<String> decisions, List<String> entries) {
                     }
                     for (String child : raceChildren) {
                         if (child.equals("decided")) {
-                            Stat stat = zk.checkExists().forPath(path + "/decided");
+                            Stat stat = Schema.statOf(zk, path + "/decided");
                             if (stat != null) {
                                 decisions.add(stat.getCzxid());
                             }
-                            if (stat != null && verdicts) { // the judges found it forged, and could not set it aside
+                            if (verdicts) { // the judges found it forged, and could not set it aside (or read it)
                                 lines.add(race(text + "/" + race) + "/decided: a forged decision (" + shown(zk, path
                                         + "/decided") + "), pinned where it is; a verdict beside it decides the race");
                             }
 
                         } else if (child.startsWith("forged-")) {
-                            byte[] data = zk.getData().forPath(path + "/" + child);
                             lines.add(race(text + "/" + race) + "/" + Schema.name(child) + ": a forged decision ("
-                                    + Schema.shown(new String(data,
-                                    StandardCharsets.UTF_8)) + "), set aside by the cluster");
+                                    + shown(zk, path + "/" + child) + "), set aside by the cluster");
                         }
                     }
                 }
@@ -111,7 +109,7 @@ public record Forgeries(List<String> decisions, List<String> entries) {
     private static List<String> children(CuratorFramework zk, String path) throws Exception {
         try {
             return zk.getChildren().forPath(path);
-        } catch (KeeperException.NoNodeException none) {
+        } catch (KeeperException.NoNodeException | KeeperException.NoAuthException noneOrClosed) {
             return List.of();
         }
     }

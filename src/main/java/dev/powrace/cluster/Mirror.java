@@ -342,7 +342,7 @@ final class Mirror {
         }
         for (String name : races) {
             Stat decided = Schema.RACE.matcher(name).matches()
-                    ? s.zk.checkExists().forPath(text + "/" + name + "/decided") : null;
+                    ? Schema.statOf(s.zk, text + "/" + name + "/decided") : null;
             if (decided != null && decided.getCzxid() == zxid) {
                 return judge.race(text + "/" + name);
             }

@@ -134,7 +134,7 @@ final class Reaper {
             forget(path); // not a race (reported): an old stray
             return;
         }
-        Stat decided = s.zk.checkExists().forPath(r.decided());
+        Stat decided = Schema.statOf(s.zk, r.decided());
         if (decided != null && decided.getCtime() > s.zkNow() - KEEP_AFTER_DECISION.toMillis()) {
             return; // decided just now: let every process read it first
         }

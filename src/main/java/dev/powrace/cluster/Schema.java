@@ -131,6 +131,18 @@ final class Schema {
     /** A child read with its stat. */
     record Child(String name, byte[] data, Stat stat) {}
 
+    /**
+     * A znode's Stat, or null if it is gone or closed to this process: ZooKeeper answers "exists" only to those who may
+     * read the znode, and a forger can close one it made (a pinned "decided", say).
+     */
+    static Stat statOf(org.apache.curator.framework.CuratorFramework zk, String path) throws Exception {
+        try {
+            return zk.checkExists().forPath(path);
+        } catch (org.apache.zookeeper.KeeperException.NoAuthException closed) {
+            return null;
+        }
+    }
+
     /** Children in ZooKeeper's order: by the zxid that created them, never by their names. */
     static List<Child> byCreation(List<Child> children) {
         List<Child> list = new ArrayList<>(children);

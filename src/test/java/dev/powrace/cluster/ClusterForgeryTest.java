@@ -354,7 +354,9 @@ class ClusterForgeryTest {
         Runnable honest = () -> noForgedEntry(forgedNonces, a, b);
         ObjectNode asB = claimJson("b/Node1", n, Puzzle.hash(text, n));
         ObjectNode twin = asB.deepCopy().put("transaction", text).put("difficulty", DIFFICULTY);
-        assertTrue(multi(forger.transactionOp().create().withACL(ownAcl()).forPath(race + "/decided",
+        // closed even to reads: ZooKeeper then answers not even "exists" to the processes
+        assertTrue(multi(forger.transactionOp().create().withACL(List.of(new ACL(ZooDefs.Perms.ALL,
+                        new Id("digest", DigestAuthenticationProvider.generateDigest(MALLORY))))).forPath(race + "/decided",
                         "claim-0000000001".getBytes(StandardCharsets.UTF_8)),
                 forger.transactionOp().create().forPath(race + "/decided/pin", new byte[0]),
                 forger.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
