@@ -57,7 +57,7 @@ final class Feed {
     /** At start, on the cluster thread: submissions made before this process joined are history, not work. */
     void skipHistory() throws Exception {
         for (String sub : s.zk.getChildren().forPath(Schema.SUBMISSIONS)) {
-            Stat stat = s.zk.checkExists().forPath(Schema.SUBMISSIONS + "/" + sub);
+            Stat stat = Schema.statOf(s.zk, Schema.SUBMISSIONS + "/" + sub);
             if (stat != null) {
                 seen = Math.max(seen, stat.getCzxid());
                 known.add(sub);

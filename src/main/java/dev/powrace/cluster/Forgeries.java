@@ -35,7 +35,7 @@ public record Forgeries(List<String> decisions, List<String> entries) {
                     List<String> verdictNames = children(zk, path + "/verdicts");
                     boolean verdicts = verdictNames.stream().anyMatch(c -> Schema.VERDICT.matcher(c).matches());
                     for (String v : verdictNames) {
-                        Stat stat = Schema.VERDICT.matcher(v).matches() ? zk.checkExists().forPath(path + "/verdicts/" + v)
+                        Stat stat = Schema.VERDICT.matcher(v).matches() ? Schema.statOf(zk, path + "/verdicts/" + v)
                                 : null;
                         if (stat != null) {
                             decisions.add(stat.getCzxid());

@@ -347,7 +347,7 @@ final class Judge {
         }
         for (String m : joined) {
             java.util.regex.Matcher name = Schema.MARKER.matcher(m);
-            Stat stat = name.matches() ? s.zk.checkExists().forPath(r.joined() + "/" + m) : null;
+            Stat stat = name.matches() ? Schema.statOf(s.zk, r.joined() + "/" + m) : null;
             if (stat != null && stat.getEphemeralOwner() != 0 && stat.getEphemeralOwner() == s.holder(name.group(1))) {
                 return false;
             }

@@ -207,12 +207,12 @@ final class Mirror {
             }
             if (name == null && folder.getPzxid() == zxid) { // the last change: its name is the counter's last
                 String last = String.format(java.util.Locale.ROOT, "entry-%010d", folder.getCversion() - 1);
-                Stat stat = s.zk.checkExists().forPath(Schema.LEDGER + "/" + last);
+                Stat stat = Schema.statOf(s.zk, Schema.LEDGER + "/" + last);
                 name = stat != null && stat.getCzxid() == zxid ? last : null;
             }
             if (name == null) {
                 for (String n : s.zk.getChildren().forPath(Schema.LEDGER)) {
-                    Stat stat = known.containsKey(n) ? null : s.zk.checkExists().forPath(Schema.LEDGER + "/" + n);
+                    Stat stat = known.containsKey(n) ? null : Schema.statOf(s.zk, Schema.LEDGER + "/" + n);
                     if (stat != null && stat.getCzxid() == zxid) {
                         name = n;
                         break;
@@ -357,7 +357,7 @@ final class Mirror {
                 }
                 for (String child : children) {
                     Stat verdict = Schema.VERDICT.matcher(child).matches()
-                            ? s.zk.checkExists().forPath(text + "/" + name + "/verdicts/" + child) : null;
+                            ? Schema.statOf(s.zk, text + "/" + name + "/verdicts/" + child) : null;
                     if (verdict != null && verdict.getCzxid() == zxid) {
                         return judge.race(text + "/" + name);
                     }

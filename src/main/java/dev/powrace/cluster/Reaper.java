@@ -151,7 +151,7 @@ final class Reaper {
     private void sweepSubmissions() throws Exception {
         long old = s.zkNow() - keepMillis();
         for (String sub : s.zk.getChildren().forPath(Schema.SUBMISSIONS)) {
-            Stat stat = s.zk.checkExists().forPath(Schema.SUBMISSIONS + "/" + sub);
+            Stat stat = Schema.statOf(s.zk, Schema.SUBMISSIONS + "/" + sub);
             if (stat != null && stat.getCtime() < old) {
                 try {
                     s.zk.delete().deletingChildrenIfNeeded().forPath(Schema.SUBMISSIONS + "/" + sub);

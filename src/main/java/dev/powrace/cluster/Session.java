@@ -130,7 +130,7 @@ final class Session {
 
     /** The session that holds a label now (its label znode's ephemeral owner), or 0 if none does. */
     long holder(String label) throws Exception {
-        Stat stat = zk.checkExists().forPath(Schema.LABELS + "/" + label);
+        Stat stat = Schema.statOf(zk, Schema.LABELS + "/" + label); // a label closed to reads is nobody's
         return stat == null ? 0 : stat.getEphemeralOwner();
     }
 

@@ -559,6 +559,39 @@ class ClusterForgeryTest {
         assertArrayEquals(a.file(), b.file());
     }
 
+    /**
+     * A label made by a forger and closed to reads, with a join marker and a valid claim under it written in one
+     * transaction before any genuine claim: ZooKeeper 3.9 answers not even "exists" on the label, and judging the
+     * claim threw for every look, so the race was never decided (seen red). It is refused, and a genuine claim wins.
+     */
+    @Test
+    void aClaimUnderALabelClosedToReadsHoldsNoRaceUp() throws Exception {
+        ClusterRefereeTest.Gated gate = new ClusterRefereeTest.Gated();
+        ClusterProcess a = process("a", 1, DIFFICULTY, gate);
+        ClusterProcess b = process("b", 1, DIFFICULTY, gate);
+        String text = "a closed label";
+        send(text, a, 0);
+        send(text, b, 0);
+        String race = awaitRace(text, "a:Node1", "b:Node1");
+        forger.create().withACL(List.of(new ACL(ZooDefs.Perms.ALL,
+                new Id("digest", DigestAuthenticationProvider.generateDigest(MALLORY))))).forPath(
+                ClusterReferee.LABELS + "/shut");
+        long n = new Nonces(text, DIFFICULTY).next();
+        byte[] asShut = claim("shut/Node1", text, n);
+        assertTrue(multi(forger.transactionOp().create().forPath(race + "/joined/shut:Node1", asShut),
+                forger.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                        .forPath(race + "/claims/claim-", asShut)) != null, "the forged claim is written");
+        quietWindow(a, b);
+        gate.open = true;
+        Set<Long> forgedNonces = Set.of(n);
+        for (ClusterProcess p : List.of(a, b)) {
+            awaitHonestly(p.label + "'s entry", () -> p.ledger.size() >= 1, () -> noForgedEntry(forgedNonces, a, b));
+        }
+        settle(a, b);
+        assertArrayEquals(a.file(), b.file());
+        assertGenuine(Events.entries(a.ledger.path()).get(0), text, a, b);
+    }
+
     @Test
     void forgedAndMalformedLedgerEntriesAreNeverCopied() throws Exception {
         ClusterProcess a = process("a", 1, 1, EngineFactory.auto());
