@@ -277,11 +277,6 @@ public final class ClusterReferee implements Referee, Peers {
     }
 
     @Override
-    public void withdraw(Race race, String node) {
-        joiner.withdraw(race, node);
-    }
-
-    @Override
     public int openRaces() {
         return joiner.openRaces();
     }

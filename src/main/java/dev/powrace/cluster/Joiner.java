@@ -188,7 +188,7 @@ final class Joiner {
 
     /**
      * True if the node's marker, which exists, is this very join's: it holds this join's token (an earlier try of
-     * this join went through), or it is this session's and the node had left the race (it is taken back). A marker
+     * this join went through). A marker
      * of another session in its place is reported once: someone else made it, and this copy goes to another race.
      */
     private boolean mine(ClusterRace r, String marker, byte[] token) throws Exception {
@@ -207,19 +207,8 @@ final class Joiner {
                     + "marker " + Schema.name(marker) + " is not this process's; its node joins another race");
             return false;
         }
-        if (java.util.Arrays.equals(data, LEFT)) {
-            try {
-                s.zk.setData().withVersion(stat.getVersion()).forPath(r.joined() + "/" + marker, token);
-                return true;
-            } catch (KeeperException.BadVersionException changed) {
-                return false;
-            }
-        }
         return false;
     }
-
-    /** A join marker's data once its node has left the race (its queue was full); it may come back. */
-    private static final byte[] LEFT = "left".getBytes(StandardCharsets.US_ASCII);
 
     private Race joined(ClusterRace r, String node) {
         if (judge.races.size() > 4096) { // forget races that are decided and closed to joins; ZooKeeper still has them
@@ -277,20 +266,6 @@ final class Joiner {
             }
             for (String node : r.nodes) {
                 s.ensureEphemeral(r.joined() + "/" + Schema.marker(node), new byte[0], s.self.own(), false);
-            }
-        }
-    }
-
-    void withdraw(Race race, String node) {
-        for (ClusterRace r : judge.races.values()) {
-            if (r.race == race) {
-                r.nodes.remove(node);
-                try { // (nobody but the race's opener may remove a marker: the node marks it left)
-                    s.zk.setData().forPath(r.joined() + "/" + Schema.marker(node), LEFT);
-                } catch (Exception e) {
-                    s.problem("cluster: " + node + " could not leave race " + race.id() + ": "
-                            + Schema.shown(String.valueOf(e.getMessage())));
-                }
             }
         }
     }

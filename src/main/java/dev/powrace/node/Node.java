@@ -17,22 +17,39 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One node: a TCP listener whose own thread reads transactions (one per line) from any number of clients,
- * and a mining thread that works through them from a bounded queue.
+ * and a mining thread that works through them in the order they came.
  *
  * <p>For every transaction the node answers one line: {@code OK <node> <race id>} or {@code ERR <reason>}.
+ *
+ * <p>Flow control, not refusal: while {@link Settings#queueCapacity()} lines wait to be mined, the node stops
+ * reading from a connection that has a line waiting already, so TCP slows its client down; it reads on as the
+ * miner takes lines. A connection with no line waiting always has its next line taken at once, so one client's
+ * flood never keeps another's line out. A transaction handed over without a connection ({@link #submit}) can't be
+ * slowed: it is answered "ERR busy" then.
  */
 public final class Node implements Closeable {
     private final String name;
     private final InetSocketAddress address;
     private final Referee referee;
     private final Settings settings;
-    private final BlockingQueue<Race> queue;
+    private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    /** Lines queued and not yet taken by the miner. */
+    private final AtomicInteger waiting = new AtomicInteger();
+    /** Where {@link #submit}'s lines come from. */
+    private final Source submitted = new Source();
+    /** Connections that have a line the node can't take yet, the first to wait first; listener thread only. */
+    private final List<Connection> paused = new ArrayList<>();
+    private volatile int pausedCount;
+    /** Lines that had to wait for room, since the node started (a test's way to see flow control at work). */
+    private final AtomicLong linesHeld = new AtomicLong();
     private final HashMeter meter = new HashMeter();
     private final List<Connection> connections = new ArrayList<>(); // listener thread only
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(16 * 1024);
@@ -53,7 +70,6 @@ public final class Node implements Closeable {
         this.address = address;
         this.referee = referee;
         this.settings = settings;
-        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
     }
 
     /**
@@ -131,6 +147,11 @@ public final class Node implements Closeable {
         return miner;
     }
 
+    /** Lines that have had to wait for room in the queue since the node started: flow control at work. */
+    public long linesHeld() {
+        return linesHeld.get();
+    }
+
     /** True if it is mining nothing and has nothing waiting. */
     public boolean idle() {
         return pending.get() == 0;
@@ -145,15 +166,21 @@ public final class Node implements Closeable {
 
     private void mine() {
         while (!stopping) {
-            Race race;
+            Job job;
             try {
-                race = queue.poll(200, TimeUnit.MILLISECONDS);
+                job = queue.poll(200, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 break;
             }
-            if (race == null) {
+            if (job == null) {
                 continue;
             }
+            job.from().queued.decrementAndGet();
+            waiting.decrementAndGet();
+            if (pausedCount > 0) {
+                selector.wakeup(); // a connection waits for this room
+            }
+            Race race = job.race();
             if (!awaitWarmUp()) {
                 break;
             }
@@ -195,6 +222,9 @@ public final class Node implements Closeable {
                     SelectionKey key = keys.next();
                     keys.remove();
                     handle(key, now);
+                }
+                if (!paused.isEmpty()) {
+                    resumePaused(now);
                 }
                 sweep(now);
             } catch (IOException | RuntimeException e) {
@@ -292,6 +322,25 @@ public final class Node implements Closeable {
                 + "): this one, the longest without progress, is closed to make room\n");
     }
 
+    /** Lets the connections that wait for room go on while there is room, the first to wait first. */
+    private void resumePaused(long now) {
+        for (Connection c : List.copyOf(paused)) {
+            if (!canTake(c)) {
+                continue;
+            }
+            try {
+                c.resume(now);
+            } catch (IOException | RuntimeException e) {
+                c.close();
+            }
+        }
+    }
+
+    /** True if a line from {@code from} can be queued now: it has none waiting, or the queue is not full. */
+    private boolean canTake(Source from) {
+        return from.queued.get() == 0 || waiting.get() < settings.queueCapacity();
+    }
+
     private void sweep(long now) {
         long idle = settings.idleTimeout().toNanos();
         for (int i = connections.size() - 1; i >= 0; i--) {
@@ -309,28 +358,44 @@ public final class Node implements Closeable {
      * submissions come this way); returns the node's reply line.
      */
     public String submit(String transaction) {
-        return accept(transaction);
+        synchronized (submitted) { // from any thread: the app's, a series', a cluster's
+            if (!canTake(submitted)) { // nothing to slow down here: say so
+                return "ERR busy: " + name + " has " + waiting.get() + " transactions waiting; try again later";
+            }
+            return accept(transaction, submitted, 0);
+        }
     }
 
-    /** A transaction line arrived: join its race and queue it, and say how that went. */
-    private String accept(String transaction) {
+    /**
+     * A transaction line arrived: join its race and queue it, and say how that went.
+     *
+     * @param waitedNanos how long it may have waited unread for room in the queue (0: it has just come)
+     */
+    private String accept(String transaction, Source from, long waitedNanos) {
         if (stopping) {
             return "ERR " + name + " is shutting down";
         }
         Race race;
         pending.incrementAndGet(); // not idle from here on: an engine calibration must not start now
         try {
-            race = referee.join(name, transaction);
+            race = referee.join(name, transaction, waitedNanos);
         } catch (IllegalStateException unavailable) { // a cluster referee that can't reach its cluster
             pending.decrementAndGet();
             return "ERR " + unavailable.getMessage();
         }
-        if (!queue.offer(race)) {
-            pending.decrementAndGet();
-            referee.withdraw(race, name);
-            return "ERR busy: " + name + " has " + settings.queueCapacity() + " transactions waiting; try again later";
-        }
+        from.queued.incrementAndGet();
+        waiting.incrementAndGet();
+        queue.add(new Job(race, from));
         return "OK " + name + " " + race.id();
+    }
+
+    /** A race to mine, and where its line came from. */
+    private record Job(Race race, Source from) {}
+
+    /** Where lines come from: a connection, or {@link #submit}. */
+    private static class Source {
+        /** Its lines queued and not yet taken by the miner. */
+        final AtomicInteger queued = new AtomicInteger();
     }
 
     private static String seconds(long nanos) {
@@ -350,7 +415,7 @@ public final class Node implements Closeable {
     }
 
     /** One client connection; touched only by the listener thread. */
-    private final class Connection {
+    private final class Connection extends Source {
         private static final int MAX_PENDING_REPLY_BYTES = 64 * 1024;
         /** Room for the longest reply a transaction gets (an ERR busy line), so a taken line is always answered. */
         private static final int MAX_REPLY_BYTES = 256;
@@ -371,6 +436,12 @@ public final class Node implements Closeable {
         private boolean inputDone;
         private boolean outputShut;
         private boolean closed; // once closed, none of its remaining lines is taken
+        /** The line it waits to hand over until there is room, or null; it is not read meanwhile. */
+        private LineDecoder.Line held;
+        /** What came after that line in the same read, not decoded yet, or null. */
+        private ByteBuffer stash;
+        /** Since when its lines may have waited unread for room (-1: its input has been read to the end since). */
+        private long heldSince = -1;
 
         Connection(SocketChannel channel, long now) {
             this.channel = channel;
@@ -379,20 +450,23 @@ public final class Node implements Closeable {
         }
 
         void read(long now) throws IOException {
-            for (int round = 0; round < 16 && !closed; round++) { // then let other connections have a turn
+            for (int round = 0; round < 16 && !closed && held == null; round++) { // then let others have a turn
                 readBuffer.clear();
                 int n = channel.read(readBuffer);
                 if (n < 0) { // the client closed: its unterminated last line still counts
                     inputDone = true;
-                    if (closingSince < 0) {
-                        lines.finish().ifPresent(this::answer);
-                        closeWhenFlushed(now);
-                    }
                     key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+                    if (closingSince < 0) {
+                        lines.finish().ifPresent(line -> answer(line, now));
+                        if (held == null) {
+                            closeWhenFlushed(now);
+                        }
+                    }
                     flush(now);
                     return;
                 }
                 if (n == 0) {
+                    heldSince = -1; // all it sent has been read
                     return;
                 }
                 lastByte = now;
@@ -400,21 +474,57 @@ public final class Node implements Closeable {
                     continue; // condemned: drain what the client still sends until it closes or time is up
                 }
                 readBuffer.flip();
-                while (readBuffer.hasRemaining() && closingSince < 0 && !closed) {
-                    if (lineStart < 0) {
-                        lineStart = now;
+                decode(readBuffer, now);
+                if (held != null) { // no room: keep the rest of this read, and read no more for now
+                    if (readBuffer.hasRemaining()) {
+                        stash = ByteBuffer.allocate(readBuffer.remaining()).put(readBuffer).flip();
                     }
-                    lines.feed(readBuffer).ifPresent(line -> {
-                        lineStart = -1;
-                        answer(line);
-                    });
+                    key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
                 }
                 flush(now);
             }
         }
 
+        /** Decodes and answers lines from {@code in} until it is empty or a line has to wait for room. */
+        private void decode(ByteBuffer in, long now) {
+            while (in.hasRemaining() && closingSince < 0 && !closed && held == null) {
+                if (lineStart < 0) {
+                    lineStart = now;
+                }
+                lines.feed(in).ifPresent(line -> {
+                    lineStart = -1;
+                    answer(line, now);
+                });
+            }
+        }
+
+        /** There is room again: hands over the line it held, then what it had read after it, then reads on. */
+        void resume(long now) throws IOException {
+            paused.remove(this);
+            pausedCount = paused.size();
+            LineDecoder.Line line = held;
+            held = null;
+            answer(line, now);
+            if (stash != null) {
+                decode(stash, now);
+                if (!stash.hasRemaining()) {
+                    stash = null;
+                }
+            }
+            if (held == null && !closed) {
+                lastByte = now; // it was not read meanwhile: its clocks start again
+                lineStart = lines.pending() ? now : -1;
+                if (inputDone) {
+                    closeWhenFlushed(now);
+                } else {
+                    key.interestOps(key.interestOps() | SelectionKey.OP_READ);
+                }
+            }
+            flush(now);
+        }
+
         /** Handles one decoded line: a transaction, a blank line, or a protocol error. */
-        private void answer(LineDecoder.Line line) {
+        private void answer(LineDecoder.Line line, long now) {
             if (closed) {
                 return;
             }
@@ -425,8 +535,18 @@ public final class Node implements Closeable {
                         close(); // it does not read its replies: this line is not taken, nor any after it
                         return;
                     }
-                    lastProgress = System.nanoTime();
-                    reply(accept(line.text()));
+                    if (!canTake(this)) { // the queue is full and one of its lines waits: it waits too
+                        held = line;
+                        if (heldSince < 0) {
+                            heldSince = now;
+                        }
+                        paused.add(this);
+                        pausedCount = paused.size();
+                        linesHeld.incrementAndGet();
+                        return;
+                    }
+                    lastProgress = now;
+                    reply(accept(line.text(), this, heldSince < 0 ? 0 : now - heldSince));
                 }
                 case TOO_LONG -> {
                     reply("ERR line too long: a transaction is at most " + Settings.MAX_LINE_BYTES + " bytes");
@@ -491,9 +611,15 @@ public final class Node implements Closeable {
                 }
                 return;
             }
+            if (held != null) { // it waits for the node, not the node for it
+                if (outSince >= 0 && now - outSince >= idle) {
+                    close();
+                }
+                return;
+            }
             if (lines.pending() && now - lastByte >= idle) { // an unterminated line, then quiet: it counts
                 lineStart = -1;
-                lines.finish().ifPresent(this::answer);
+                lines.finish().ifPresent(line -> answer(line, now));
                 flush(now);
             } else if (lines.pending() && lineStart >= 0 && now - lineStart >= 2 * idle) {
                 // Still coming in, a byte now and then: a trickle that would hold the connection for ever.
@@ -530,6 +656,12 @@ public final class Node implements Closeable {
         void close() {
             closed = true;
             connections.remove(this);
+            if (held != null) {
+                held = null;
+                stash = null;
+                paused.remove(this);
+                pausedCount = paused.size();
+            }
             if (key != null) {
                 key.cancel();
             }

@@ -10,7 +10,8 @@ import java.util.List;
  * @param bind the address to listen on
  * @param difficulty leading zero bytes wanted, 1 to 8
  * @param joinWindow how long a race stays open to nodes that have not joined yet
- * @param queueCapacity transactions a node holds before it answers "ERR busy"
+ * @param queueCapacity transactions waiting at a node before it stops reading from connections that have one
+ *     waiting already (a line handed over without a connection is answered "ERR busy" then)
  * @param maxConnections open connections per node; at the cap a new connection closes the one that has gone
  *     longest without progress (one already being closed first), so a new client always gets in
  * @param idleTimeout an unterminated line counts after this long without bytes; an idle connection with

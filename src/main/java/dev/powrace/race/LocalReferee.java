@@ -55,6 +55,14 @@ public final class LocalReferee implements Referee {
     });
     /** For each text, its races still open to joins, oldest first. Guarded by this. */
     private final Map<String, Deque<Race>> open = new HashMap<>();
+    /**
+     * Races whose join windows have passed without every node in them, for copies that waited unread (flow
+     * control): for each text, oldest first, and all of them in the order they lapsed. Guarded by this.
+     */
+    private final Map<String, Deque<Race>> lapsed = new HashMap<>();
+    private final Deque<Race> lapsedOrder = new ArrayDeque<>();
+    /** How many lapsed races are kept for copies that waited: more than a node's queue and its connections hold. */
+    static final int RETAINED = 4096;
     private volatile int difficulty;
     private long nextId = 1;
 
@@ -114,24 +122,54 @@ public final class LocalReferee implements Referee {
      * or opens a new one.
      */
     @Override
-    public synchronized Race join(String node, String transaction) {
+    public Race join(String node, String transaction) {
+        return join(node, transaction, 0);
+    }
+
+    /**
+     * As {@link #join(String, String)}, for a copy that may have waited up to {@code waitedNanos} unread: a race
+     * that opened within the join window of the copy's earliest arrival is open to it, even if its window has
+     * passed since, as long as it is one of the last {@link #RETAINED} races whose windows passed.
+     */
+    @Override
+    public synchronized Race join(String node, String transaction, long waitedNanos) {
         long now = clock.getAsLong();
         Deque<Race> races = open.computeIfAbsent(transaction, t -> new ArrayDeque<>());
         expire(races, now);
         Race race = null;
-        for (Race r : races) {
-            if (!r.has(node)) {
-                race = r;
-                break;
+        if (waitedNanos > 0) {
+            long earliest = now - waitedNanos - joinWindowNanos;
+            Deque<Race> older = lapsed.get(transaction);
+            for (Iterator<Race> it = older == null ? null : older.iterator(); it != null && it.hasNext(); ) {
+                Race r = it.next();
+                if (!r.has(node) && r.openedNanos() - earliest >= 0) {
+                    race = r;
+                    r.add(node);
+                    if (r.size() >= nodeCount) {
+                        it.remove();
+                    }
+                    break;
+                }
+            }
+            if (older != null && older.isEmpty()) {
+                lapsed.remove(transaction);
             }
         }
         if (race == null) {
-            race = new Race(nextId++, transaction, difficulty, now);
-            races.addLast(race);
-        }
-        race.add(node);
-        if (race.size() >= nodeCount) {
-            races.remove(race); // everyone is in
+            for (Race r : races) {
+                if (!r.has(node)) {
+                    race = r;
+                    break;
+                }
+            }
+            if (race == null) {
+                race = new Race(nextId++, transaction, difficulty, now);
+                races.addLast(race);
+            }
+            race.add(node);
+            if (race.size() >= nodeCount) {
+                races.remove(race); // everyone is in
+            }
         }
         if (races.isEmpty()) {
             open.remove(transaction);
@@ -145,37 +183,6 @@ public final class LocalReferee implements Referee {
         return race;
     }
 
-    /**
-     * A node that joined could not take the race on (its queue was full). If its join had closed the race to
-     * joins (it was the last node), the race opens again for the rest of its window, in its place among the
-     * text's open races, so that the node's retry joins this race rather than starting another.
-     */
-    @Override
-    public synchronized void withdraw(Race race, String node) {
-        race.remove(node);
-        long now = clock.getAsLong();
-        if (now - race.openedNanos() > joinWindowNanos) {
-            return;
-        }
-        Deque<Race> races = open.computeIfAbsent(race.transaction(), t -> new ArrayDeque<>());
-        if (races.contains(race)) {
-            return;
-        }
-        Deque<Race> ordered = new ArrayDeque<>(races.size() + 1);
-        boolean placed = false;
-        for (Race r : races) {
-            if (!placed && r.id() > race.id()) {
-                ordered.addLast(race);
-                placed = true;
-            }
-            ordered.addLast(r);
-        }
-        if (!placed) {
-            ordered.addLast(race);
-        }
-        open.put(race.transaction(), ordered);
-    }
-
     /** Races still open to joins. */
     @Override
     public synchronized int openRaces() {
@@ -187,10 +194,21 @@ public final class LocalReferee implements Referee {
         return open.values().stream().mapToInt(Deque::size).sum();
     }
 
+    /** Moves the races whose windows have passed from {@code races} to the lapsed ones. */
     private void expire(Deque<Race> races, long now) {
         for (Iterator<Race> it = races.iterator(); it.hasNext(); ) {
-            if (now - it.next().openedNanos() > joinWindowNanos) {
+            Race r = it.next();
+            if (now - r.openedNanos() > joinWindowNanos) {
                 it.remove();
+                lapsed.computeIfAbsent(r.transaction(), t -> new ArrayDeque<>()).addLast(r);
+                lapsedOrder.addLast(r);
+                if (lapsedOrder.size() > RETAINED) {
+                    Race gone = lapsedOrder.removeFirst();
+                    Deque<Race> same = lapsed.get(gone.transaction());
+                    if (same != null && same.remove(gone) && same.isEmpty()) {
+                        lapsed.remove(gone.transaction());
+                    }
+                }
             }
         }
     }

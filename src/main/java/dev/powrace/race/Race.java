@@ -94,7 +94,7 @@ public final class Race {
     }
 
     /**
-     * The nodes of this process that have joined it so far (and not withdrawn), in the order they joined; a
+     * The nodes of this process that have joined it so far, in the order they joined; a
      * snapshot, from any thread. Empty for a race {@link #judgedElsewhere judged elsewhere}: a cluster keeps its
      * own membership.
      */
@@ -124,10 +124,6 @@ public final class Race {
 
     void add(String node) {
         joined.add(node);
-    }
-
-    void remove(String node) {
-        joined.remove(node);
     }
 
     int size() {

@@ -36,8 +36,16 @@ public interface Referee extends Closeable {
      */
     Race join(String node, String transaction);
 
-    /** A node that joined could not take the race on (its queue was full); its retry joins the same race. */
-    void withdraw(Race race, String node);
+    /**
+     * As {@link #join(String, String)}, for a copy that may have waited unread for up to {@code waitedNanos} (its node
+     * had no room for it): it may also join a race that opened within the join window of its earliest arrival, so
+     * that a copy held back by flow control joins the race its text's other copies opened, rather than racing
+     * alone. A referee that can't tell (a cluster's, which judges windows by ZooKeeper's clock) joins as if it had
+     * just come.
+     */
+    default Race join(String node, String transaction, long waitedNanos) {
+        return join(node, transaction);
+    }
 
     /** Races still open to joins. */
     int openRaces();

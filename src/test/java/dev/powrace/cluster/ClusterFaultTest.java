@@ -307,7 +307,6 @@ class ClusterFaultTest {
         @Override public String engineName() { return cluster.engineName(); }
         @Override public int difficulty() { return cluster.difficulty(); }
         @Override public void setDifficulty(int d) { cluster.setDifficulty(d); }
-        @Override public void withdraw(Race race, String node) { cluster.withdraw(race, node); }
         @Override public int openRaces() { return cluster.openRaces(); }
         @Override public Attempt run(Race r, String n, BooleanSupplier s, HashMeter m) { return cluster.run(r, n, s, m); }
         @Override public Attempt run(Race r, String n, BooleanSupplier s, HashMeter m, int p) {

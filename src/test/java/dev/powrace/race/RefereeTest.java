@@ -174,19 +174,29 @@ class RefereeTest {
         assertNotEquals(all, referee.join("Node1", "full"), "every node had joined: the same text is a new race");
     }
 
+    /**
+     * Flow control (issue 17): a node that had no room reads a copy late. A copy that may have waited joins the race
+     * its text's other copies opened within the window of its earliest arrival, even once that window has passed
+     * (the race may be decided: the node is then late, and the send makes one entry, not two); a copy that has just
+     * come does not, and opens a race of its own.
+     */
     @Test
-    void aNodeThatWithdrawsRetriesIntoTheSameRaceEvenWithANewerOneOpen() {
+    void aCopyThatWaitedForRoomJoinsTheRaceItsTextOpenedMeanwhile() {
         Referee referee = referee(1);
-        Race older = referee.join("Node1", "busy");
-        referee.join("Node2", "busy");
-        Race newer = referee.join("Node1", "busy"); // Node1 sent it again: a second race
-        assertNotSame(older, newer);
-        assertSame(older, referee.join("Node3", "busy"), "the oldest race Node3 is not in");
-        referee.withdraw(older, "Node3"); // Node3's queue was full
-        assertSame(older, referee.join("Node3", "busy"), "the retry goes back to the oldest race, not the newer");
-        assertSame(newer, referee.join("Node3", "busy"));
-        assertSame(newer, referee.join("Node2", "busy"));
-        assertEquals(0, referee.openRaces());
+        Race first = referee.join("Node1", "held");
+        clock.addAndGet(WINDOW.toNanos() / 2);
+        Race second = referee.join("Node1", "held"); // sent again, half a window later
+        referee.join("Node2", "held");
+        clock.addAndGet(10 * WINDOW.toNanos()); // Node3 read its copies ten windows later
+        long waited = 10 * WINDOW.toNanos() + WINDOW.toNanos() / 2;
+        assertSame(first, referee.join("Node3", "held", waited), "its first copy joins the first race");
+        assertSame(second, referee.join("Node3", "held", waited), "its second copy, the second");
+        Race fresh = referee.join("Node3", "held", waited);
+        assertNotSame(first, fresh, "a third copy: none left to join, a race of its own");
+        assertNotSame(second, fresh);
+        Race again = referee.join("Node2", "held", WINDOW.toNanos());
+        assertSame(fresh, again, "Node2's copy joins the open race");
+        assertNotSame(second, referee.join("Node2", "held"), "a copy that just came never joins a lapsed race");
     }
 
     // ---- racing ----

@@ -174,7 +174,6 @@ class ClusterModelTest {
             joined.add(node + ": " + text);
             return local.join(node, text);
         }
-        @Override public void withdraw(Race race, String node) { local.withdraw(race, node); }
         @Override public int openRaces() { return local.openRaces(); }
         @Override public Attempt run(Race r, String n, BooleanSupplier stop, HashMeter meter) {
             return local.run(r, n, stop, meter);
