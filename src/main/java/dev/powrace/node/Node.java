@@ -417,7 +417,7 @@ public final class Node implements Closeable {
     /** One client connection; touched only by the listener thread. */
     private final class Connection extends Source {
         private static final int MAX_PENDING_REPLY_BYTES = 64 * 1024;
-        /** Room for the longest reply a transaction gets (an ERR busy line), so a taken line is always answered. */
+        /** Room for the longest reply a transaction gets (an ERR line), so a taken line is always answered. */
         private static final int MAX_REPLY_BYTES = 256;
         private static final long CLOSE_GRACE_NANOS = 5_000_000_000L;
 
