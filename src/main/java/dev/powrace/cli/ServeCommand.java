@@ -48,12 +48,13 @@ final class ServeCommand implements Callable<Integer> {
         Network network;
         EngineFactory engines = EngineFactory.auto();
         List<AutoCloseable> cluster = new ArrayList<>(); // the embedded ZooKeeper server, if this process hosts one
+        Terminal terminal = new Terminal(out, err);
         try {
             if (options.clustered()) { // the only path that loads cluster (and so ZooKeeper) classes
                 network = Network.start(settings, ClusterMode.start(options, settings, ledger, engines, cluster, err),
-                        engines, new Terminal(out, err));
+                        engines, terminal);
             } else {
-                network = Network.start(settings, ledger, engines, new Terminal(out, err));
+                network = Network.start(settings, ledger, engines, terminal);
             }
         } catch (PortInUseException e) {
             err.println("powrace: " + e.getMessage());
@@ -74,7 +75,7 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "powrace-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        err.println("powrace: " + network.nodes().stream()
+        terminal.banner("powrace: " + network.nodes().stream()
                 .map(n -> n.name() + " on " + Address.of(settings.bind(), n.port()))
                 .collect(Collectors.joining(", ")) + "; difficulty " + settings.difficulty() + "; ledger "
                 + ledger.path() + " (" + VerifyCommand.entries(ledger.size()) + "); engine " + network.referee().engineName()

@@ -53,6 +53,42 @@ final class Terminal implements RaceListener {
         err.println("powrace: " + message);
     }
 
+    private boolean bannerShown; // guarded by this: the banner is told on serve's thread, the warm-up on the event thread
+    private final java.util.List<String> held = new java.util.ArrayList<>(); // warm-up lines told before the banner
+    private boolean warmingUpSaid;
+
+    /** Serve's first line, on stderr; the warm-up's lines told before it follow it. */
+    synchronized void banner(String line) {
+        err.println(line);
+        bannerShown = true;
+        held.forEach(err::println);
+        held.clear();
+    }
+
+    /** The first race that waits for the warm-up says so, in one line (three nodes waiting are one wait). */
+    @Override
+    public synchronized void warmingUp(String node) {
+        if (!warmingUpSaid) {
+            warmingUpSaid = true;
+            say("powrace: warming up (compiling the search code, so that no race runs on cold code);"
+                    + " the races sent so far start when it is done");
+        }
+    }
+
+    @Override
+    public synchronized void warmedUp(java.time.Duration took, java.time.Duration sinceStart) {
+        say("powrace: warmed up in " + String.format(java.util.Locale.ROOT, "%.2f", took.toNanos() / 1e9)
+                + " s; the races start");
+    }
+
+    private void say(String line) {
+        if (bannerShown) {
+            err.println(line);
+        } else {
+            held.add(line);
+        }
+    }
+
     private static String seconds(long nanos) {
         return Entry.seconds(nanos).toPlainString() + "s";
     }

@@ -339,6 +339,16 @@ public final class ClusterReferee implements Referee, Peers {
     }
 
     @Override
+    public void warmingUp(String node) {
+        s.events.warmingUp(node);
+    }
+
+    @Override
+    public void warmedUp(Duration took, Duration sinceStart) {
+        s.events.warmedUp(took, sinceStart);
+    }
+
+    @Override
     public boolean sync(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {

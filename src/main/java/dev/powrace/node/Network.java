@@ -98,17 +98,26 @@ public final class Network implements Closeable {
             throw e;
         }
         // The warm-up compiles the races' code path in the background; each node holds its first race until it
-        // is done (a second or two), so that no race, and no time in the ledger, runs on cold code.
+        // is done (a second or two), so that no race, and no time in the ledger, runs on cold code. A race that
+        // waits for it says so, and so does the warm-up's end (see WarmUpGate).
         Calibration calibration = new Calibration();
+        WarmUpGate gate = new WarmUpGate(referee);
         Runnable afterWarmUp = () -> {
             warmUpRecording();
             if (engines instanceof AutoEngine auto) {
                 calibration.start(calibrate(auto, nodes, referee, calibration.miners));
             }
+            gate.open();
         };
-        Thread warmUp = warmUpAfter == null ? WarmUp.start(engines, afterWarmUp)
-                : warmUpAfter(warmUpAfter, engines, afterWarmUp);
-        nodes.forEach(n -> n.start(warmUp));
+        Thread warmUp;
+        if (warmUpAfter == null) {
+            gate.began();
+            warmUp = WarmUp.start(engines, afterWarmUp);
+        } else {
+            warmUp = warmUpAfter(warmUpAfter, engines, gate, afterWarmUp);
+        }
+        gate.runsOn(warmUp);
+        nodes.forEach(n -> n.start(gate));
         referee.nodesStarted(nodes.stream().map(n -> new Referee.Member(n.name(), settings.bind(), n.port(), n::submit,
                 n::hashes)).toList());
         return new Network(settings, referee, nodes, calibration);
@@ -118,12 +127,14 @@ public final class Network implements Closeable {
     static final int WARM_UP_HOLD_SECONDS = 5;
 
     /** A thread that starts the warm-up once {@code after} completes (or in 5 s), and lives until it has ended. */
-    private static Thread warmUpAfter(CompletionStage<?> after, EngineFactory engines, Runnable andThen) {
+    private static Thread warmUpAfter(CompletionStage<?> after, EngineFactory engines, WarmUpGate gate,
+            Runnable andThen) {
         CountDownLatch go = new CountDownLatch(1);
         after.whenComplete((x, e) -> go.countDown());
         Thread t = new Thread(() -> {
             try {
                 go.await(WARM_UP_HOLD_SECONDS, TimeUnit.SECONDS);
+                gate.began();
                 WarmUp.start(engines, andThen).join();
             } catch (InterruptedException e) {
                 // closing

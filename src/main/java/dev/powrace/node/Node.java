@@ -63,7 +63,7 @@ public final class Node implements Closeable {
     /** Races taken and not yet mined to their end: counted from before the join, so idle() has no gap. */
     private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     private volatile int power = dev.powrace.pow.Search.MAX_POWER;
-    private Thread warmUp;
+    private WarmUpGate warmUp;
 
     public Node(String name, InetSocketAddress address, Referee referee, Settings settings) {
         this.name = name;
@@ -96,9 +96,9 @@ public final class Node implements Closeable {
     /**
      * Starts the listener and mining threads.
      *
-     * @param warmUp the engine's warm-up; the miner starts its first race once it has ended (null: no wait)
+     * @param warmUp the engine's warm-up; the miner starts its first race once it is over (null: no wait)
      */
-    public void start(Thread warmUp) {
+    void start(WarmUpGate warmUp) {
         this.warmUp = warmUp;
         listener = new Thread(this::listen, name + "-listener");
         miner = new Thread(this::mine, name + "-miner");
@@ -197,13 +197,9 @@ public final class Node implements Closeable {
         }
     }
 
-    /** Waits for the warm-up to end; false if the node is stopping meanwhile. */
+    /** Waits for the warm-up to end, saying so if it has not; false if the node is stopping meanwhile. */
     private boolean awaitWarmUp() {
-        try {
-            while (warmUp != null && warmUp.isAlive() && !stopping) {
-                warmUp.join(100);
-            }
-        } catch (InterruptedException e) {
+        if (warmUp != null && !warmUp.pass(name, () -> stopping)) {
             return false;
         }
         warmUp = null;

@@ -38,6 +38,16 @@ public final class Listeners {
         announcer.publish(l -> l.note(message), message.length());
     }
 
+    /** See {@link RaceListener#warmingUp}; never blocks. */
+    public void warmingUp(String node) {
+        announcer.publish(l -> l.warmingUp(node), node.length());
+    }
+
+    /** See {@link RaceListener#warmedUp}; never blocks. */
+    public void warmedUp(java.time.Duration took, java.time.Duration sinceStart) {
+        announcer.publish(l -> l.warmedUp(took, sinceStart), 16);
+    }
+
     /** Tells the race the attempt ended, then every listener; returns the attempt. */
     public Attempt end(Attempt attempt) {
         attempt.race().attemptEnded(attempt);

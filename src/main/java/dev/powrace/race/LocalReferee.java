@@ -288,6 +288,16 @@ public final class LocalReferee implements Referee {
         listeners.note(message);
     }
 
+    @Override
+    public void warmingUp(String node) {
+        listeners.warmingUp(node);
+    }
+
+    @Override
+    public void warmedUp(Duration took, Duration sinceStart) {
+        listeners.warmedUp(took, sinceStart);
+    }
+
     /**
      * Waits until every winner found so far is in the ledger and every event so far has been told.
      *

@@ -21,4 +21,19 @@ public interface RaceListener {
 
     /** Something worth knowing that is not a problem, such as the engine `auto` chose: one line. */
     default void note(String message) {}
+
+    /**
+     * {@code node} has a race to run and holds it until the warm-up is over (the search code is being compiled,
+     * so that no race runs, and no time is measured, on cold code).
+     */
+    default void warmingUp(String node) {}
+
+    /**
+     * The warm-up is over and the races that waited for it begin. Told only if a race waited.
+     *
+     * @param took how long the warm-up ran
+     * @param sinceStart how long since the nodes started (in the app this includes the warm-up's hold until the
+     *     window showed)
+     */
+    default void warmedUp(java.time.Duration took, java.time.Duration sinceStart) {}
 }

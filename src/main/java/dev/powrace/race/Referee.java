@@ -98,6 +98,12 @@ public interface Referee extends Closeable {
     /** Tells every listener something worth knowing that is not a problem: one line. */
     default void note(String message) {}
 
+    /** Tells every listener that {@code node} holds a race until the warm-up is over ({@link RaceListener#warmingUp}). */
+    default void warmingUp(String node) {}
+
+    /** Tells every listener that the warm-up is over ({@link RaceListener#warmedUp}). */
+    default void warmedUp(Duration took, Duration sinceStart) {}
+
     /**
      * Waits until every winner found so far is recorded and every event so far has been told.
      *

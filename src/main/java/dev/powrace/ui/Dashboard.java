@@ -58,6 +58,7 @@ public final class Dashboard implements RaceListener {
     private final Map<String, NodeModel> byName = new LinkedHashMap<>();
     private final ObservableList<Entry> entries = FXCollections.observableArrayList();
     private final ReadOnlyObjectWrapper<RaceView> timeline = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyBooleanWrapper warming = new ReadOnlyBooleanWrapper();
     private final BooleanProperty followLatest = new SimpleBooleanProperty(true);
     private final IntegerProperty difficulty;
     private final ReadOnlyStringWrapper lastError = new ReadOnlyStringWrapper("");
@@ -151,6 +152,11 @@ public final class Dashboard implements RaceListener {
     /** The race the timeline shows. */
     public ReadOnlyObjectProperty<RaceView> timelineProperty() {
         return timeline.getReadOnlyProperty();
+    }
+
+    /** True while a node holds a race until the warm-up is over. */
+    public ReadOnlyBooleanProperty warmingProperty() {
+        return warming.getReadOnlyProperty();
     }
 
     /** While true the timeline shows the latest race; picking an entry turns it off. */
@@ -494,6 +500,25 @@ public final class Dashboard implements RaceListener {
     @Override
     public void problem(String message) {
         arrived.add(() -> lastError.set(message));
+    }
+
+    @Override
+    public void warmingUp(String node) {
+        arrived.add(() -> {
+            NodeModel m = byName.get(node);
+            if (m != null) {
+                m.warmingUp();
+                warming.set(true);
+            }
+        });
+    }
+
+    @Override
+    public void warmedUp(java.time.Duration took, java.time.Duration sinceStart) {
+        arrived.add(() -> {
+            nodes.forEach(NodeModel::warmedUp);
+            warming.set(false);
+        });
     }
 
     /**

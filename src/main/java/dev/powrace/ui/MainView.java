@@ -241,7 +241,7 @@ final class MainView {
     private Parent center() {
         ScrollPane cardScroll = dashboard.cluster().map(this::clusterNodes).orElseGet(this::nodeCards);
 
-        TimelineView timeline = new TimelineView(dashboard.timelineProperty());
+        TimelineView timeline = new TimelineView(dashboard.timelineProperty(), dashboard.warmingProperty());
         CheckBox follow = new CheckBox("follow the latest race");
         follow.setId("followLatest");
         follow.selectedProperty().bindBidirectional(dashboard.followLatestProperty());

@@ -165,6 +165,20 @@ public final class NodeModel {
         wins.set(0);
     }
 
+    /** It holds a race until the warm-up is over. */
+    void warmingUp() {
+        if (current == null) {
+            state.set(NodeState.WARMING_UP);
+        }
+    }
+
+    /** The warm-up is over: a card that said "warming up" says "idle" until its race starts, a moment later. */
+    void warmedUp() {
+        if (state.get() == NodeState.WARMING_UP) {
+            state.set(NodeState.IDLE);
+        }
+    }
+
     /** Its attempt at a race has started; shown by the next {@link #show}. */
     void started(Attempt a) {
         current = a;

@@ -20,12 +20,15 @@ import javafx.scene.layout.VBox;
  * first start (the axis's 0), its elapsed time, and how it ended.
  */
 final class TimelineView extends VBox {
-    private final Label title = new Label("No race yet: type a transaction above and press Enter.");
+    static final String NO_RACE = "No race yet: type a transaction above and press Enter.";
+    static final String WARMING = "Warming up the search code: the first race starts in a second or two.";
+    private final Label title = new Label(NO_RACE);
     private final GridPane rows = new GridPane();
     private final Label axisStart = new Label();
     private final Label axisEnd = new Label();
 
-    TimelineView(ObservableValue<RaceView> shown) {
+    /** @param warming true while the nodes hold a race for the warm-up: said until there is a race to show */
+    TimelineView(ObservableValue<RaceView> shown, ObservableValue<Boolean> warming) {
         setId("timeline");
         getStyleClass().add("timeline");
         title.getStyleClass().add("section-title");
@@ -47,6 +50,11 @@ final class TimelineView extends VBox {
         getChildren().addAll(title, rows);
         setSpacing(6);
         shown.addListener((obs, old, r) -> show(r));
+        warming.addListener((obs, old, w) -> {
+            if (shown.getValue() == null) {
+                title.setText(w ? WARMING : NO_RACE);
+            }
+        });
         show(shown.getValue());
     }
 

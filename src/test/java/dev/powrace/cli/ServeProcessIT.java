@@ -109,6 +109,59 @@ class ServeProcessIT {
         }
     }
 
+    /**
+     * Issue 17, as a user meets it: `nc localhost 5000 < 1000-lines.txt` the moment serve listens. Every line is
+     * answered OK and mined once (flow control, not "ERR busy"), and serve says on stderr that the races wait for the
+     * warm-up, and when it is over; stdout keeps to start, end and wins lines.
+     */
+    @Test
+    void aThousandLinesThroughOneSocketTheMomentServeListensAreAllMinedAndTheWarmUpIsSaid() throws Exception {
+        Path ledger = dir.resolve("ledger.json");
+        Path out = dir.resolve("out.txt");
+        try (Serve serve = Serve.start(ProcessBuilder.Redirect.to(out.toFile()),
+                "--ports", "0", "--difficulty", "1", "--ledger", ledger.toString())) {
+            StringBuilder file = new StringBuilder();
+            for (int i = 1; i <= 1000; i++) {
+                file.append("line ").append(i).append(" of 1000\n");
+            }
+            List<String> replies = new ArrayList<>();
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", serve.ports.get(0)), 5000);
+                s.setSoTimeout(30_000); // only to catch a hang
+                ExecutorService writer = Executors.newSingleThreadExecutor();
+                try {
+                    Future<?> sent = writer.submit(() -> {
+                        s.getOutputStream().write(file.toString().getBytes(StandardCharsets.UTF_8));
+                        s.getOutputStream().flush();
+                        return null;
+                    });
+                    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                    String line;
+                    while (replies.size() < 1000 && (line = in.readLine()) != null) {
+                        replies.add(line);
+                    }
+                    sent.get(60, TimeUnit.SECONDS);
+                } finally {
+                    writer.shutdownNow();
+                }
+            }
+            List<String> notOk = replies.stream().filter(r -> !r.startsWith("OK Node1 ")).toList();
+            assertEquals(1000, replies.size(), "answers: " + replies.size());
+            assertEquals(0, notOk.size(), notOk.size() + " not OK, such as " + notOk.subList(0, Math.min(3, notOk.size())));
+            Events.await("1000 wins", () -> lines(out).stream().filter(l -> l.contains(" wins ")).count() == 1000);
+            Events.await("the warm-up's end on stderr", () -> serve.errors.stream().anyMatch(l -> l.startsWith("powrace: warmed up in ")));
+            List<String> warm = serve.errors.stream().filter(l -> l.startsWith("powrace: warm")).toList();
+            assertEquals(2, warm.size(), serve.errors.toString());
+            assertTrue(warm.get(0).startsWith("powrace: warming up ("), warm.get(0));
+            assertTrue(warm.get(1).matches("powrace: warmed up in \\d+\\.\\d\\d s; the races start"), warm.get(1));
+            assertTrue(lines(out).stream().allMatch(l -> l.matches("Node1 (start|end|wins) .*")), "stdout: start, end, wins");
+            List<Entry> entries = Events.entries(ledger);
+            assertEquals(1000, entries.size());
+            assertEquals(1000, entries.stream().map(Entry::transaction).distinct().count());
+            assertTrue(Audit.check(ledger).valid());
+        }
+    }
+
     @Test
     void autoMeasuresTheEnginesBetweenRacesAndUsesTheFastest() throws Exception {
         Path ledger = dir.resolve("ledger.json");

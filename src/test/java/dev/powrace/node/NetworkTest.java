@@ -172,6 +172,42 @@ class NetworkTest {
         assertEquals("before the window", entries().get(0).transaction());
     }
 
+    /**
+     * Issue 17: a transaction sent at once was answered OK, then nothing showed for a second or more. Each node that
+     * holds a race for the warm-up says so; the warm-up's end is told once, before any race starts; a race sent after
+     * the warm-up is over says nothing of it. The warm-up is held (as the app holds it for its window) so that the
+     * races surely wait.
+     */
+    @Test
+    void aRaceThatWaitsForTheWarmUpSaysSoAndItsEndIsToldOnce() throws Exception {
+        ledger = Ledger.open(dir.resolve("ledger.json"));
+        java.util.concurrent.CompletableFuture<Void> go = new java.util.concurrent.CompletableFuture<>();
+        network = Network.start(settings(1), ledger, EngineFactory.auto(), go);
+        network.referee().addListener(events);
+        for (int port : network.ports().subList(0, 2)) { // Node3 gets nothing, and so does not wait
+            assertTrue(dev.powrace.node.Client.send("127.0.0.1", port, "sent at once").startsWith("OK "));
+        }
+        await("Node1 and Node2 to say they wait", () -> events.log.stream().filter(l -> l.startsWith("warming up")).count() == 2);
+        assertEquals(List.of("warming up Node1", "warming up Node2"),
+                events.log.stream().filter(l -> l.startsWith("warm")).sorted().toList());
+        go.complete(null);
+        await("the entry", () -> entries().size() == 1);
+        assertTrue(network.referee().sync(Duration.ofSeconds(10)));
+        List<String> log = List.copyOf(events.log);
+        int over = log.indexOf("warmed up");
+        assertTrue(over > 0 && log.lastIndexOf("warmed up") == over, "told once: " + log);
+        for (int i = 0; i < log.size(); i++) {
+            String line = log.get(i);
+            assertTrue(line.startsWith("warming up") ? i < over : !line.startsWith("started") || i > over, log.toString());
+        }
+        for (int port : network.ports()) {
+            assertTrue(dev.powrace.node.Client.send("127.0.0.1", port, "after the warm-up").startsWith("OK "));
+        }
+        await("the second entry", () -> entries().size() == 2);
+        assertTrue(network.referee().sync(Duration.ofSeconds(10)));
+        assertEquals(3, events.log.stream().filter(l -> l.startsWith("warm")).count(), "nothing more: " + events.log);
+    }
+
     static java.util.Set<Thread> calibrations() {
         java.util.Set<Thread> set = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("powrace-calibration"))

@@ -20,7 +20,10 @@ public final class Events implements RaceListener {
     public final List<Entry> won = new CopyOnWriteArrayList<>();
     public final List<String> problems = new CopyOnWriteArrayList<>();
     public final List<String> notes = new CopyOnWriteArrayList<>();
-    /** Every event as one line ("started Node1 3", "ended Node1 3 FOUND", "won Node1 3", "problem ..."), in order. */
+    /**
+     * Every event as one line ("started Node1 3", "ended Node1 3 FOUND", "won Node1 3", "problem ...", "warming up
+     * Node1", "warmed up"), in order.
+     */
     public final List<String> log = new CopyOnWriteArrayList<>();
     /** The names of the threads the events came on. */
     public final List<String> threads = new CopyOnWriteArrayList<>();
@@ -53,6 +56,16 @@ public final class Events implements RaceListener {
     public void note(String message) {
         record("note " + message);
         notes.add(message);
+    }
+
+    @Override
+    public void warmingUp(String node) {
+        record("warming up " + node);
+    }
+
+    @Override
+    public void warmedUp(java.time.Duration took, java.time.Duration sinceStart) {
+        record("warmed up");
     }
 
     private void record(String line) {

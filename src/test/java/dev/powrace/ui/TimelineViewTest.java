@@ -31,11 +31,12 @@ class TimelineViewTest {
 
     Stage stage;
     final SimpleObjectProperty<RaceView> shown = new SimpleObjectProperty<>();
+    final javafx.beans.property.SimpleBooleanProperty warming = new javafx.beans.property.SimpleBooleanProperty();
 
     @Start
     void start(Stage stage) {
         this.stage = stage;
-        TimelineView timeline = new TimelineView(shown);
+        TimelineView timeline = new TimelineView(shown, warming);
         Scene scene = new Scene(timeline, 1248, 200);
         scene.getStylesheets().add(Resources.url("powrace.css"));
         stage.setScene(scene);
@@ -97,6 +98,26 @@ class TimelineViewTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(null, WaitForAsyncUtils.asyncFx(() -> stage.getScene().lookup("#timelineStartHeader"))
                 .get(10, TimeUnit.SECONDS), "nothing to head before the first race");
+    }
+
+    /** Issue 17: before the first race, while it waits for the warm-up, the timeline says so; then the race. */
+    @Test
+    void beforeTheFirstRaceTheTitleSaysWhetherItWaitsForTheWarmUp() throws Exception {
+        java.util.function.Supplier<String> title = () -> {
+            try {
+                return WaitForAsyncUtils.asyncFx(() -> text(stage.getScene().lookup("#timelineTitle")))
+                        .get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        assertEquals(TimelineView.NO_RACE, title.get());
+        WaitForAsyncUtils.asyncFx(() -> warming.set(true)).get(10, TimeUnit.SECONDS);
+        assertEquals(TimelineView.WARMING, title.get());
+        WaitForAsyncUtils.asyncFx(() -> shown.set(race())).get(10, TimeUnit.SECONDS);
+        assertTrue(title.get().startsWith("Race #7"), title.get());
+        WaitForAsyncUtils.asyncFx(() -> warming.set(false)).get(10, TimeUnit.SECONDS);
+        assertTrue(title.get().startsWith("Race #7"), "a race shown keeps its title");
     }
 
     static Bounds bounds(Node n) {

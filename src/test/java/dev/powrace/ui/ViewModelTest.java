@@ -68,6 +68,29 @@ class ViewModelTest {
         return d;
     }
 
+    /** Issue 17: while a node holds a race for the warm-up, its card says so; then it mines. */
+    @Test
+    void aCardSaysWarmingUpWhileItsNodeHoldsARaceForTheWarmUp() throws Exception {
+        ledger = Ledger.open(dir.resolve("ledger.json"));
+        java.util.concurrent.CompletableFuture<Void> shown = new java.util.concurrent.CompletableFuture<>();
+        network = Network.start(Settings.defaults().withPorts(List.of(0, 0, 0)).withDifficulty(1), ledger,
+                EngineFactory.auto(), shown); // the app's start: the warm-up waits for the window
+        Dashboard d = new Dashboard(network, ledger.path(), fxThread, io);
+        network.referee().addListener(d);
+        fxThread.scheduleAtFixedRate(() -> d.sample(System.nanoTime()), 0, 50, TimeUnit.MILLISECONDS); // the timer
+        NodeModel node1 = d.nodes().get(0);
+        assertEquals("warming up", NodeState.WARMING_UP.label());
+        assertEquals("state-warming-up", NodeState.WARMING_UP.styleClass());
+        assertTrue(dev.powrace.node.Client.send("127.0.0.1", node1.port(), "typed at once").startsWith("OK "));
+        assertFalse(onFx(() -> d.warmingProperty().get()));
+        await(() -> node1.stateProperty().get() == NodeState.WARMING_UP);
+        assertEquals(NodeState.IDLE, onFx(() -> d.nodes().get(2).stateProperty().get()), "Node3 has no race");
+        assertTrue(onFx(() -> d.warmingProperty().get()), "the timeline says the race waits for the warm-up");
+        shown.complete(null);
+        await(() -> node1.stateProperty().get() == NodeState.WON);
+        assertFalse(onFx(() -> d.warmingProperty().get()));
+    }
+
     @Test
     void hashRateIsDeltaCountOverDeltaTimeAcrossTheWindow() {
         HashRate rate = new HashRate(1_000_000_000L);
