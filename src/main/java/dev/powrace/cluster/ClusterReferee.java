@@ -273,7 +273,12 @@ public final class ClusterReferee implements Referee, Peers {
 
     @Override
     public Race join(String node, String transaction) {
-        return joiner.join(node, transaction, difficulty);
+        return joiner.join(node, transaction, difficulty, 0);
+    }
+
+    @Override
+    public Race join(String node, String transaction, long waitedNanos) {
+        return joiner.join(node, transaction, difficulty, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(waitedNanos));
     }
 
     @Override

@@ -67,7 +67,11 @@ final class Joiner {
         }
     }
 
-    Race join(String node, String transaction, int difficulty) {
+    /**
+     * @param waitedMillis how long the copy may have waited unread at its node (flow control): a race opened within
+     *     the join window of its earliest arrival is open to it, even if decided (it is then late)
+     */
+    Race join(String node, String transaction, int difficulty, long waitedMillis) {
         if (s.closed) {
             throw new IllegalStateException("cluster unavailable: powrace is shutting down");
         }
@@ -93,7 +97,7 @@ final class Joiner {
                 Stat counter = new Stat();
                 s.zk.getData().storingStatIn(counter).forPath(text);
                 for (ClusterRace r : races(text)) {
-                    if (!open(r) || over(r)) {
+                    if (!open(r, waitedMillis) || over(r)) {
                         continue;
                     }
                     try {
@@ -225,9 +229,9 @@ final class Joiner {
         return r.race;
     }
 
-    /** Open to joins: within the join window by ZooKeeper's clock. */
-    private boolean open(ClusterRace r) {
-        return s.zkNow() - r.openedAtZkMillis <= joinWindowMillis;
+    /** Open to a copy that may have waited {@code waitedMillis}: within the join window of its earliest arrival. */
+    private boolean open(ClusterRace r, long waitedMillis) {
+        return s.zkNow() - waitedMillis - r.openedAtZkMillis <= joinWindowMillis;
     }
 
     /**

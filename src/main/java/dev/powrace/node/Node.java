@@ -219,10 +219,10 @@ public final class Node implements Closeable {
                     keys.remove();
                     handle(key, now);
                 }
-                if (!paused.isEmpty()) {
+                sweep(now);
+                if (!paused.isEmpty()) { // after the sweep, which may have held a line of its own
                     resumePaused(now);
                 }
-                sweep(now);
             } catch (IOException | RuntimeException e) {
                 if (!stopping) {
                     referee.problem(name + ": " + e);
@@ -294,7 +294,11 @@ public final class Node implements Closeable {
     private void reclaim(long now) {
         for (Connection c : List.copyOf(connections)) {
             try {
-                c.read(now);
+                if (c.held != null) {
+                    c.probe(now);
+                } else {
+                    c.read(now);
+                }
             } catch (IOException | RuntimeException e) {
                 c.close();
             }
@@ -302,15 +306,16 @@ public final class Node implements Closeable {
     }
 
     /**
-     * Closes the connection that is worth least: one already being closed (it has had its ERR), else the one
-     * that has gone longest without progress (a line taken, or reply bytes taken by its client), the oldest
-     * first on a tie. Tricklers, idle connections and clients that do not read their replies make none.
+     * Closes the connection that is worth least: one already being closed (it has had its ERR), else the one that
+     * has gone longest without progress (a line taken, or reply bytes taken by its client), the oldest first on a
+     * tie, a connection that waits for room in the queue last (it waits for the node, not the node for it).
+     * Tricklers, idle connections and clients that do not read their replies make none.
      */
     private void evictOne() {
         Connection victim = null;
         for (Connection c : connections) {
-            if (victim == null || c.closingSince >= 0 && victim.closingSince < 0
-                    || (c.closingSince >= 0) == (victim.closingSince >= 0) && c.lastProgress < victim.lastProgress) {
+            if (victim == null || c.rank() < victim.rank()
+                    || c.rank() == victim.rank() && c.lastProgress < victim.lastProgress) {
                 victim = c;
             }
         }
@@ -332,9 +337,17 @@ public final class Node implements Closeable {
         }
     }
 
-    /** True if a line from {@code from} can be queued now: it has none waiting, or the queue is not full. */
+    /**
+     * True if a line from {@code from} can be queued now: the queue is not full, or {@code from} has none waiting
+     * and the queue is not over full by as many lines as there may be connections (a hard bound).
+     */
     private boolean canTake(Source from) {
-        return from.queued.get() == 0 || waiting.get() < settings.queueCapacity();
+        int w = waiting.get();
+        return w < settings.queueCapacity() || from.queued.get() == 0 && w < settings.queueCapacity() + settings.maxConnections();
+    }
+
+    private String busy() {
+        return "ERR busy: " + name + " has " + waiting.get() + " transactions waiting; try again later";
     }
 
     private void sweep(long now) {
@@ -356,7 +369,7 @@ public final class Node implements Closeable {
     public String submit(String transaction) {
         synchronized (submitted) { // from any thread: the app's, a series', a cluster's
             if (!canTake(submitted)) { // nothing to slow down here: say so
-                return "ERR busy: " + name + " has " + waiting.get() + " transactions waiting; try again later";
+                return busy();
             }
             return accept(transaction, submitted, 0);
         }
@@ -481,6 +494,36 @@ public final class Node implements Closeable {
             }
         }
 
+        /** Which goes first when one must make room: 0 one being closed, 1 any other, 2 one waiting for room. */
+        int rank() {
+            return closingSince >= 0 ? 0 : held == null ? 1 : 2;
+        }
+
+        /**
+         * A connection that waits for room is not read; at the cap, this sees whether its client is still there: a
+         * reset closes it (the caller does, on the exception), and what it sent meanwhile joins the stash, up to one
+         * read's worth.
+         */
+        void probe(long now) throws IOException {
+            int kept = stash == null ? 0 : stash.remaining();
+            if (inputDone || kept >= readBuffer.capacity()) {
+                return;
+            }
+            readBuffer.clear().limit(readBuffer.capacity() - kept);
+            int n = channel.read(readBuffer);
+            if (n < 0) {
+                inputDone = true; // it may still want its replies (nc -N): it keeps its lines
+            } else if (n > 0) {
+                readBuffer.flip();
+                ByteBuffer grown = ByteBuffer.allocate(kept + n);
+                if (stash != null) {
+                    grown.put(stash);
+                }
+                stash = grown.put(readBuffer).flip();
+                lastByte = now;
+            }
+        }
+
         /** Decodes and answers lines from {@code in} until it is empty or a line has to wait for room. */
         private void decode(ByteBuffer in, long now) {
             while (in.hasRemaining() && closingSince < 0 && !closed && held == null) {
@@ -496,6 +539,7 @@ public final class Node implements Closeable {
 
         /** There is room again: hands over the line it held, then what it had read after it, then reads on. */
         void resume(long now) throws IOException {
+            probe(now); // a client that reset meanwhile is closed (the caller does, on the exception): its line is not taken
             paused.remove(this);
             pausedCount = paused.size();
             LineDecoder.Line line = held;
@@ -510,8 +554,11 @@ public final class Node implements Closeable {
             if (held == null && !closed) {
                 lastByte = now; // it was not read meanwhile: its clocks start again
                 lineStart = lines.pending() ? now : -1;
-                if (inputDone) {
-                    closeWhenFlushed(now);
+                if (inputDone) { // its client closed while it waited: its unterminated last line still counts
+                    lines.finish().ifPresent(last -> answer(last, now));
+                    if (held == null) {
+                        closeWhenFlushed(now);
+                    }
                 } else {
                     key.interestOps(key.interestOps() | SelectionKey.OP_READ);
                 }
@@ -529,6 +576,13 @@ public final class Node implements Closeable {
                 case TRANSACTION -> {
                     if (out.remaining() + MAX_REPLY_BYTES > MAX_PENDING_REPLY_BYTES) {
                         close(); // it does not read its replies: this line is not taken, nor any after it
+                        return;
+                    }
+                    if (!canTake(this) && queued.get() == 0) {
+                        // Over full, with none of its own waiting: new connections, one line each, come faster than
+                        // the node mines. TCP can't slow that down; say so.
+                        lastProgress = now;
+                        reply(busy());
                         return;
                     }
                     if (!canTake(this)) { // the queue is full and one of its lines waits: it waits too

@@ -61,8 +61,13 @@ public final class LocalReferee implements Referee {
      */
     private final Map<String, Deque<Race>> lapsed = new HashMap<>();
     private final Deque<Race> lapsedOrder = new ArrayDeque<>();
-    /** How many lapsed races are kept for copies that waited: more than a node's queue and its connections hold. */
+    /**
+     * How many lapsed races are kept for copies that waited, and how many characters of text they may hold in all
+     * (a node's queue and its connections hold at most 512 lines by default); beyond, the oldest go first.
+     */
     static final int RETAINED = 4096;
+    static final long RETAINED_CHARS = 8L << 20;
+    private long lapsedChars;
     private volatile int difficulty;
     private long nextId = 1;
 
@@ -202,8 +207,10 @@ public final class LocalReferee implements Referee {
                 it.remove();
                 lapsed.computeIfAbsent(r.transaction(), t -> new ArrayDeque<>()).addLast(r);
                 lapsedOrder.addLast(r);
-                if (lapsedOrder.size() > RETAINED) {
+                lapsedChars += r.transaction().length();
+                while (lapsedOrder.size() > RETAINED || lapsedChars > RETAINED_CHARS) {
                     Race gone = lapsedOrder.removeFirst();
+                    lapsedChars -= gone.transaction().length();
                     Deque<Race> same = lapsed.get(gone.transaction());
                     if (same != null && same.remove(gone) && same.isEmpty()) {
                         lapsed.remove(gone.transaction());

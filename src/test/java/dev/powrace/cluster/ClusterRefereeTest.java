@@ -86,6 +86,29 @@ class ClusterRefereeTest {
         return r.client().getChildren().forPath(ClusterReferee.LEDGER);
     }
 
+    /**
+     * Flow control (issue 17): a copy a node read late, after it waited for room, joins the race its text opened
+     * within the join window of its earliest arrival, by ZooKeeper's clock, even once that race is decided: one
+     * send, one entry. A copy that has just come opens a new race.
+     */
+    @Test
+    void aCopyThatWaitedForRoomJoinsTheRaceItsTextOpenedInAnotherProcess() throws Exception {
+        Duration window = Duration.ofMillis(300);
+        ClusterProcess a = new ClusterProcess(dir, server.getConnectString(), "a", 1, 1, EngineFactory.auto(), window,
+                processes);
+        ClusterProcess b = new ClusterProcess(dir, server.getConnectString(), "b", 1, 1, EngineFactory.auto(), window,
+                processes);
+        long sent = System.nanoTime();
+        String reply = Client.send("127.0.0.1", a.ports().get(0), "held copy");
+        assertTrue(reply.startsWith("OK a/Node1 "), reply);
+        long id = Long.parseLong(reply.substring(reply.lastIndexOf(' ') + 1));
+        Events.await("a's entry", () -> Events.entries(a.ledger.path()).size() == 1);
+        Thread.sleep(3 * window.toMillis()); // the race's window has passed
+        long waited = System.nanoTime() - sent; // as if b's copy had come at once, and waited since
+        assertEquals(id, b.referee.join("b/Node1", "held copy", waited).id(), "b's copy joins a's race");
+        assertTrue(b.referee.join("b/Node1", "held copy", 0).id() != id, "a copy that just came opens a new race");
+    }
+
     @Test
     void theSameTextSentToEveryNodeOfEveryProcessIsOneRaceWithOneEntryInEveryLedgerFile() throws Exception {
         ClusterProcess a = process("a", 2, 2);

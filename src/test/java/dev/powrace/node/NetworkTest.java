@@ -498,6 +498,97 @@ class NetworkTest {
                 "L4", 1L), counts);
     }
 
+    /**
+     * Review of issue 17: a client that opens a new connection for each line was never slowed (a connection with none
+     * waiting always had its line taken), so the queue grew until the heap ran out. The queue has a hard bound: its
+     * capacity plus one line per connection the node may hold; past it, such a line is told "ERR busy" (TCP can't
+     * slow a client down that opens connections).
+     */
+    @Test
+    void newConnectionsOfOneLineEachAreToldBusyPastTheHardBound() throws Exception {
+        java.util.concurrent.CompletableFuture<Void> go = new java.util.concurrent.CompletableFuture<>();
+        Node node = held(settings(8).withPorts(List.of(0)).withQueueCapacity(2).withMaxConnections(4), go)
+                .nodes().get(0);
+        List<String> replies = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            try (Client c = new Client(node.port())) {
+                replies.add(c.send("one line " + i + "\n").line());
+            }
+        }
+        long ok = replies.stream().filter(r -> r.startsWith("OK Node1 ")).count();
+        // 2 + 4 queued, and the first if the miner took it first (it holds it for the warm-up)
+        assertTrue(ok == 6 || ok == 7, ok + " OK: " + replies);
+        assertTrue(replies.subList((int) ok, 20).stream().allMatch(r -> r.startsWith("ERR busy: Node1 has 6 ")),
+                replies.toString());
+        go.complete(null);
+    }
+
+    /**
+     * Review of issue 17: a connection that waits for room made no progress, so at the cap it was the first closed to
+     * make room: idle sockets could cut an `nc < file` off. Now a waiting connection goes last.
+     */
+    @Test
+    void atTheCapIdleConnectionsMakeRoomBeforeOneThatWaitsForRoom() throws Exception {
+        java.util.concurrent.CompletableFuture<Void> go = new java.util.concurrent.CompletableFuture<>();
+        Node node = held(settings(1).withPorts(List.of(0)).withQueueCapacity(2).withMaxConnections(3), go)
+                .nodes().get(0);
+        try (Client flood = new Client(node.port())) {
+            flood.send(lines("F", 10));
+            for (int i = 1; i <= 3; i++) { // one in the miner's hands, two queued
+                assertEquals("OK Node1 " + i, flood.line());
+            }
+            await("F4 to wait", () -> node.linesHeld() >= 1);
+            List<Client> idle = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    idle.add(new Client(node.port()));
+                }
+                String first = idle.get(0).line();
+                assertTrue(first != null && first.startsWith("ERR too many connections"), "an idle one: " + first);
+                go.complete(null);
+                for (int i = 4; i <= 10; i++) {
+                    String reply = flood.line();
+                    assertTrue(reply != null && reply.startsWith("OK Node1 "), "F" + i + ": " + reply);
+                }
+            } finally {
+                for (Client c : idle) {
+                    c.close();
+                }
+            }
+        }
+        await("10 entries", () -> entries().size() >= 10);
+    }
+
+    /**
+     * A waiting connection is not read, so a reset by its client went unseen. At the cap, the node looks: a client that
+     * reset is closed (making room without closing anyone else), and its line that waited is not mined.
+     */
+    @Test
+    void atTheCapAWaitingConnectionWhoseClientResetIsClosedAndItsLineDropped() throws Exception {
+        java.util.concurrent.CompletableFuture<Void> go = new java.util.concurrent.CompletableFuture<>();
+        Node node = held(settings(1).withPorts(List.of(0)).withQueueCapacity(1).withMaxConnections(2), go)
+                .nodes().get(0);
+        Socket x = new Socket();
+        x.connect(new InetSocketAddress("127.0.0.1", node.port()), 5000);
+        x.getOutputStream().write("X1\nX2\nX3\n".getBytes(StandardCharsets.UTF_8));
+        await("X3 to wait", () -> node.linesHeld() >= 1);
+        x.setSoLinger(true, 0);
+        x.close(); // RST
+        try (Client a = new Client(node.port()); Client b = new Client(node.port())) {
+            a.send("A1\n");
+            assertTrue(a.line().startsWith("OK Node1 "), "A was not closed to make room for B");
+            b.send("B1\n");
+            assertTrue(b.line().startsWith("OK Node1 "));
+        }
+        go.complete(null);
+        await("4 entries", () -> entries().size() >= 4);
+        assertTrue(network.referee().sync(Duration.ofSeconds(10)));
+        Thread.sleep(300);
+        assertEquals(java.util.Set.of("X1", "X2", "A1", "B1"),
+                entries().stream().map(Entry::transaction).collect(Collectors.toSet()));
+        assertEquals(4, entries().size());
+    }
+
     /** A transaction handed over without a connection (the window's, a cluster's) can't be slowed: ERR busy. */
     @Test
     void aSubmissionWithoutAConnectionIsToldBusyWhenTheQueueIsFull() throws Exception {

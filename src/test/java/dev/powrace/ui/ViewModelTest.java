@@ -82,7 +82,6 @@ class ViewModelTest {
         assertEquals("warming up", NodeState.WARMING_UP.label());
         assertEquals("state-warming-up", NodeState.WARMING_UP.styleClass());
         assertTrue(dev.powrace.node.Client.send("127.0.0.1", node1.port(), "typed at once").startsWith("OK "));
-        assertFalse(onFx(() -> d.warmingProperty().get()));
         await(() -> node1.stateProperty().get() == NodeState.WARMING_UP);
         assertEquals(NodeState.IDLE, onFx(() -> d.nodes().get(2).stateProperty().get()), "Node3 has no race");
         assertTrue(onFx(() -> d.warmingProperty().get()), "the timeline says the race waits for the warm-up");
