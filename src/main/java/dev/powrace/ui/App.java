@@ -13,11 +13,10 @@ import javafx.stage.Stage;
 
 /** The JavaFX application. Started by {@link #run}, from the command line's default command. */
 public final class App extends Application {
-    private static volatile Settings settings;
-    private static volatile Path ledgerPath;
-    private static volatile EngineFactory engines;
-    private static volatile RefereeStarter referees;
     private static volatile boolean failed;
+    private static volatile Window.Opening opening;
+    /** True once a window has taken the opened session: it closes it. */
+    private static volatile boolean taken;
     /** JavaFX warns that it runs from the classpath (as the runnable jar must); that is by design here. */
     private static final java.util.logging.Logger JAVAFX_LOG = java.util.logging.Logger.getLogger("javafx");
     private Window window;
@@ -44,18 +43,21 @@ public final class App extends Application {
 
     /** As {@link #run(Settings, Path, EngineFactory)}, with the nodes' referee from {@code starter} (null: local). */
     public static int run(Settings s, Path ledger, EngineFactory e, RefereeStarter starter) {
-        referees = starter;
-        settings = s;
-        ledgerPath = ledger;
-        engines = e;
         JAVAFX_LOG.setFilter(r -> r.getMessage() == null || !r.getMessage().startsWith("Unsupported JavaFX configuration"));
-        Application.launch(App.class);
+        // the ledger and the nodes open while the toolkit starts (Window.Opening)
+        opening = Window.Opening.started(s, ledger, e, starter);
+        try {
+            Application.launch(App.class);
+        } finally {
+            opening.closeUnlessTaken(taken);
+        }
         return failed ? 2 : 0;
     }
 
     @Override
     public void start(Stage stage) {
-        window = Window.open(stage, settings, ledgerPath, engines, referees, () -> {
+        taken = true; // the window closes the session, or shows why it could not open
+        window = Window.open(stage, opening, () -> {
             failed = true;
             Platform.exit();
         });

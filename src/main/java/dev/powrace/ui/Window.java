@@ -97,10 +97,83 @@ public final class Window {
     /** {@code prefs} is asked for its node only once the nodes run, so a window that can't open touches none. */
     private static Window open(Stage stage, Settings settings, Path ledgerPath, EngineFactory engines,
             App.RefereeStarter referees, Runnable onFatal, Supplier<Preferences> prefs) {
+        return open(stage, Opening.now(settings, ledgerPath, engines, referees), onFatal, prefs);
+    }
+
+    /**
+     * The nodes and the ledger of a window, opened now or while JavaFX starts: {@link App} opens them on a thread
+     * of their own before it starts the toolkit, so that the ledger's opening and the nodes' start (a tenth of a
+     * second or more of a cold JVM) overlap the toolkit's start instead of delaying the window after it.
+     */
+    static final class Opening {
+        /** Completed once the window's first frame is drawn: the nodes' warm-up waits for it. */
+        private final CompletableFuture<Void> shown = new CompletableFuture<>();
+        private final java.util.concurrent.FutureTask<Session> session;
+        /** The engines the nodes mine with: the Attack tab's too. */
+        private final EngineFactory engines;
+
+        private Opening(Settings settings, Path ledgerPath, EngineFactory engines, App.RefereeStarter referees) {
+            this.engines = engines;
+            session = new java.util.concurrent.FutureTask<>(() -> Session.open(settings, ledgerPath, engines, referees,
+                    shown));
+        }
+
+        /** Opens them on the calling thread, when the window asks. */
+        static Opening now(Settings settings, Path ledgerPath, EngineFactory engines, App.RefereeStarter referees) {
+            return new Opening(settings, ledgerPath, engines, referees);
+        }
+
+        /** Starts opening them on a thread of its own. */
+        static Opening started(Settings settings, Path ledgerPath, EngineFactory engines, App.RefereeStarter referees) {
+            Opening o = new Opening(settings, ledgerPath, engines, referees);
+            Thread t = new Thread(o.session, "powrace-open");
+            t.setDaemon(true);
+            t.start();
+            return o;
+        }
+
+        /** The session, opened here if no thread has started it; throws what opening it threw. */
+        Session get() throws IOException {
+            session.run(); // nothing if it has run or runs elsewhere
+            try {
+                return session.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while the nodes started", e);
+            }
+        }
+
+        /** Closes the session if it was opened and no window took it (the window could not open). */
+        void closeUnlessTaken(boolean taken) {
+            if (!taken && session.isDone()) {
+                try {
+                    session.get().close();
+                } catch (Exception ignored) {
+                    // it failed to open: nothing to close
+                }
+            }
+        }
+    }
+
+    /** As {@link #open(Stage, Settings, Path, EngineFactory, Runnable)}, with what {@code opening} opens. */
+    static Window open(Stage stage, Opening opening, Runnable onFatal) {
+        return open(stage, opening, onFatal, () -> WindowPlacement.defaultNode().orElse(null));
+    }
+
+    private static Window open(Stage stage, Opening opening, Runnable onFatal, Supplier<Preferences> prefs) {
         Session session;
-        CompletableFuture<Void> shown = new CompletableFuture<>(); // the nodes' warm-up waits for the window
+        CompletableFuture<Void> shown = opening.shown; // the nodes' warm-up waits for the window
+        EngineFactory engines = opening.engines;
         try {
-            session = Session.open(settings, ledgerPath, engines, referees, shown);
+            session = opening.get();
         } catch (LedgerException e) {
             fatal("The ledger can't be used", e.getMessage() + "\n\nThe file was left exactly as it is. Fix or move "
                     + "it, or choose another file with --ledger.", onFatal);
@@ -140,16 +213,23 @@ public final class Window {
         return window;
     }
 
-    /** The pulse since the window's showing at which the warm-up and the ledger's reading start. */
+    /** The pulse since the window's showing after which the warm-up and the ledger's reading may start. */
     private static final int FIRST_FRAME_PULSES = 3;
 
     /**
-     * Runs {@code r} on the FX thread at the window's third pulse: the first lays the scene out and hands its first
-     * frame to the renderer, which draws it while the FX thread goes on (so this is not a proof that the frame is on
-     * the screen, only that it has been handed over). The window's sampler keeps pulses coming. Not if the window
-     * is closed before then.
+     * Runs {@code r} on the FX thread once the window's first frame has been drawn: by the window's third pulse
+     * the first frame has been handed to the renderer (the first pulse lays the scene out and queues its drawing),
+     * and {@code r} then waits on the render thread behind it, so that it runs once that frame is drawn. Run at the
+     * third pulse itself, the warm-up's mining and compilation shared the two cores with the renderer while it was
+     * still drawing the first frame (with the software pipeline, a few hundred milliseconds of the render thread).
+     * The window's sampler keeps pulses coming. Not if the window is closed before then.
      */
     private void afterFirstFrame(Runnable r) {
+        Runnable unlessClosed = () -> {
+            if (!closed) {
+                r.run();
+            }
+        };
         firstFrame = new AnimationTimer() {
             private int pulses;
 
@@ -158,12 +238,25 @@ public final class Window {
                 if (++pulses == FIRST_FRAME_PULSES) {
                     stop();
                     if (!closed) {
-                        r.run();
+                        afterDrawn(unlessClosed);
                     }
                 }
             }
         };
         firstFrame.start();
+    }
+
+    /**
+     * Runs {@code r} on the FX thread once the renderer has drawn what it has been handed so far: through a job on
+     * the render thread, which runs its jobs one at a time, in turn (JavaFX's toolkit API: on the class path, as the
+     * runnable jar and the tests run JavaFX, nothing hides it). Where that can't be done, {@code r} runs now.
+     */
+    private static void afterDrawn(Runnable r) {
+        try {
+            com.sun.javafx.tk.Toolkit.getToolkit().addRenderJob(new com.sun.javafx.tk.RenderJob(() -> Platform.runLater(r)));
+        } catch (RuntimeException | LinkageError e) {
+            r.run();
+        }
     }
 
     /**
