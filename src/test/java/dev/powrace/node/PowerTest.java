@@ -65,7 +65,10 @@ class PowerTest {
 
     /**
      * Two nodes mine the same unreachable race (difficulty 8), one at 100%, one at 50%, and the ratio of their
-     * hashes is measured over windows of two seconds. The bound is generous, and one window inside it is enough:
+     * hashes is measured over windows of two seconds, and the ratio of their threads' processor time. A window
+     * passes if either is within the bound: on a virtual machine two cores need not hash alike (CI saw the 50% node
+     * do 0.64 of the hashes, window after window, with the 100% node on a whole core: its core's sibling was busy
+     * elsewhere), and the processor time is what the throttle sets. The bound is generous, and one window inside it is enough:
      * the machine is shared, and a burst of other work (a collector, a server a test before this one left winding
      * down) that lands on the node coming out of its sleep costs it a window's share. A throttle that is wrong
      * (power ignored, or applied twice) misses the bound in every window.
@@ -88,17 +91,21 @@ class PowerTest {
         int measured = 0;
         for (int window = 0; window < WINDOWS; window++) {
             long fullCpu0 = cpu.getThreadCpuTime(full.minerThread().getId());
+            long halfCpu0 = cpu.getThreadCpuTime(half.minerThread().getId());
             long t0 = System.nanoTime();
             long full0 = full.hashes();
             long half0 = half.hashes();
             Thread.sleep(2000);
             double fullHashes = full.hashes() - full0;
             double halfHashes = half.hashes() - half0;
-            double fullCore = (cpu.getThreadCpuTime(full.minerThread().getId()) - fullCpu0)
-                    / (double) (System.nanoTime() - t0);
+            long elapsed = System.nanoTime() - t0;
+            double fullCore = (cpu.getThreadCpuTime(full.minerThread().getId()) - fullCpu0) / (double) elapsed;
+            double halfCore = (cpu.getThreadCpuTime(half.minerThread().getId()) - halfCpu0) / (double) elapsed;
             double ratio = halfHashes / fullHashes;
+            double cpuRatio = halfCore / fullCore;
             assertTrue(fullHashes > 0, "the full-power node mined");
-            windows.add(String.format("%.3f (100%% node on %.0f%% of a core)", ratio, fullCore * 100));
+            windows.add(String.format("%.3f of the hashes, %.3f of the processor time (100%% node on %.0f%% of a core)",
+                    ratio, cpuRatio, fullCore * 100));
             // On a machine so busy that the full-power node did not get most of a core, the OS favours the node
             // that sleeps (it is let in first when it wakes): the ratio then says more about the load than the
             // throttle.
@@ -106,12 +113,13 @@ class PowerTest {
                 continue;
             }
             measured++;
-            if (ratio >= 0.4 && ratio <= 0.6) {
+            if (ratio >= 0.4 && ratio <= 0.6 || cpuRatio >= 0.4 && cpuRatio <= 0.6) {
                 return;
             }
         }
         assumeTrue(measured > 0, "the machine is too busy to measure: " + windows);
-        fail("50% did not do 0.4 to 0.6 of 100%'s hashes in any window: " + windows);
+        fail("50% did not do 0.4 to 0.6 of 100%'s hashes or take 0.4 to 0.6 of its processor time in any window: "
+                + windows);
     }
 
     /**
