@@ -29,13 +29,23 @@ public final class Network implements Closeable {
     private final Referee referee;
     private final List<Node> nodes;
     private final Calibration calibration;
+    private final WarmUpGate gate;
     private volatile boolean closed;
 
-    private Network(Settings settings, Referee referee, List<Node> nodes, Calibration calibration) {
+    private Network(Settings settings, Referee referee, List<Node> nodes, Calibration calibration, WarmUpGate gate) {
         this.settings = settings;
         this.referee = referee;
         this.nodes = List.copyOf(nodes);
         this.calibration = calibration;
+        this.gate = gate;
+    }
+
+    /**
+     * The nodes that hold a race until the warm-up is over, in the order they began to wait (empty once it is): for
+     * a listener added after they said so ({@link RaceListener#warmingUp}).
+     */
+    public List<String> warmingUp() {
+        return gate.waiting();
     }
 
     /**
@@ -120,7 +130,7 @@ public final class Network implements Closeable {
         nodes.forEach(n -> n.start(gate));
         referee.nodesStarted(nodes.stream().map(n -> new Referee.Member(n.name(), settings.bind(), n.port(), n::submit,
                 n::hashes)).toList());
-        return new Network(settings, referee, nodes, calibration);
+        return new Network(settings, referee, nodes, calibration, gate);
     }
 
     /** The most the warm-up is held for {@code warmUpAfter}. */

@@ -19,6 +19,7 @@ final class WarmUpGate {
     private long began = -1;
     private boolean open;
     private boolean waited;
+    private final java.util.Set<String> waiting = new java.util.LinkedHashSet<>();
 
     WarmUpGate(Referee referee) {
         this.referee = referee;
@@ -41,11 +42,17 @@ final class WarmUpGate {
             return;
         }
         open = true;
+        waiting.clear();
         if (waited) {
             long now = System.nanoTime();
             referee.warmedUp(Duration.ofNanos(now - (began < 0 ? created : began)), Duration.ofNanos(now - created));
         }
         notifyAll();
+    }
+
+    /** The nodes that hold a race until the warm-up is over, in the order they began to wait; empty once it is. */
+    synchronized java.util.List<String> waiting() {
+        return java.util.List.copyOf(waiting);
     }
 
     /** True once the warm-up is over. */
@@ -67,6 +74,7 @@ final class WarmUpGate {
                 return !stopping.getAsBoolean();
             }
             waited = true;
+            waiting.add(node);
             referee.warmingUp(node);
             try {
                 while (!open && !stopping.getAsBoolean()) {

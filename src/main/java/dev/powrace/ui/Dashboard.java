@@ -59,6 +59,7 @@ public final class Dashboard implements RaceListener {
     private final ObservableList<Entry> entries = FXCollections.observableArrayList();
     private final ReadOnlyObjectWrapper<RaceView> timeline = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyBooleanWrapper warming = new ReadOnlyBooleanWrapper();
+    private boolean warmUpCaughtUp; // FX thread
     private final BooleanProperty followLatest = new SimpleBooleanProperty(true);
     private final IntegerProperty difficulty;
     private final ReadOnlyStringWrapper lastError = new ReadOnlyStringWrapper("");
@@ -380,6 +381,10 @@ public final class Dashboard implements RaceListener {
      */
     public void sample(long nanos) {
         drain();
+        if (!warmUpCaughtUp) { // after the events told so far: a node that said it waits before this listened
+            warmUpCaughtUp = true;
+            network.warmingUp().forEach(this::warmingUpNow);
+        }
         for (NodeModel m : nodes) {
             m.sample(nanos, scale.max(nanos));
             // the rate the card shows, its average between races: a bar that is empty while its figure says
@@ -504,13 +509,15 @@ public final class Dashboard implements RaceListener {
 
     @Override
     public void warmingUp(String node) {
-        arrived.add(() -> {
-            NodeModel m = byName.get(node);
-            if (m != null) {
-                m.warmingUp();
-                warming.set(true);
-            }
-        });
+        arrived.add(() -> warmingUpNow(node));
+    }
+
+    private void warmingUpNow(String node) {
+        NodeModel m = byName.get(node);
+        if (m != null) {
+            m.warmingUp();
+            warming.set(true);
+        }
     }
 
     @Override

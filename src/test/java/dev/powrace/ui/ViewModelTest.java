@@ -90,6 +90,31 @@ class ViewModelTest {
         assertFalse(onFx(() -> d.warmingProperty().get()));
     }
 
+    /**
+     * The app opens its nodes while JavaFX starts, before its window listens: a node that began to wait for the
+     * warm-up then said so to nobody. The window's first sample asks, and its card says so all the same.
+     */
+    @Test
+    void aCardSaysWarmingUpForARaceThatWaitedBeforeTheWindowListened() throws Exception {
+        ledger = Ledger.open(dir.resolve("ledger.json"));
+        java.util.concurrent.CompletableFuture<Void> shown = new java.util.concurrent.CompletableFuture<>();
+        network = Network.start(Settings.defaults().withPorts(List.of(0, 0, 0)).withDifficulty(1), ledger,
+                EngineFactory.auto(), shown);
+        assertTrue(dev.powrace.node.Client.send("127.0.0.1", network.ports().get(0), "before the window").startsWith("OK "));
+        await(() -> network.warmingUp().equals(List.of("Node1")));
+        Dashboard d = new Dashboard(network, ledger.path(), fxThread, io);
+        network.referee().addListener(d);
+        fxThread.scheduleAtFixedRate(() -> d.sample(System.nanoTime()), 0, 50, TimeUnit.MILLISECONDS); // the timer
+        NodeModel node1 = d.nodes().get(0);
+        await(() -> node1.stateProperty().get() == NodeState.WARMING_UP);
+        assertTrue(onFx(() -> d.warmingProperty().get()));
+        assertEquals(NodeState.IDLE, onFx(() -> d.nodes().get(1).stateProperty().get()), "Node2 has no race");
+        shown.complete(null);
+        await(() -> node1.stateProperty().get() == NodeState.WON);
+        assertFalse(onFx(() -> d.warmingProperty().get()));
+        assertEquals(List.of(), network.warmingUp());
+    }
+
     @Test
     void hashRateIsDeltaCountOverDeltaTimeAcrossTheWindow() {
         HashRate rate = new HashRate(1_000_000_000L);
