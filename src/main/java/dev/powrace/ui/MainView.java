@@ -42,6 +42,8 @@ final class MainView {
     private final BorderPane root = new BorderPane();
     private final TextField field = new TextField();
     private final Label inputError = new Label();
+    /** The ledger's section: its title, then the table once {@link #showLedger} has added it. */
+    private final VBox ledgerPane = new VBox(6);
     private final Timeline sampler;
 
     MainView(Dashboard dashboard, AttackModel attack) {
@@ -57,6 +59,19 @@ final class MainView {
         }));
         sampler.setCycleCount(Animation.INDEFINITE);
         sampler.play();
+    }
+
+    /**
+     * Adds the ledger's table below its title. The window does this once its first frame is drawn: the table is the
+     * costliest control of the window to style, lay out and draw (a tenth of a second of the start here), and its
+     * rows are read from the file only then anyway. Safe to call again.
+     */
+    void showLedger() {
+        if (ledgerPane.getChildren().size() == 1) {
+            LedgerTable table = new LedgerTable(dashboard.entries(), dashboard::pick);
+            VBox.setVgrow(table, Priority.ALWAYS);
+            ledgerPane.getChildren().add(table);
+        }
     }
 
     Parent root() {
@@ -263,9 +278,7 @@ final class MainView {
 
         Label ledgerTitle = new Label("Ledger");
         ledgerTitle.getStyleClass().add("section-title");
-        LedgerTable table = new LedgerTable(dashboard.entries(), dashboard::pick);
-        VBox.setVgrow(table, Priority.ALWAYS);
-        VBox ledgerPane = new VBox(6, ledgerTitle, table);
+        ledgerPane.getChildren().add(ledgerTitle);
         ledgerPane.setPadding(new Insets(8, 16, 8, 16));
 
         SplitPane split = new SplitPane(racePane, ledgerPane);
