@@ -16,8 +16,9 @@ import java.util.List;
  * (docs/performance.md, Start-up). Only the app's JVM gets it ({@link Relaunch}); {@code serve} and the other
  * commands have no window to show.
  *
- * <p>The directive is a file in the user's cache folder, written once ({@code POWRACE_NO_JIT_DIRECTIVE} turns it
- * off; JVM options that give directives of their own, or turn tiered compilation off, get none).
+ * <p>The directive is a file in the user's cache folder, written once and read back at each start
+ * ({@code POWRACE_NO_JIT_DIRECTIVE} turns it off; JVM options that say how to compile or what the JVM prints get
+ * none). The JVM's own console output is off in the app's JVM: it would announce the directive at each start.
  */
 final class AppJit {
     /** Versioned: a change of the directive is a new file. */
@@ -45,7 +46,9 @@ final class AppJit {
             return List.of();
         }
         for (String o : jvmOptions) {
-            if (o.contains("CompilerDirectives") || o.contains("TieredCompilation") || o.contains("TieredStopAtLevel")) {
+            // the user's own say on compiling, or on what the JVM prints: the directive's options would get in its way
+            if (o.contains("CompilerDirectives") || o.contains("TieredCompilation") || o.contains("TieredStopAtLevel")
+                    || o.contains("Print") || o.contains("VMOutput")) {
                 return List.of();
             }
         }
@@ -60,7 +63,10 @@ final class AppJit {
                 Files.write(tmp, want);
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
-            return List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:CompilerDirectivesFile=".concat(file.toString()));
+            // -DisplayVMOutput: the JVM would print "2 compiler directives added" on the app's console at each start
+            // (and nothing else of the VM's goes to it then; a crash report still does)
+            return List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:CompilerDirectivesFile=".concat(file.toString()),
+                    "-XX:-DisplayVMOutput");
         } catch (IOException | RuntimeException e) {
             return List.of(); // the app starts slower, nothing worse
         }

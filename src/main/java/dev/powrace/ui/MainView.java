@@ -42,7 +42,7 @@ final class MainView {
     private final BorderPane root = new BorderPane();
     private final TextField field = new TextField();
     private final Label inputError = new Label();
-    /** The ledger's section: its title, then the table once {@link #showLedger} has added it. */
+    /** The ledger's section: its title, then the room for the table, then the table once {@link #showLedger} is called. */
     private final VBox ledgerPane = new VBox(6);
     private final Timeline sampler;
 
@@ -67,10 +67,10 @@ final class MainView {
      * rows are read from the file only then anyway. Safe to call again.
      */
     void showLedger() {
-        if (ledgerPane.getChildren().size() == 1) {
+        if (!(ledgerPane.getChildren().get(1) instanceof LedgerTable)) {
             LedgerTable table = new LedgerTable(dashboard.entries(), dashboard::pick);
             VBox.setVgrow(table, Priority.ALWAYS);
-            ledgerPane.getChildren().add(table);
+            ledgerPane.getChildren().set(1, table);
         }
     }
 
@@ -278,7 +278,11 @@ final class MainView {
 
         Label ledgerTitle = new Label("Ledger");
         ledgerTitle.getStyleClass().add("section-title");
-        ledgerPane.getChildren().add(ledgerTitle);
+        // until the table comes, a region that takes the room it will take, so that the window's layout is the same
+        Region tableRoom = new Region();
+        tableRoom.setPrefHeight(LedgerTable.PREF_HEIGHT);
+        VBox.setVgrow(tableRoom, Priority.ALWAYS);
+        ledgerPane.getChildren().addAll(ledgerTitle, tableRoom);
         ledgerPane.setPadding(new Insets(8, 16, 8, 16));
 
         SplitPane split = new SplitPane(racePane, ledgerPane);

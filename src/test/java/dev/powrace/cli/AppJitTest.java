@@ -28,7 +28,8 @@ class AppJitTest {
     void theDirectiveIsWrittenOnceAndMendedWhenDamaged() throws Exception {
         List<String> options = AppJit.jvmOptions(dir, List.of(), k -> null);
         Path file = dir.resolve(AppJit.FILE);
-        assertEquals(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:CompilerDirectivesFile=" + file), options);
+        assertEquals(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:CompilerDirectivesFile=" + file,
+                "-XX:-DisplayVMOutput"), options);
         assertEquals(AppJit.DIRECTIVES, Files.readString(file));
         Files.writeString(file, "[ { match: \"*.*\", c2: { Exclude: tru"); // the JVM would not start on this
         assertEquals(options, AppJit.jvmOptions(dir, List.of(), k -> null));
@@ -39,6 +40,7 @@ class AppJitTest {
     void noDirectiveWhereTheUserSaysHowToCompileOrTurnsItOff() {
         assertEquals(List.of(), AppJit.jvmOptions(dir, List.of("-XX:TieredStopAtLevel=1"), k -> null));
         assertEquals(List.of(), AppJit.jvmOptions(dir, List.of("-XX:CompilerDirectivesFile=/x.json"), k -> null));
+        assertEquals(List.of(), AppJit.jvmOptions(dir, List.of("-XX:+PrintCompilation"), k -> null));
         assertEquals(List.of(), AppJit.jvmOptions(dir, List.of(), Map.of("POWRACE_NO_JIT_DIRECTIVE", "1")::get));
         assertFalse(Files.exists(dir.resolve(AppJit.FILE)));
     }
@@ -63,7 +65,8 @@ class AppJitTest {
 
     @Test
     void withTheDirectiveC2CompilesTheMiningAndNotTheRest() throws Exception {
-        List<String> options = AppJit.jvmOptions(dir, List.of(), k -> null);
+        List<String> options = AppJit.jvmOptions(dir, List.of(), k -> null).stream()
+                .filter(o -> !o.equals("-XX:-DisplayVMOutput")).toList(); // so that PrintCompilation is seen
         String with = compilations(options);
         String without = compilations(List.of());
         Pattern mining = tier4("dev.powrace.pow.Puzzle::meets");
