@@ -19,7 +19,6 @@ import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TextField;
-import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -116,8 +115,8 @@ final class MainView {
         difficulty.setPrefWidth(70);
         difficulty.setEditable(true);
         difficulty.getValueFactory().setConverter(NodeCard.lenient(difficulty)); // typed junk keeps the value
-        difficulty.setTooltip(new Tooltip("Leading zero bytes the hash needs; applies to the next race. "
-                + "Each step is 256 times more work."));
+        Tips.set(difficulty, "Leading zero bytes the hash needs; applies to the next race. "
+                + "Each step is 256 times more work.");
         difficulty.valueProperty().addListener((obs, old, d) -> dashboard.difficultyProperty().set(d));
         Label difficultyLabel = new Label("difficulty");
         difficultyLabel.setLabelFor(difficulty);
@@ -130,15 +129,15 @@ final class MainView {
         count.setEditable(true);
         count.setPrefWidth(88);
         count.getValueFactory().setConverter(NodeCard.lenient(count));
-        count.setTooltip(new Tooltip("How many races \"Race ×N\" runs back to back, 1 to " + Dashboard.MAX_SERIES));
+        Tips.set(count, "How many races \"Race ×N\" runs back to back, 1 to " + Dashboard.MAX_SERIES);
         count.disableProperty().bind(dashboard.seriesRunningProperty());
         Button series = new Button();
         series.setId("seriesButton");
         series.getStyleClass().add("series-button");
         series.textProperty().bind(Bindings.when(dashboard.seriesRunningProperty()).then("Stop")
                 .otherwise(Bindings.createStringBinding(() -> "Race ×" + count.getValue(), count.valueProperty())));
-        series.setTooltip(new Tooltip("Runs N races back to back on \"<text> #1\", \"#2\", ... (\"Race #1\", ... "
-                + "with no text) at the chosen difficulty; the statistics tab fills as they finish. Stops at any moment."));
+        Tips.set(series, "Runs N races back to back on \"<text> #1\", \"#2\", ... (\"Race #1\", ... "
+                + "with no text) at the chosen difficulty; the statistics tab fills as they finish. Stops at any moment.");
         series.setOnAction(e -> {
             if (dashboard.seriesRunningProperty().get()) {
                 dashboard.stopSeries();
