@@ -245,7 +245,7 @@ final class BenchAttackCommand implements Callable<Integer> {
 
     /** The last line with --json, exactly the fields issue 18 names. */
     static String json(List<Tally> tallies) {
-        ObjectNode o = Ledger.JSON.createObjectNode();
+        ObjectNode o = Ledger.json().createObjectNode();
         ArrayNode rows = o.putArray("rows");
         for (Tally t : tallies) {
             Interval i = t.interval();

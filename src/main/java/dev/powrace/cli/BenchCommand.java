@@ -87,7 +87,7 @@ final class BenchCommand implements Callable<Integer> {
             total += r;
         }
         if (json) {
-            ObjectNode o = Ledger.JSON.createObjectNode();
+            ObjectNode o = Ledger.json().createObjectNode();
             o.put("engine", factory.name());
             o.put("threads", threads);
             o.put("seconds", seconds);
@@ -109,7 +109,7 @@ final class BenchCommand implements Callable<Integer> {
         EngineFactory.simd().ifPresentOrElse(engines::add, () -> err.println("bench: no simd engine here ("
                 + EngineFactory.simdUnavailableReason().orElse("unknown") + ")"));
         engines.add(EngineFactory.digest());
-        ObjectNode o = Ledger.JSON.createObjectNode();
+        ObjectNode o = Ledger.json().createObjectNode();
         ArrayNode list = o.putArray("engines");
         String fastest = null;
         double best = -1;

@@ -101,7 +101,7 @@ final class BenchLedgerCommand implements Callable<Integer> {
             o.write('[');
             for (int i = 0; i < n; i++) {
                 o.write((i == 0 ? "\n" : ",\n").getBytes(StandardCharsets.US_ASCII));
-                o.write(Ledger.JSON.writeValueAsBytes(entry("transaction number " + i + " for the large ledger")));
+                o.write(Ledger.json().writeValueAsBytes(entry("transaction number " + i + " for the large ledger")));
             }
             o.write("\n]\n".getBytes(StandardCharsets.US_ASCII));
         }

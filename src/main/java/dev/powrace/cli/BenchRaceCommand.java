@@ -239,7 +239,7 @@ final class BenchRaceCommand implements Callable<Integer> {
 
     /** The last line with --json. */
     static String json(Summary s, double seconds, String engine) {
-        ObjectNode o = Ledger.JSON.createObjectNode();
+        ObjectNode o = Ledger.json().createObjectNode();
         o.put("races", s.races());
         o.put("difficulty", s.difficulty());
         ArrayNode list = o.putArray("nodes");

@@ -43,7 +43,7 @@ final class ClusterCommands {
             return 2;
         }
         if (json) {
-            ObjectNode root = Ledger.JSON.createObjectNode().put("cluster", connect);
+            ObjectNode root = Ledger.json().createObjectNode().put("cluster", connect);
             ArrayNode list = root.putArray("nodes");
             for (ClusterView.Node n : nodes) {
                 ObjectNode o = list.addObject().put("name", n.name()).put("host", n.host()).put("port", n.port())

@@ -146,8 +146,13 @@ public final class Main implements Callable<Integer> {
                 System.exit(code);
             }
         }
+        if (Arguments.runApp(args) && PlatformJar.mismatch() == null) {
+            App.startEarly(); // the toolkit starts while the arguments are read
+        }
         CommandLine cl = commandLineFor(args);
-        System.exit(cl.execute(args));
+        int code = cl.execute(args);
+        App.cancelEarly(); // if no window took it (a mistake in the arguments): none is shown
+        System.exit(code);
     }
 
     /** The command line, with one-line errors for user mistakes. */

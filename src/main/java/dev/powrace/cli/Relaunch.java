@@ -87,7 +87,8 @@ final class Relaunch {
     static int run(String mainClass, String[] args) {
         List<String> jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments();
         String classPath = System.getProperty("java.class.path");
-        ClassArchive archive = ClassArchive.forApp(args, classPath, jvmOptions).orElse(null);
+        java.util.function.Function<String, String> env = System::getenv;
+        ClassArchive archive = ClassArchive.forApp(args, classPath, jvmOptions, env).orElse(null);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--add-modules");
@@ -97,6 +98,9 @@ final class Relaunch {
         command.add("-D" + GUARD + "=true");
         if (archive != null) {
             command.addAll(archive.jvmOptions());
+        }
+        if (Arguments.runApp(args)) {
+            command.addAll(AppJit.jvmOptions(ClassArchive.directory(env), jvmOptions, env));
         }
         command.addAll(jvmOptions);
         command.add("-cp");

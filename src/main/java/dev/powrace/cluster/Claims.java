@@ -136,7 +136,7 @@ final class Claims {
         Attempt a = claim.attempt;
         String marker = r.joined() + "/" + Schema.marker(a.node());
         try {
-            byte[] json = Ledger.JSON.writeValueAsBytes(Ledger.JSON.createObjectNode()
+            byte[] json = Ledger.json().writeValueAsBytes(Ledger.json().createObjectNode()
                     .put("node", a.node()).put("nonce", a.nonce()).put("hash", a.hash())
                     .put("start_time", Timestamps.format(a.start())).put("end_time", Timestamps.format(a.end()))
                     .put("time_taken", Entry.seconds(a.elapsedNanos())).put("hashes", a.hashes()));

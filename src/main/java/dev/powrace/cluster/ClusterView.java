@@ -221,7 +221,7 @@ public final class ClusterView implements AutoCloseable {
             }
             byte[] json;
             try {
-                json = Ledger.JSON.writeValueAsBytes(object);
+                json = Ledger.json().writeValueAsBytes(object);
             } catch (Exception e) {
                 unreadable.add(z.name());
                 continue;
@@ -243,7 +243,7 @@ public final class ClusterView implements AutoCloseable {
         try {
             String path = zk.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
                     .forPath(Schema.SUBMISSIONS + "/sub-",
-                            Ledger.JSON.writeValueAsBytes(Ledger.JSON.createObjectNode().put("text", text)));
+                            Ledger.json().writeValueAsBytes(Ledger.json().createObjectNode().put("text", text)));
             return path.substring(path.lastIndexOf('/') + 1);
         } catch (Exception e) {
             throw unavailable(e);

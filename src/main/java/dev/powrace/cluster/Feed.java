@@ -50,7 +50,7 @@ final class Feed {
     static String submit(CuratorFramework zk, String text) throws Exception {
         String path = zk.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
                 .forPath(Schema.SUBMISSIONS + "/sub-",
-                        Ledger.JSON.writeValueAsBytes(Ledger.JSON.createObjectNode().put("text", text)));
+                        Ledger.json().writeValueAsBytes(Ledger.json().createObjectNode().put("text", text)));
         return path.substring(path.lastIndexOf('/') + 1);
     }
 

@@ -161,7 +161,7 @@ final class Joiner {
      */
     private String open(String text, Stat counter, String node, String marker, String transaction, int difficulty,
             byte[] token) throws Exception {
-        ObjectNode json = Ledger.JSON.createObjectNode().put("text", transaction).put("difficulty", difficulty)
+        ObjectNode json = Ledger.json().createObjectNode().put("text", transaction).put("difficulty", difficulty)
                 .put("opened_by", node).put("opened_at", Timestamps.format(Instant.now()));
         int next = counter.getVersion() + 1;
         String path = text + String.format(java.util.Locale.ROOT, "/race-%010d", next);
@@ -169,7 +169,7 @@ final class Joiner {
             send(() -> s.zk.transaction().forOperations(
                     s.zk.transactionOp().setData().withVersion(counter.getVersion())
                             .forPath(text, Integer.toString(next).getBytes(StandardCharsets.US_ASCII)),
-                    s.zk.transactionOp().create().forPath(path, Ledger.JSON.writeValueAsBytes(json)),
+                    s.zk.transactionOp().create().forPath(path, Ledger.json().writeValueAsBytes(json)),
                     s.zk.transactionOp().create().withACL(s.self.raceFolder()).forPath(path + "/joined", new byte[0]),
                     s.zk.transactionOp().create().withMode(CreateMode.EPHEMERAL).withACL(s.self.own())
                             .forPath(path + "/joined/" + marker, token),

@@ -233,7 +233,7 @@ final class Judge {
         if (!winner.equals(Schema.ABANDONED)) {
             Entry e = entry(r, r.claims.get(winner));
             ops.add(s.zk.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL).withACL(s.self.own())
-                    .forPath(Schema.LEDGER + "/entry-", Ledger.JSON.writeValueAsBytes(e))); // nobody can pin it
+                    .forPath(Schema.LEDGER + "/entry-", Ledger.json().writeValueAsBytes(e))); // nobody can pin it
         } else {
             s.problem("race " + r.race.id() + " is abandoned with no winner: every node that joined it has left "
                     + "the cluster; its text races anew");

@@ -104,7 +104,7 @@ final class PeerRates {
                 }
                 lastCount.put(m.name(), new long[] {hashes, now});
                 double rate = last == null ? 0 : Math.max(0, hashes - last[0]) * 1e9 / (now - last[1]);
-                byte[] json = Ledger.JSON.writeValueAsBytes(((ObjectNode) Schema.JSON.readTree(memberJson(m)))
+                byte[] json = Ledger.json().writeValueAsBytes(((ObjectNode) Schema.JSON.readTree(memberJson(m)))
                         .put("hash_rate", (double) Math.round(rate))
                         .put("wins", wins.computeIfAbsent(m.name(), k -> new java.util.concurrent.atomic.AtomicLong()).get())
                         .put("clock_offset_ms", offset()).put("clock_uncertainty_ms", uncertainty()));
@@ -232,7 +232,7 @@ final class PeerRates {
     /** A member znode's data before its first rates: where its node listens, and its engine. */
     byte[] memberJson(Member m) {
         try {
-            return Ledger.JSON.writeValueAsBytes(Ledger.JSON.createObjectNode().put("host", m.host())
+            return Ledger.json().writeValueAsBytes(Ledger.json().createObjectNode().put("host", m.host())
                     .put("port", m.port()).put("engine", engine));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);

@@ -65,7 +65,7 @@ final class Reaper {
                     if (child.startsWith("forged-")) { // kept for verify --cluster, as {race, decision}
                         byte[] data = s.zk.getData().forPath(path + "/" + child);
                         deletes.add(s.zk.transactionOp().create().forPath(Schema.FORGED + "/" + child,
-                                dev.powrace.ledger.Ledger.JSON.writeValueAsBytes(dev.powrace.ledger.Ledger.JSON
+                                dev.powrace.ledger.Ledger.json().writeValueAsBytes(dev.powrace.ledger.Ledger.json()
                                         .createObjectNode().put("race", path.substring(Schema.TEXTS.length() + 1))
                                         .put("decision", new String(data, java.nio.charset.StandardCharsets.UTF_8)))));
                     }

@@ -56,7 +56,7 @@ final class Schema {
     static final int MAX_MEMBER_BYTES = 4096;
 
     /** Numbers with fractions as BigDecimal (a claim's time_taken keeps its nine decimals); JSON nested 8 deep at most. */
-    static final ObjectMapper JSON = Ledger.JSON.copy().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    static final ObjectMapper JSON = Ledger.json().copy().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     static {
         JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).build());

@@ -46,10 +46,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * others appended since this object last looked, reading only those bytes.
  */
 public final class Ledger implements Closeable {
-    /** The JSON settings for ledger files: compact, times in plain decimals, unknown fields tolerated. */
-    public static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-            .configure(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN, true);
+    /**
+     * The JSON settings for ledger files: compact, times in plain decimals, unknown fields tolerated. Made on first
+     * use (the first entry written or read), not with this class.
+     */
+    public static ObjectMapper json() {
+        return Json.MAPPER;
+    }
+
+    /**
+     * The parsers of the ledger's own scans ({@link ObjectArray}: tokens only), without an {@link ObjectMapper}: making
+     * one is tens of milliseconds of a cold JVM, which opening a ledger for the window need not wait for.
+     */
+    static final com.fasterxml.jackson.core.JsonFactory TOKENS = new com.fasterxml.jackson.core.JsonFactory();
+
+    /** {@link #json()}'s holder. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper()
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                .configure(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN, true);
+    }
 
     private static final byte[] EMPTY = "[]\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CLOSE = "\n]\n".getBytes(StandardCharsets.US_ASCII);
@@ -209,7 +225,7 @@ public final class Ledger implements Closeable {
         }
         byte[] json;
         try {
-            json = JSON.writeValueAsBytes(entry);
+            json = json().writeValueAsBytes(entry);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("can't serialize " + entry, e);
         }
@@ -307,7 +323,7 @@ public final class Ledger implements Closeable {
      */
     public static List<Entry> readAll(Path path) throws LedgerException {
         List<Entry> entries = new ArrayList<>();
-        ObjectReader reader = JSON.readerFor(Entry.class);
+        ObjectReader reader = json().readerFor(Entry.class);
         try {
             walkShared(path, p -> entries.add(reader.readValue(p)));
         } catch (NoSuchFileException e) {

@@ -145,7 +145,7 @@ final class ObjectArray {
         long shift = from - prefix.length;
         long objects = 0;
         long end = where == From.START ? -1 : from;
-        try (JsonParser p = Ledger.JSON.createParser(new SourceStream(source, from, prefix))) {
+        try (JsonParser p = Ledger.TOKENS.createParser(new SourceStream(source, from, prefix))) {
             JsonToken t = p.nextToken();
             if (t == null) {
                 throw new Malformed("is empty; a ledger is a JSON array such as []");
@@ -203,7 +203,7 @@ final class ObjectArray {
         if (where == From.AFTER_ELEMENT && isCommaThenClose(source, from, contentEnd)) {
             return true;
         }
-        try (JsonParser p = Ledger.JSON.getFactory().createNonBlockingByteArrayParser()) {
+        try (JsonParser p = Ledger.TOKENS.createNonBlockingByteArrayParser()) {
             ByteArrayFeeder feeder = (ByteArrayFeeder) p.getNonBlockingInputFeeder();
             feeder.feedInput(where.context, 0, where.context.length);
             byte[] buf = new byte[CHUNK];

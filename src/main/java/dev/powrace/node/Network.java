@@ -213,7 +213,7 @@ public final class Network implements Closeable {
         try {
             String now = Timestamps.format(Instant.now());
             Entry entry = new Entry("Node1", "warm-up", 0, "00".repeat(32), 1, Entry.seconds(1), now, now, 1);
-            Ledger.JSON.readValue(Ledger.JSON.writeValueAsBytes(entry), Entry.class);
+            Ledger.json().readValue(Ledger.json().writeValueAsBytes(entry), Entry.class);
         } catch (IOException | RuntimeException ignored) {
             // only a warm-up
         }

@@ -56,6 +56,9 @@ final class LedgerTable extends TableView<Entry> {
     /** How far (px) {@link #toKeep}'s row is scrolled above the top. */
     private double keptOffset;
 
+    /** The table's preferred height: JavaFX's TableView skin prefers 400 pixels whatever its rows. */
+    static final double PREF_HEIGHT = 400;
+
     LedgerTable(ObservableList<Entry> ledger, Consumer<Entry> onPick) {
         this.ledger = ledger;
         // Registered before the sorted view's own listener, so that positions are current when it sorts.

@@ -19,7 +19,6 @@ import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TextField;
-import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -42,6 +41,8 @@ final class MainView {
     private final BorderPane root = new BorderPane();
     private final TextField field = new TextField();
     private final Label inputError = new Label();
+    /** The ledger's section: its title, then the room for the table, then the table once {@link #showLedger} is called. */
+    private final VBox ledgerPane = new VBox(6);
     private final Timeline sampler;
 
     MainView(Dashboard dashboard, AttackModel attack) {
@@ -57,6 +58,19 @@ final class MainView {
         }));
         sampler.setCycleCount(Animation.INDEFINITE);
         sampler.play();
+    }
+
+    /**
+     * Adds the ledger's table below its title. The window does this once its first frame is drawn: the table is the
+     * costliest control of the window to style, lay out and draw (a tenth of a second of the start here), and its
+     * rows are read from the file only then anyway. Safe to call again.
+     */
+    void showLedger() {
+        if (!(ledgerPane.getChildren().get(1) instanceof LedgerTable)) {
+            LedgerTable table = new LedgerTable(dashboard.entries(), dashboard::pick);
+            VBox.setVgrow(table, Priority.ALWAYS);
+            ledgerPane.getChildren().set(1, table);
+        }
     }
 
     Parent root() {
@@ -101,8 +115,8 @@ final class MainView {
         difficulty.setPrefWidth(70);
         difficulty.setEditable(true);
         difficulty.getValueFactory().setConverter(NodeCard.lenient(difficulty)); // typed junk keeps the value
-        difficulty.setTooltip(new Tooltip("Leading zero bytes the hash needs; applies to the next race. "
-                + "Each step is 256 times more work."));
+        Tips.set(difficulty, "Leading zero bytes the hash needs; applies to the next race. "
+                + "Each step is 256 times more work.");
         difficulty.valueProperty().addListener((obs, old, d) -> dashboard.difficultyProperty().set(d));
         Label difficultyLabel = new Label("difficulty");
         difficultyLabel.setLabelFor(difficulty);
@@ -115,15 +129,15 @@ final class MainView {
         count.setEditable(true);
         count.setPrefWidth(88);
         count.getValueFactory().setConverter(NodeCard.lenient(count));
-        count.setTooltip(new Tooltip("How many races \"Race ×N\" runs back to back, 1 to " + Dashboard.MAX_SERIES));
+        Tips.set(count, "How many races \"Race ×N\" runs back to back, 1 to " + Dashboard.MAX_SERIES);
         count.disableProperty().bind(dashboard.seriesRunningProperty());
         Button series = new Button();
         series.setId("seriesButton");
         series.getStyleClass().add("series-button");
         series.textProperty().bind(Bindings.when(dashboard.seriesRunningProperty()).then("Stop")
                 .otherwise(Bindings.createStringBinding(() -> "Race ×" + count.getValue(), count.valueProperty())));
-        series.setTooltip(new Tooltip("Runs N races back to back on \"<text> #1\", \"#2\", ... (\"Race #1\", ... "
-                + "with no text) at the chosen difficulty; the statistics tab fills as they finish. Stops at any moment."));
+        Tips.set(series, "Runs N races back to back on \"<text> #1\", \"#2\", ... (\"Race #1\", ... "
+                + "with no text) at the chosen difficulty; the statistics tab fills as they finish. Stops at any moment.");
         series.setOnAction(e -> {
             if (dashboard.seriesRunningProperty().get()) {
                 dashboard.stopSeries();
@@ -263,9 +277,11 @@ final class MainView {
 
         Label ledgerTitle = new Label("Ledger");
         ledgerTitle.getStyleClass().add("section-title");
-        LedgerTable table = new LedgerTable(dashboard.entries(), dashboard::pick);
-        VBox.setVgrow(table, Priority.ALWAYS);
-        VBox ledgerPane = new VBox(6, ledgerTitle, table);
+        // until the table comes, a region that takes the room it will take, so that the window's layout is the same
+        Region tableRoom = new Region();
+        tableRoom.setPrefHeight(LedgerTable.PREF_HEIGHT);
+        VBox.setVgrow(tableRoom, Priority.ALWAYS);
+        ledgerPane.getChildren().addAll(ledgerTitle, tableRoom);
         ledgerPane.setPadding(new Insets(8, 16, 8, 16));
 
         SplitPane split = new SplitPane(racePane, ledgerPane);

@@ -5,7 +5,6 @@ import javafx.geometry.Pos;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.Spinner;
-import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -76,7 +75,7 @@ final class NodeCard extends VBox {
         hashes.setId("hashes-" + n);
         hashes.getStyleClass().add("figure");
         hashes.textProperty().bind(m.progressTextProperty());
-        hashes.setTooltip(new Tooltip("Hashes tried in this attempt, against the 256^difficulty a search needs on average"));
+        Tips.set(hashes, "Hashes tried in this attempt, against the 256^difficulty a search needs on average");
 
         GridPane times = new GridPane();
         times.getStyleClass().add("times");
@@ -120,8 +119,8 @@ final class NodeCard extends VBox {
         s.getStyleClass().add("power-spinner");
         s.setPrefWidth(72);
         s.setMinWidth(72);
-        s.setTooltip(new Tooltip(m.name() + "'s hash power: the share of its thread's time it mines, 1 to 100%. "
-                + "Applies from its next race."));
+        Tips.set(s, m.name() + "'s hash power: the share of its thread's time it mines, 1 to 100%. "
+                + "Applies from its next race.");
         s.valueProperty().addListener((obs, old, v) -> {
             if (v != null) {
                 m.setPower(v);
@@ -174,7 +173,7 @@ final class NodeCard extends VBox {
         l.setId(id);
         l.setLabelFor(bar);
         l.setMinWidth(Region.USE_PREF_SIZE);
-        l.setTooltip(new Tooltip(tooltip));
+        Tips.set(l, tooltip);
         return l;
     }
 

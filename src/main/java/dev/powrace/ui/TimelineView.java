@@ -6,7 +6,6 @@ import javafx.beans.value.ObservableValue;
 import javafx.geometry.HPos;
 import javafx.geometry.Insets;
 import javafx.scene.control.Label;
-import javafx.scene.control.Tooltip;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Pane;
@@ -114,7 +113,7 @@ final class TimelineView extends VBox {
         Label l = new Label(text);
         l.setId(id);
         l.getStyleClass().add("timeline-header");
-        l.setTooltip(new Tooltip(tooltip));
+        Tips.set(l, tooltip);
         return l;
     }
 

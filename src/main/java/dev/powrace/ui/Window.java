@@ -207,6 +207,7 @@ public final class Window {
         // The nodes' warm-up and the ledger's reading wait for the first frame: started with the window, the warm-up's
         // mining took most of a profile's samples between the window's mapping and its first frame, on two cores
         window.afterFirstFrame(() -> {
+            view.showLedger();
             shown.complete(null);
             window.loadLedger();
         });

@@ -23,7 +23,7 @@ class BenchAttackCommandTest {
                 "cli-test", "--json");
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
-        JsonNode o = Ledger.JSON.readTree(lines.get(lines.size() - 1));
+        JsonNode o = Ledger.json().readTree(lines.get(lines.size() - 1));
         assertEquals(List.of("rows"), names(o));
         JsonNode rows = o.get("rows");
         assertEquals(6, rows.size());

@@ -20,7 +20,7 @@ class BenchCommandTest {
         CliTest.Run r = CliTest.run("bench", "--engine", "all", "--seconds", "0.2", "--json");
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().strip().split("\n");
-        JsonNode result = Ledger.JSON.readTree(lines[lines.length - 1]);
+        JsonNode result = Ledger.json().readTree(lines[lines.length - 1]);
         List<String> names = new ArrayList<>();
         String fastest = null;
         long best = -1;
@@ -53,7 +53,7 @@ class BenchCommandTest {
         assertEquals(1, why.size(), all.err);
         assertTrue(why.get(0).contains("--add-opens java.base/sun.security.provider=ALL-UNNAMED"), why.get(0));
         String[] lines = all.out.strip().split("\n");
-        JsonNode result = Ledger.JSON.readTree(lines[lines.length - 1]);
+        JsonNode result = Ledger.json().readTree(lines[lines.length - 1]);
         List<String> names = new ArrayList<>();
         result.get("engines").forEach(e -> names.add(e.get("engine").asText()));
         assertEquals(2, names.size(), names.toString());

@@ -32,7 +32,7 @@ class BenchRaceCommandTest {
         CliTest.Run r = CliTest.run("bench-race", "--races", "20", "--difficulty", "1", "--power", "100,50,25", "--json");
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
-        JsonNode o = Ledger.JSON.readTree(lines.get(lines.size() - 1));
+        JsonNode o = Ledger.json().readTree(lines.get(lines.size() - 1));
         assertEquals(List.of("races", "difficulty", "nodes", "chi_square_p", "mean_luck"),
                 fieldNames(o).subList(0, 5), "the fields the issue names, first and in its order");
         assertEquals(20, o.get("races").asInt());

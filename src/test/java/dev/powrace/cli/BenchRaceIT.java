@@ -34,7 +34,7 @@ class BenchRaceIT {
         String stderr = Files.readString(err, StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), stderr);
         List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
-        JsonNode o = Ledger.JSON.readTree(lines.get(lines.size() - 1));
+        JsonNode o = Ledger.json().readTree(lines.get(lines.size() - 1));
         assertEquals(30, o.get("races").asInt());
         assertEquals(2, o.get("difficulty").asInt());
         assertEquals(3, o.get("nodes").size());

@@ -99,7 +99,7 @@ class ClusterCommandsTest {
 
         CliTest.Run json = run("nodes", "--cluster", zk(), "--json");
         assertEquals(0, json.code(), json.err());
-        JsonNode nodes = Ledger.JSON.readTree(json.out()).path("nodes");
+        JsonNode nodes = Ledger.json().readTree(json.out()).path("nodes");
         assertEquals(3, nodes.size(), json.out());
         assertEquals("b/Node1", nodes.get(2).path("name").asText());
         assertEquals(b.network.ports().get(0).intValue(), nodes.get(2).path("port").asInt());
@@ -133,7 +133,7 @@ class ClusterCommandsTest {
         // and nodes counts the win
         CliTest.Run nodes = run("nodes", "--cluster", zk(), "--json");
         long wins = 0;
-        for (JsonNode n : Ledger.JSON.readTree(nodes.out()).path("nodes")) {
+        for (JsonNode n : Ledger.json().readTree(nodes.out()).path("nodes")) {
             wins += n.path("wins").asLong();
             if (n.path("name").asText().equals(entries.get(0).node())) {
                 assertEquals(1, n.path("wins").asLong(), nodes.out());
@@ -205,7 +205,7 @@ class ClusterCommandsTest {
         try (CuratorFramework zk = CuratorFrameworkFactory.newClient(zk(), new RetryOneTime(100))) {
             zk.start();
             String path = zk.create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
-                    .forPath("/powrace/ledger/entry-", Ledger.JSON.writeValueAsBytes(forged));
+                    .forPath("/powrace/ledger/entry-", Ledger.json().writeValueAsBytes(forged));
             name = path.substring(path.lastIndexOf('/') + 1);
         }
         CliTest.Run bad = run("verify", "--cluster", zk());
@@ -248,7 +248,7 @@ class ClusterCommandsTest {
             entry = zk.transaction().forOperations(
                     zk.transactionOp().create().forPath(race + "/decided", "claim-0000000007".getBytes(StandardCharsets.UTF_8)),
                     zk.transactionOp().create().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
-                            .forPath("/powrace/ledger/entry-", Ledger.JSON.writeValueAsBytes(free)))
+                            .forPath("/powrace/ledger/entry-", Ledger.json().writeValueAsBytes(free)))
                     .get(1).getResultPath();
         }
         race(text, 1, a, b);

@@ -118,7 +118,7 @@ class ClusterAttackTest {
         String now = Timestamps.format(Instant.now());
         String pinned = ClusterReferee.LEDGER + "/entry-8000000000";
         mallory.transaction().forOperations( // pinned from the start
-                mallory.transactionOp().create().forPath(pinned, Ledger.JSON.writeValueAsBytes(new Entry("b/Node1",
+                mallory.transactionOp().create().forPath(pinned, Ledger.json().writeValueAsBytes(new Entry("b/Node1",
                         text, nonce, Puzzle.hash(text, nonce), 2, Entry.seconds(1_000_000), now, now, 1))),
                 mallory.transactionOp().create().forPath(pinned + "/pin", new byte[0]));
         assertTrue(Client.send("127.0.0.1", a.ports().get(0), "after the junk").startsWith("OK "));

@@ -562,7 +562,7 @@ class ClusterFaultTest {
         Instant now = Instant.now();
         zk.transaction().forOperations(
                 zk.transactionOp().setData().withVersion(0).forPath(folder, "1".getBytes(StandardCharsets.US_ASCII)),
-                zk.transactionOp().create().forPath(race, Ledger.JSON.writeValueAsBytes(Ledger.JSON.createObjectNode()
+                zk.transactionOp().create().forPath(race, Ledger.json().writeValueAsBytes(Ledger.json().createObjectNode()
                         .put("text", text).put("difficulty", 1).put("opened_by", label + "/Node1")
                         .put("opened_at", Timestamps.format(now)))),
                 zk.transactionOp().create().forPath(race + "/joined", new byte[0]),
@@ -572,7 +572,7 @@ class ClusterFaultTest {
         while (!Puzzle.isSolution(text, nonce, 1)) {
             nonce++;
         }
-        byte[] claim = Ledger.JSON.writeValueAsBytes(Ledger.JSON.createObjectNode()
+        byte[] claim = Ledger.json().writeValueAsBytes(Ledger.json().createObjectNode()
                 .put("node", label + "/Node1").put("nonce", nonce).put("hash", Puzzle.hash(text, nonce))
                 .put("start_time", Timestamps.format(now)).put("end_time", Timestamps.format(now.plusMillis(1)))
                 .put("time_taken", Entry.seconds(1_000_000)).put("hashes", nonce + 1));

@@ -228,7 +228,7 @@ class ClusterForgeryTest {
         String claimName = sequential(race + "/claims/claim-", claim("mallory/Node1", first, n));
         assertTrue(claimName != null, "the forged claim is written");
         String now = Timestamps.format(Instant.now());
-        ObjectNode twin = Ledger.JSON.createObjectNode().put("node", "mallory/Node1").put("transaction", first)
+        ObjectNode twin = Ledger.json().createObjectNode().put("node", "mallory/Node1").put("transaction", first)
                 .put("nonce", n).put("hash", Puzzle.hash(first, n)).put("difficulty", DIFFICULTY)
                 .put("time_taken", new BigDecimal("0.001")).put("start_time", now).put("end_time", now)
                 .put("hashes", 1000);
@@ -318,7 +318,7 @@ class ClusterForgeryTest {
             }
             if (stat.getCzxid() < firstCzxid) {
                 firstCzxid = stat.getCzxid();
-                var json = Ledger.JSON.readTree(data);
+                var json = Ledger.json().readTree(data);
                 firstNode = json.path("node").asText();
                 firstNonce = json.path("nonce").asLong();
             }
@@ -465,7 +465,7 @@ class ClusterForgeryTest {
         long n = 0;
         for (String e : forger.getChildren().forPath(ClusterReferee.LEDGER)) {
             try {
-                if (Ledger.JSON.readTree(forger.getData().forPath(ClusterReferee.LEDGER + "/" + e)).path("transaction")
+                if (Ledger.json().readTree(forger.getData().forPath(ClusterReferee.LEDGER + "/" + e)).path("transaction")
                         .asText().equals(text)) {
                     n++;
                 }
@@ -964,7 +964,7 @@ class ClusterForgeryTest {
 
     static ObjectNode claimJson(String node, long nonce, String hash) {
         String now = now();
-        return Ledger.JSON.createObjectNode().put("node", node).put("nonce", nonce).put("hash", hash)
+        return Ledger.json().createObjectNode().put("node", node).put("nonce", nonce).put("hash", hash)
                 .put("start_time", now).put("end_time", now).put("time_taken", new BigDecimal("0.001"))
                 .put("hashes", 1000);
     }
@@ -975,20 +975,20 @@ class ClusterForgeryTest {
 
     static byte[] entry(String node, String text, long nonce, int difficulty) {
         String now = now();
-        return bytes(Ledger.JSON.createObjectNode().put("node", node).put("transaction", text).put("nonce", nonce)
+        return bytes(Ledger.json().createObjectNode().put("node", node).put("transaction", text).put("nonce", nonce)
                 .put("hash", Puzzle.hash(text, nonce)).put("difficulty", difficulty)
                 .put("time_taken", new BigDecimal("0.001")).put("start_time", now).put("end_time", now)
                 .put("hashes", 1000));
     }
 
     static ObjectNode raceJson(String text, int difficulty, String now) {
-        return Ledger.JSON.createObjectNode().put("text", text).put("difficulty", difficulty)
+        return Ledger.json().createObjectNode().put("text", text).put("difficulty", difficulty)
                 .put("opened_by", "mallory/Node1\u001b[5m").put("opened_at", now).put("members", 1);
     }
 
     static byte[] bytes(ObjectNode json) {
         try {
-            return Ledger.JSON.writeValueAsBytes(json);
+            return Ledger.json().writeValueAsBytes(json);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -126,7 +126,7 @@ class LedgerRepairTest {
     @Test
     void everyCutOfATrickyLastEntryIsRepairedAtOpen() throws Exception {
         Fixture f = fixture(TRICKY);
-        assertTrue(new String(f.record, StandardCharsets.UTF_8).contains(Ledger.JSON.writeValueAsString(TRICKY)));
+        assertTrue(new String(f.record, StandardCharsets.UTF_8).contains(Ledger.json().writeValueAsString(TRICKY)));
         for (int k = 0; k <= f.record.length; k++) {
             openAfterTear(f, k, Tear.PREFIX);
             openAfterTear(f, k, Tear.ZEROS);

@@ -151,7 +151,7 @@ class LedgerTest {
     void auditNamesBadEntries() throws Exception {
         Path file = dir.resolve("ledger.json");
         Entry good = Entries.valid("Node1", "good");
-        String goodJson = Ledger.JSON.writeValueAsString(good);
+        String goodJson = Ledger.json().writeValueAsString(good);
         String wrongHash = goodJson.replace(good.hash(), "00" + good.hash().substring(2, 63) + "f");
         String badTime = goodJson.replace("\"start_time\":\"", "\"start_time\":\"x");
         Files.writeString(file, "[" + goodJson + "," + wrongHash + "," + badTime + "]", StandardCharsets.UTF_8);
@@ -165,7 +165,7 @@ class LedgerTest {
     @Test
     void readingAnEntryOfTheWrongShapeNamesItWhileVerifyChecksTheRest() throws Exception {
         Path file = dir.resolve("ledger.json");
-        String good = Ledger.JSON.writeValueAsString(Entries.valid("Node1", "good"));
+        String good = Ledger.json().writeValueAsString(Entries.valid("Node1", "good"));
         Files.writeString(file, "[\n" + good + ",\n" + good.replaceFirst("\"nonce\":\\d+", "\"nonce\":\"many\"") + "\n]\n");
         LedgerException e = assertThrows(LedgerException.class, () -> Ledger.readAll(file));
         assertTrue(e.getMessage().contains("has an entry that can't be read at line 3"), e.getMessage());

@@ -169,8 +169,8 @@ class VerifierTest {
         Path file = dir.resolve("ledger.json");
         Entry good = Entries.valid("Node1", "fine");
         Entry forged = Entries.valid("mallory/Node1\u001b[2J", "escape");
-        Files.writeString(file, "[\n" + Ledger.JSON.writeValueAsString(good) + ",\n"
-                + Ledger.JSON.writeValueAsString(forged) + "\n]\n");
+        Files.writeString(file, "[\n" + Ledger.json().writeValueAsString(good) + ",\n"
+                + Ledger.json().writeValueAsString(forged) + "\n]\n");
         Audit.Report report = Audit.check(file);
         assertEquals(2, report.entries());
         assertEquals(List.of(new Audit.Problem(2, forged.node(), "escape", NODE_REASON)), report.problems());
