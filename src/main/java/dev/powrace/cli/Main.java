@@ -149,9 +149,12 @@ public final class Main implements Callable<Integer> {
         if (Arguments.runApp(args) && PlatformJar.mismatch() == null) {
             App.startEarly(); // the toolkit starts while the arguments are read
         }
-        CommandLine cl = commandLineFor(args);
-        int code = cl.execute(args);
-        App.cancelEarly(); // if no window took it (a mistake in the arguments): none is shown
+        int code = 1;
+        try {
+            code = commandLineFor(args).execute(args);
+        } finally {
+            App.cancelEarly(); // if no window took it (a mistake in the arguments): none is shown
+        }
         System.exit(code);
     }
 

@@ -58,11 +58,18 @@ public final class App extends Application {
         e.thread.start();
     }
 
-    /** Ends an early launch that {@link #run} did not take: no window is shown. Nothing if there is none. */
+    /**
+     * Ends an early launch that {@link #run} did not take: no window is shown, and the toolkit is let stop (for up
+     * to two seconds) before the process exits. Nothing if there is none, or if {@link #run} took it.
+     */
     public static void cancelEarly() {
         EarlyLaunch e = early;
-        if (e != null) {
-            e.opening.complete(null);
+        if (e != null && e.opening.complete(null)) {
+            try {
+                e.thread.join(2000);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -89,26 +96,34 @@ public final class App extends Application {
     /** As {@link #run(Settings, Path, EngineFactory)}, with the nodes' referee from {@code starter} (null: local). */
     public static int run(Settings s, Path ledger, EngineFactory e, RefereeStarter starter) {
         quietJavaFx();
+        EarlyLaunch launch = early;
+        if (launch != null && !launch.thread.isAlive()) { // the toolkit has failed already: open nothing
+            throwFailure(launch);
+        }
         // the ledger and the nodes open while the toolkit starts (Window.Opening)
         opening = Window.Opening.started(s, ledger, e, starter);
-        EarlyLaunch launch = early;
         try {
             if (launch == null) {
                 Application.launch(App.class);
             } else {
                 launch.opening.complete(opening);
                 joinUninterruptibly(launch.thread);
-                if (launch.failure instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (launch.failure instanceof Error err) {
-                    throw err;
-                }
+                throwFailure(launch);
             }
         } finally {
             opening.closeUnlessTaken(taken);
         }
         return failed ? 2 : 0;
+    }
+
+    /** Throws what the early launch threw, if anything. */
+    private static void throwFailure(EarlyLaunch launch) {
+        if (launch.failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (launch.failure instanceof Error err) {
+            throw err;
+        }
     }
 
     private static void quietJavaFx() {

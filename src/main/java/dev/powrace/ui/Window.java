@@ -151,13 +151,16 @@ public final class Window {
             }
         }
 
-        /** Closes the session if it was opened and no window took it (the window could not open). */
+        /**
+         * Closes the session if no window took it (the window could not open), once it has opened: a session still
+         * opening is waited for (up to ten seconds), so that its ledger and ports are closed, not cut off.
+         */
         void closeUnlessTaken(boolean taken) {
-            if (!taken && session.isDone()) {
+            if (!taken) {
                 try {
-                    session.get().close();
+                    session.get(10, java.util.concurrent.TimeUnit.SECONDS).close();
                 } catch (Exception ignored) {
-                    // it failed to open: nothing to close
+                    // it failed to open (nothing to close), or hangs: the process is ending anyway
                 }
             }
         }

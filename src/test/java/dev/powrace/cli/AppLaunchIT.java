@@ -58,5 +58,13 @@ class AppLaunchIT {
         assertEquals(2, run.code(), run.err());
         assertTrue(run.err().matches("powrace: can't open a window \\(.+\\); 'powrace serve' runs the nodes without one\n"),
                 run.err());
+        // the nodes and the ledger open beside the toolkit's start: if they did before it failed, they were closed
+        if (Files.exists(ledger)) {
+            assertEquals("[]\n", Files.readString(ledger));
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(), files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("ledger.json") && !n.equals("ledger.json")).toList(), "no file left half made");
+        }
     }
 }

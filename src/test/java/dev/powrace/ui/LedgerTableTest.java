@@ -72,6 +72,12 @@ class LedgerTableTest {
         return WaitForAsyncUtils.asyncFx(read).get(10, TimeUnit.SECONDS);
     }
 
+    /** The ledger's table joins the window after its first frame (Window.afterFirstFrame): the tests begin once it has. */
+    @org.junit.jupiter.api.BeforeEach
+    void tableShown(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> robot.lookup("#ledgerTable").tryQuery().isPresent());
+    }
+
     @SuppressWarnings("unchecked")
     TableView<Entry> table(FxRobot robot) {
         return robot.lookup("#ledgerTable").queryAs(TableView.class);

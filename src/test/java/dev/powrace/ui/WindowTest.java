@@ -77,6 +77,12 @@ class WindowTest {
         return WaitForAsyncUtils.asyncFx(read).get(10, TimeUnit.SECONDS);
     }
 
+    /** The ledger's table joins the window after its first frame (Window.afterFirstFrame): the tests begin once it has. */
+    @org.junit.jupiter.api.BeforeEach
+    void tableShown(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> robot.lookup("#ledgerTable").tryQuery().isPresent());
+    }
+
     int rows(FxRobot robot) throws Exception {
         TableView<?> table = robot.lookup("#ledgerTable").queryTableView();
         return fx(() -> table.getItems().size());
