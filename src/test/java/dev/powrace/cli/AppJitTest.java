@@ -153,19 +153,11 @@ class AppJitTest {
         return Pattern.compile("(?m)^\\s*\\d+\\s+\\d+\\s+[%sbn! ]*4\\s+" + Pattern.quote(method) + " ");
     }
 
+    /** What a JVM with these options prints of its compilations while it runs {@link Hot}. */
     private String compilations(List<String> options) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(options);
+        List<String> all = new ArrayList<>(options);
         // -Xbatch: each compilation is waited for, so that a busy machine can't leave one unreported
-        command.addAll(List.of("-Xbatch", "-XX:+PrintCompilation", "-cp", System.getProperty("java.class.path"),
-                Hot.class.getName()));
-        Path out = dir.resolve("out-" + options.size() + ".txt");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the JVM ends");
-        String text = Files.readString(out, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), text);
-        assertTrue(text.contains("sink "), text);
-        return text;
+        all.addAll(List.of("-Xbatch", "-XX:+PrintCompilation"));
+        return run(all, Hot.class);
     }
 }

@@ -570,7 +570,11 @@ class NetworkTest {
                 .nodes().get(0);
         Socket x = new Socket();
         x.connect(new InetSocketAddress("127.0.0.1", node.port()), 5000);
-        x.getOutputStream().write("X1\nX2\nX3\n".getBytes(StandardCharsets.UTF_8));
+        // X1 first, taken by the miner (it then waits for the warm-up), so that X2 is queued and X3 waits for room:
+        // sent together, X2 could be the line that waits, when the miner had not taken X1 yet
+        x.getOutputStream().write("X1\n".getBytes(StandardCharsets.UTF_8));
+        await("the miner to take X1", () -> network.warmingUp().contains(node.name()));
+        x.getOutputStream().write("X2\nX3\n".getBytes(StandardCharsets.UTF_8));
         await("X3 to wait", () -> node.linesHeld() >= 1);
         x.setSoLinger(true, 0);
         x.close(); // RST
