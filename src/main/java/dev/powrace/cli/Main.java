@@ -146,14 +146,18 @@ public final class Main implements Callable<Integer> {
                 System.exit(code);
             }
         }
-        if (Arguments.runApp(args) && PlatformJar.mismatch() == null) {
-            App.startEarly(); // the toolkit starts while the arguments are read
+        // the app's toolkit starts while the arguments are read; the commands load no JavaFX (App is one)
+        boolean early = Arguments.runApp(args) && PlatformJar.mismatch() == null;
+        if (early) {
+            App.startEarly();
         }
         int code = 1;
         try {
             code = commandLineFor(args).execute(args);
         } finally {
-            App.cancelEarly(); // if no window took it (a mistake in the arguments): none is shown
+            if (early) {
+                App.cancelEarly(); // if no window took it (a mistake in the arguments): none is shown
+            }
         }
         System.exit(code);
     }
