@@ -578,14 +578,15 @@ public final class Node implements Closeable {
                         close(); // it does not read its replies: this line is not taken, nor any after it
                         return;
                     }
-                    if (!canTake(this) && queued.get() == 0) {
-                        // Over full, with none of its own waiting: new connections, one line each, come faster than
-                        // the node mines. TCP can't slow that down; say so.
-                        lastProgress = now;
-                        reply(busy());
-                        return;
-                    }
-                    if (!canTake(this)) { // the queue is full and one of its lines waits: it waits too
+                    if (!canTake(this)) {
+                        if (queued.get() == 0) {
+                            // Over full, with none of its own waiting: new connections, one line each, come faster
+                            // than the node mines. TCP can't slow that down; say so.
+                            lastProgress = now;
+                            reply(busy());
+                            return;
+                        }
+                        // the queue is full and one of its lines waits: it waits too
                         held = line;
                         if (heldSince < 0) {
                             heldSince = now;

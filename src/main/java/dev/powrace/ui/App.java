@@ -30,6 +30,7 @@ public final class App extends Application {
      * the window waits for what {@link #run} is then given, or for nothing if the arguments were wrong.
      */
     private static final class EarlyLaunch {
+        /** What {@link #run} hands the window, or null: the arguments were wrong, no window. */
         final CompletableFuture<Window.Opening> opening = new CompletableFuture<>();
         final Thread thread;
         volatile Throwable failure;
@@ -148,12 +149,13 @@ public final class App extends Application {
     @Override
     public void start(Stage stage) {
         EarlyLaunch launch = early;
-        if (launch != null && launch.opening.join() == null) { // the arguments were wrong: no window
+        Window.Opening o = launch == null ? opening : launch.opening.join();
+        if (o == null) { // the arguments were wrong: no window
             Platform.exit();
             return;
         }
         taken = true; // the window closes the session, or shows why it could not open
-        window = Window.open(stage, opening, () -> {
+        window = Window.open(stage, o, () -> {
             failed = true;
             Platform.exit();
         });
