@@ -166,7 +166,8 @@ class RaceSeriesTest {
         while (events.started.size() < 2 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertEquals(2, events.started.size(), "both nodes mine the first series' first race");
+        // at least: by now a quick first race may be won and the next begun (then the assumption below skips)
+        assertTrue(events.started.size() >= 2, "both nodes mine the first series' first race");
         first.stop();
         Race old = events.started.get(0).race();
         org.junit.jupiter.api.Assumptions.assumeTrue(first.done().get(10, TimeUnit.SECONDS) == 0 && !old.decided(),
